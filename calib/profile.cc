@@ -1,0 +1,81 @@
+#include "calib/profile.h"
+
+#include <algorithm>
+
+#include "models/json_input/json_reader.h"
+
+namespace fabricplan {
+
+double CalibrationProfile::per_nic_bandwidth_bytes_per_s() const {
+  if (nics.empty()) return 0;
+  std::vector<double> bw;
+  for (const auto& n : nics) bw.push_back(n.bandwidth_bytes_per_s);
+  std::sort(bw.begin(), bw.end());
+  std::size_t m = bw.size() / 2;
+  return bw.size() % 2 ? bw[m] : 0.5 * (bw[m - 1] + bw[m]);
+}
+
+double CalibrationProfile::multi_rail_efficiency() const {
+  double one = per_nic_bandwidth_bytes_per_s();
+  if (aggregate_bandwidth_bytes_per_s <= 0 || one <= 0 || nics.size() < 2) return 1.0;
+  return std::min(1.0, aggregate_bandwidth_bytes_per_s / (one * nics.size()));
+}
+
+namespace {
+
+NicCalibration read_nic(const JsonNode& n) {
+  n.expect_object({"name", "latency_us", "bandwidth_bytes_per_s", "segments", "sweep", "fit"});
+  NicCalibration nic;
+  nic.name = n.at("name").string();
+  nic.latency_us = n.at("latency_us").non_negative();
+  nic.bandwidth_bytes_per_s = n.at("bandwidth_bytes_per_s").positive();
+  if (n.has("segments")) {
+    JsonNode segs = n.at("segments");
+    for (std::size_t i = 0, k = segs.array_size(); i < k; ++i) {
+      JsonNode s = segs.at(i);
+      s.expect_object({"min_bytes", "max_bytes", "alpha_us", "beta_bytes_per_s", "r2", "points"});
+      FitSegment f;
+      f.min_bytes = s.at("min_bytes").non_negative();
+      f.max_bytes = s.at("max_bytes").positive();
+      f.alpha_us = s.at("alpha_us").number();
+      f.beta_bytes_per_s = s.at("beta_bytes_per_s").positive();
+      nic.segments.push_back(f);
+    }
+  }
+  return nic;
+}
+
+}  // namespace
+
+CalibrationProfile load_calibration_profile(const std::string& path) {
+  JsonDocument doc = JsonDocument::load(path);
+  JsonNode root = doc.root();
+  root.expect_object({"$schema", "profile_version", "provenance", "nics",
+                      "aggregate_bandwidth_bytes_per_s", "gpu", "collectives", "loggp",
+                      "unavailable", "intra_node"});
+  root.at("profile_version").integer(1, 1);
+  CalibrationProfile p;
+  p.file = path;
+  JsonNode prov = root.at("provenance");
+  if (!prov.is_null()) {
+    p.provider = prov.string_or("provider", "");
+    p.host = prov.string_or("host", "");
+    p.instance_type = prov.string_or("instance_type", "");
+  }
+  JsonNode nics = root.at("nics");
+  for (std::size_t i = 0, n = nics.array_size(); i < n; ++i) p.nics.push_back(read_nic(nics.at(i)));
+  p.aggregate_bandwidth_bytes_per_s = root.non_negative_or("aggregate_bandwidth_bytes_per_s", 0);
+  if (root.has("gpu") && !root.at("gpu").is_null()) {
+    JsonNode g = root.at("gpu");
+    GpuCalibration gpu;
+    gpu.h2d_bytes_per_s = g.non_negative_or("h2d_bytes_per_s", 0);
+    gpu.d2h_bytes_per_s = g.non_negative_or("d2h_bytes_per_s", 0);
+    gpu.d2d_bytes_per_s = g.non_negative_or("d2d_bytes_per_s", 0);
+    gpu.launch_us = g.non_negative_or("launch_us", 0);
+    gpu.gpudirect = g.boolean_or("gpudirect", false);
+    p.gpu = gpu;
+  }
+  return p;
+}
+
+}  // namespace fabricplan

@@ -1,0 +1,54 @@
+// CalibrationProfile: measured figures that replace catalog defaults.
+//
+// Written by `fabricplan calibrate ...` and read by plan/simulate/compare
+// (schema: configs/schema/calibration.schema.json). Bandwidths are bytes per second
+// of payload, per direction, for large messages (the fitted asymptote).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fabricplan {
+
+struct FitSegment {
+  double min_bytes = 0;
+  double max_bytes = 0;        // exclusive upper bound of this segment
+  double alpha_us = 0;         // latency intercept
+  double beta_bytes_per_s = 0; // bandwidth slope: time = alpha + size / beta
+};
+
+struct NicCalibration {
+  std::string name;
+  double latency_us = 0;
+  double bandwidth_bytes_per_s = 0;
+  std::vector<FitSegment> segments;
+};
+
+struct GpuCalibration {
+  double h2d_bytes_per_s = 0;
+  double d2h_bytes_per_s = 0;
+  double d2d_bytes_per_s = 0;
+  double launch_us = 0;
+  bool gpudirect = false;
+};
+
+struct CalibrationProfile {
+  std::string file;
+  std::string provider;
+  std::string host;
+  std::string instance_type;  // empty when unknown
+  std::vector<NicCalibration> nics;
+  double aggregate_bandwidth_bytes_per_s = 0;  // all NICs at once; 0 when not measured
+  std::optional<GpuCalibration> gpu;
+
+  // Median large-message bandwidth of one NIC; 0 when no NIC was measured.
+  double per_nic_bandwidth_bytes_per_s() const;
+  // aggregate / (nics x per-NIC): how close N rails get to N x one; 1 when unknown.
+  double multi_rail_efficiency() const;
+};
+
+// Reads a profile; throws InputError naming the bad field.
+CalibrationProfile load_calibration_profile(const std::string& path);
+
+}  // namespace fabricplan

@@ -1,0 +1,60 @@
+// `fabricplan catalog [--format text|json] [--sources]`
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/args.h"
+#include "cli/command.h"
+#include "cli/guard.h"
+#include "cli/output.h"
+#include "models/catalog/catalog.h"
+
+namespace fabricplan::cli {
+
+int run_catalog(const std::vector<std::string>& argv) {
+  return guarded("catalog", commands()[1].usage, [&] {
+    Args args(argv, {"--format", "--catalog"}, {"--sources"});
+    if (!args.positionals().empty()) throw UsageError("catalog takes no positional arguments");
+    std::string format = args.get_or("--format", "text");
+    if (format != "text" && format != "json") throw UsageError("--format must be text or json");
+    Catalog catalog = Catalog::load(args.get_or("--catalog", Catalog::default_path()));
+    std::ostringstream os;
+    if (format == "json") {
+      nlohmann::ordered_json j = nlohmann::ordered_json::array();
+      for (const auto& t : catalog.instances()) {
+        j.push_back({{"name", t.name}, {"fabric", fabric_kind_name(t.fabric)},
+                     {"accelerator", t.accelerator}, {"accelerators", t.accelerators},
+                     {"interfaces", t.interfaces}, {"interface_gbit_per_s", t.interface_gbit_per_s},
+                     {"aggregate_gbit_per_s", t.aggregate_gbit_per_s}, {"nvswitch", t.nvswitch},
+                     {"efa_only_interfaces", t.efa_only_interfaces},
+                     {"accelerator_nics", t.accelerator_nics}, {"notes", t.notes}});
+      }
+      os << j.dump(2) << "\n";
+    } else {
+      char line[256];
+      std::snprintf(line, sizeof line, "%-18s %-4s %-20s %5s %5s %9s %10s %-9s %-8s\n", "instance",
+                    "fab", "accelerator", "accel", "nics", "Gbit/nic", "Gbit total", "NVSwitch",
+                    "EFA-only");
+      os << line;
+      for (const auto& t : catalog.instances()) {
+        std::snprintf(line, sizeof line, "%-18s %-4s %-20s %5d %5d %9.0f %10.0f %-9s %-8s\n",
+                      t.name.c_str(), fabric_kind_name(t.fabric), t.accelerator.c_str(),
+                      t.accelerators, t.interfaces, t.interface_gbit_per_s,
+                      t.aggregate_gbit_per_s, t.nvswitch ? "yes" : "no",
+                      t.efa_only_interfaces ? "yes" : "no");
+        os << line;
+        if (args.has("--sources")) {
+          if (!t.notes.empty()) os << "    note: " << t.notes << "\n";
+          for (const auto& [field, list] : t.sources) {
+            for (const auto& s : list) os << "    " << field << ": " << s << "\n";
+          }
+        }
+      }
+      os << "(" << catalog.path() << "; --sources shows where each figure comes from)\n";
+    }
+    emit(std::nullopt, os.str());
+    return kExitOk;
+  });
+}
+
+}  // namespace fabricplan::cli

@@ -1,0 +1,27 @@
+// The subcommand table: every subcommand is one entry {name, summary, usage, run},
+// defined in its own cmd_*.cc file and listed once in commands.cc.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace fabricplan::cli {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  const char* usage;
+  int (*run)(const std::vector<std::string>& args);  // returns the exit code
+};
+
+const std::vector<Command>& commands();
+
+// Exit codes: 0 success; 1 a run-time failure; 2 bad input or usage.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitBadInput = 2;
+
+int run_plan(const std::vector<std::string>& args);
+int run_catalog(const std::vector<std::string>& args);
+
+}  // namespace fabricplan::cli

@@ -1,0 +1,17 @@
+#include "cli/command.h"
+
+namespace fabricplan::cli {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"plan", "bandwidth-budget report for a cluster spec",
+       "fabricplan plan SPEC [--format text|md|json|html] [-o FILE] [--calibration PROFILE] "
+       "[--catalog FILE]",
+       run_plan},
+      {"catalog", "list the instance catalog",
+       "fabricplan catalog [--format text|json] [--sources] [--catalog FILE]", run_catalog},
+  };
+  return table;
+}
+
+}  // namespace fabricplan::cli

@@ -1,0 +1,212 @@
+#include "planner/plan.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "models/units/units.h"
+#include "planner/demand.h"
+#include "planner/recommendation.h"
+
+namespace fabricplan {
+namespace {
+
+std::string gbps(double bytes_per_s) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.1f Gbit/s", units::bytes_per_s_to_gbit_per_s(bytes_per_s));
+  return buf;
+}
+
+std::string percent(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f%%", 100 * x);
+  return buf;
+}
+
+std::string nic_word(const InstanceType& t) {
+  return t.fabric == FabricKind::kEfa ? "EFA" : "HCA";
+}
+
+PoolLoad pool_load(const GroupDemand& d, NicPool pool) {
+  PoolLoad p;
+  for (const auto& [cls, c] : d.classes) {
+    if (pool_of(cls) != pool) continue;
+    p.bytes_per_s += c.bytes_per_s;
+    p.peak_bytes_per_s += c.peak_bytes_per_s;
+  }
+  return p;
+}
+
+SplitChoice choose_split(const ClusterSpec& spec, const NodeGroupSpec& g, const InstanceType& t,
+                         double b, const PoolLoad& kv, const PoolLoad& coll,
+                         const VerdictThresholds& thresholds, bool* is_explicit) {
+  *is_explicit = !spec.split.automatic;
+  if (spec.split.automatic) return search_split(t, b, kv, coll, thresholds);
+  const ExplicitSplit& e = spec.split.per_group.at(g.name);
+  SplitChoice choice;
+  choice.chosen = evaluate_split(t, b, kv, coll, e.shared, e.kv_interfaces,
+                                 e.collective_interfaces, thresholds);
+  choice.considered.push_back(choice.chosen);
+  return choice;
+}
+
+ClassResult class_result(TrafficClass cls, const ClassDemand& d, const SplitCandidate& s,
+                         const PoolLoad& kv, const PoolLoad& coll, double b,
+                         const InstanceType& t, const VerdictThresholds& th) {
+  ClassResult r;
+  r.cls = cls;
+  r.demand_bytes_per_s = d.bytes_per_s;
+  r.peak_demand_bytes_per_s = d.peak_bytes_per_s;
+  r.contributions = d.contributions;
+  r.shared = s.shared;
+  bool is_kv = pool_of(cls) == NicPool::kKv;
+  r.interfaces = is_kv ? s.kv_interfaces : s.collective_interfaces;
+  r.budget_bytes_per_s = r.interfaces * b;
+  double load = s.shared ? kv.bytes_per_s + coll.bytes_per_s
+                         : (is_kv ? kv.bytes_per_s : coll.bytes_per_s);
+  double peak = s.shared ? kv.peak_bytes_per_s + coll.peak_bytes_per_s
+                         : (is_kv ? kv.peak_bytes_per_s : coll.peak_bytes_per_s);
+  if (d.bytes_per_s <= 0) {
+    // Nothing of this class reaches the network (an intra-node TP group).
+    r.utilization = r.peak_utilization = 0;
+    r.headroom_bytes_per_s = r.budget_bytes_per_s;
+    r.verdict = Verdict::kComfortable;
+    r.why = "stays inside the node (NVLink/NeuronLink); no network demand";
+    return r;
+  }
+  r.utilization = r.budget_bytes_per_s > 0 ? load / r.budget_bytes_per_s : 1e9;
+  r.peak_utilization = r.budget_bytes_per_s > 0 ? peak / r.budget_bytes_per_s : 1e9;
+  r.headroom_bytes_per_s = r.budget_bytes_per_s - load;
+  r.verdict = judge(r.utilization, r.peak_utilization, th);
+  std::string others;
+  if (load > d.bytes_per_s * (1 + 1e-12)) others = " plus " + gbps(load - d.bytes_per_s) + " of other classes";
+  r.why = gbps(d.bytes_per_s) + others + " on " + std::to_string(r.interfaces) + " " +
+          (s.shared ? "shared " : "dedicated ") + nic_word(t) + " (" + std::to_string(r.interfaces) +
+          " x " + gbps(b) + " = " + gbps(r.budget_bytes_per_s) + "): utilization " +
+          percent(r.utilization);
+  if (r.verdict == Verdict::kInsufficient) r.why += " >= " + percent(th.insufficient_utilization);
+  else if (r.utilization >= th.tight_utilization) r.why += " >= " + percent(th.tight_utilization);
+  else r.why += " < " + percent(th.tight_utilization);
+  if (peak > load * (1 + 1e-9)) {
+    r.why += "; p99-prompt burst " + percent(r.peak_utilization) +
+             (r.peak_utilization >= th.insufficient_utilization ? " (over budget)" : "");
+  }
+  return r;
+}
+
+std::string explain_group(const GroupResult& g, const PoolLoad& kv, const PoolLoad& coll) {
+  const InstanceType& t = *g.instance;
+  const SplitCandidate& c = g.split.chosen;
+  std::string s = std::to_string(t.interfaces) + " " + nic_word(t) + " x " +
+                  gbps(g.per_interface_bytes_per_s) + " effective = " +
+                  gbps(t.interfaces * g.per_interface_bytes_per_s) + " per node for " +
+                  gbps(kv.bytes_per_s + coll.bytes_per_s) + " of demand (" +
+                  gbps(kv.bytes_per_s) + " KV, " + gbps(coll.bytes_per_s) + " collectives). ";
+  if (g.split_explicit) {
+    s += "Split set explicitly in the spec.";
+    return s;
+  }
+  if (kv.bytes_per_s <= 0 || coll.bytes_per_s <= 0) {
+    s += "Only one pool has demand, so every interface carries it.";
+    return s;
+  }
+  if (c.shared) {
+    // Show what the best dedicated split would have done, to say why sharing won.
+    const SplitCandidate* best = nullptr;
+    for (const auto& k : g.split.considered) {
+      if (k.shared) continue;
+      if (!best || k.worst_utilization < best->worst_utilization) best = &k;
+    }
+    s += "Sharing all interfaces gives " + percent(c.worst_utilization) + "; ";
+    if (best) {
+      s += "the best dedicated split (" + std::to_string(best->kv_interfaces) + " KV / " +
+           std::to_string(best->collective_interfaces) + " collectives) would reach " +
+           percent(best->worst_utilization) + " (" + verdict_name(best->worst_verdict) +
+           "), so the classes share.";
+    }
+  } else {
+    s += "Dedicated split " + std::to_string(c.kv_interfaces) + " KV / " +
+         std::to_string(c.collective_interfaces) + " collectives: KV at " +
+         percent(c.kv_utilization) + ", collectives at " + percent(c.collective_utilization) +
+         (c.locality_preserved ? "; every GPU keeps a PCIe-local interface in each pool."
+                               : "; some GPU lacks a PCIe-local interface in a pool.");
+  }
+  return s;
+}
+
+}  // namespace
+
+PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
+                     const CalibrationProfile* profile) {
+  PlanResult plan;
+  plan.spec = &spec;
+  plan.catalog_path = catalog.path();
+  if (profile) plan.calibration_path = profile->file;
+
+  auto demand = compute_demand(spec);
+  for (const auto& g : spec.groups) {
+    GroupResult gr;
+    gr.spec = &g;
+    gr.instance = catalog.find(g.instance_type);
+    const InstanceType& t = *gr.instance;
+    bool use_profile = profile && profile->per_nic_bandwidth_bytes_per_s() > 0 &&
+                       (profile->instance_type.empty() || profile->instance_type == t.name);
+    if (use_profile) {
+      gr.per_interface_bytes_per_s =
+          profile->per_nic_bandwidth_bytes_per_s() * profile->multi_rail_efficiency();
+      gr.bandwidth_source = "calibration: " + profile->file;
+    } else {
+      gr.per_interface_bytes_per_s =
+          units::gbit_per_s_to_bytes_per_s(t.interface_gbit_per_s) * t.default_efficiency;
+      gr.bandwidth_source = "catalog";
+    }
+    const GroupDemand& gd = demand.at(g.name);
+    PoolLoad kv = pool_load(gd, NicPool::kKv);
+    PoolLoad coll = pool_load(gd, NicPool::kCollective);
+    gr.split = choose_split(spec, g, t, gr.per_interface_bytes_per_s, kv, coll, plan.thresholds,
+                            &gr.split_explicit);
+    for (TrafficClass cls : kAllTrafficClasses) {
+      auto it = gd.classes.find(cls);
+      if (it == gd.classes.end()) continue;
+      gr.classes.push_back(class_result(cls, it->second, gr.split.chosen, kv, coll,
+                                        gr.per_interface_bytes_per_s, t, plan.thresholds));
+      gr.verdict = std::max(gr.verdict, gr.classes.back().verdict);
+    }
+    gr.recommendation = recommend(t, gr.split.chosen, kv.bytes_per_s > 0, coll.bytes_per_s > 0);
+    gr.why = explain_group(gr, kv, coll);
+    plan.verdict = std::max(plan.verdict, gr.verdict);
+    plan.groups.push_back(std::move(gr));
+  }
+
+  // Utilization as every workload rate grows (the split is re-chosen at each point).
+  for (double scale = 0.25; scale <= 3.0 + 1e-9; scale += 0.25) {
+    SweepPoint p;
+    p.rate_scale = scale;
+    auto d = compute_demand(spec, scale);
+    for (const auto& gr : plan.groups) {
+      const GroupDemand& gd = d.at(gr.spec->name);
+      PoolLoad kv = pool_load(gd, NicPool::kKv);
+      PoolLoad coll = pool_load(gd, NicPool::kCollective);
+      bool ignored;
+      SplitChoice sc = choose_split(spec, *gr.spec, *gr.instance, gr.per_interface_bytes_per_s,
+                                    kv, coll, plan.thresholds, &ignored);
+      for (const auto& [cls, c] : gd.classes) {
+        ClassResult r = class_result(cls, c, sc.chosen, kv, coll, gr.per_interface_bytes_per_s,
+                                     *gr.instance, plan.thresholds);
+        p.utilization[gr.spec->name][cls] = r.utilization;
+      }
+    }
+    plan.sweep.push_back(std::move(p));
+  }
+
+  plan.assumptions = {
+      "Rates are per direction; a class's demand is its busier direction (prefill egress, decode ingress).",
+      "Effective per-interface bandwidth = catalog line rate x default_efficiency unless a calibration profile gives a measured figure.",
+      "MoE experts are spread evenly over the EP group's nodes and routing is uniform, so (E-1)/E of dispatch/combine bytes leave the node.",
+      "TP all-reduce is a ring: each node sends 2(n-1)/n x bytes per operation when the group spans nodes, nothing when it stays inside one.",
+      "KV burst: all prompts at their p99 length for a while; mean demand sets the verdict, the burst can make it tight.",
+      "Utilization of a class is that of the interfaces it runs on, other classes sharing them included.",
+  };
+  return plan;
+}
+
+}  // namespace fabricplan

@@ -1,0 +1,100 @@
+#include <algorithm>
+#include <sstream>
+
+#include "planner/report/plan_table.h"
+#include "planner/report/report.h"
+
+namespace fabricplan {
+namespace {
+
+void print_table(std::ostringstream& os, const Table& t) {
+  std::vector<std::size_t> width(t.front().size(), 0);
+  for (const auto& row : t) {
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  for (std::size_t r = 0; r < t.size(); ++r) {
+    os << "  ";
+    for (std::size_t i = 0; i < t[r].size(); ++i) {
+      os << t[r][i] << std::string(width[i] - t[r][i].size() + 2, ' ');
+    }
+    os << "\n";
+    if (r == 0) {
+      os << "  ";
+      for (std::size_t i = 0; i < width.size(); ++i) os << std::string(width[i], '-') << "  ";
+      os << "\n";
+    }
+  }
+}
+
+}  // namespace
+
+std::string render_plan_text(const PlanResult& plan) {
+  std::ostringstream os;
+  os << "fabricplan plan: " << plan.spec->name << "  (" << plan.spec->file << ")\n";
+  if (!plan.spec->description.empty()) os << plan.spec->description << "\n";
+  os << "overall verdict: " << verdict_name(plan.verdict) << "\n";
+  os << "thresholds: tight at utilization >= " << format_percent(plan.thresholds.tight_utilization)
+     << " or a p99 burst over budget; insufficient at >= "
+     << format_percent(plan.thresholds.insufficient_utilization) << "\n";
+  for (const auto& g : plan.groups) {
+    os << "\n== " << g.spec->name << ": " << g.spec->count << " x " << g.instance->name << " ("
+       << node_role_name(g.spec->role) << "), " << g.instance->interfaces << " x "
+       << format_gbit(g.per_interface_bytes_per_s) << " effective [" << g.bandwidth_source
+       << "] -> " << verdict_name(g.verdict) << "\n";
+    print_table(os, class_table(g));
+    os << "  split: " << split_summary(g) << "\n";
+    os << "  why: " << g.why << "\n";
+    for (const auto& c : g.classes) os << "    " << traffic_class_name(c.cls) << ": " << c.why << "\n";
+    os << "  set:\n";
+    for (const auto& [k, v] : g.recommendation.env) os << "    " << k << "=" << v << "\n";
+    for (const auto& [who, n] : g.recommendation.pod_resources) {
+      os << "    " << who << ": " << g.recommendation.resource_name << ": " << n << "\n";
+    }
+    for (const auto& n : g.recommendation.notes) os << "  note: " << n << "\n";
+  }
+  os << "\nassumptions:\n";
+  for (const auto& a : plan.assumptions) os << "  - " << a << "\n";
+  return os.str();
+}
+
+std::string render_plan_markdown(const PlanResult& plan) {
+  std::ostringstream os;
+  os << "# fabricplan plan: " << plan.spec->name << "\n\n";
+  if (!plan.spec->description.empty()) os << plan.spec->description << "\n\n";
+  os << "Spec: `" << plan.spec->file << "`. Overall verdict: **" << verdict_name(plan.verdict)
+     << "**. Thresholds: *tight* at utilization >= "
+     << format_percent(plan.thresholds.tight_utilization)
+     << " or a p99 burst over budget; *insufficient* at >= "
+     << format_percent(plan.thresholds.insufficient_utilization) << ".\n";
+  for (const auto& g : plan.groups) {
+    os << "\n## " << g.spec->name << ": " << g.spec->count << " x " << g.instance->name << " ("
+       << node_role_name(g.spec->role) << ") — " << verdict_name(g.verdict) << "\n\n";
+    os << g.instance->interfaces << " interfaces x " << format_gbit(g.per_interface_bytes_per_s)
+       << " effective (source: " << g.bandwidth_source << ").\n\n";
+    Table t = class_table(g);
+    for (std::size_t r = 0; r < t.size(); ++r) {
+      os << "|";
+      for (const auto& cell : t[r]) os << " " << cell << " |";
+      os << "\n";
+      if (r == 0) {
+        os << "|";
+        for (std::size_t i = 0; i < t[r].size(); ++i) os << " --- |";
+        os << "\n";
+      }
+    }
+    os << "\n**Split:** " << split_summary(g) << ". " << g.why << "\n\n";
+    for (const auto& c : g.classes) os << "- `" << traffic_class_name(c.cls) << "`: " << c.why << "\n";
+    os << "\n```sh\n";
+    for (const auto& [k, v] : g.recommendation.env) os << "export " << k << "=" << v << "\n";
+    os << "```\n\n";
+    for (const auto& [who, n] : g.recommendation.pod_resources) {
+      os << "- " << who << ": `" << g.recommendation.resource_name << ": " << n << "`\n";
+    }
+    for (const auto& n : g.recommendation.notes) os << "- note: " << n << "\n";
+  }
+  os << "\n## Assumptions\n\n";
+  for (const auto& a : plan.assumptions) os << "- " << a << "\n";
+  return os.str();
+}
+
+}  // namespace fabricplan

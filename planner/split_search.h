@@ -1,0 +1,61 @@
+// NIC split search: how many of a node's interfaces carry KV transfer and how many the
+// collectives (MoE all2all and TP all-reduce, both through NCCL).
+//
+// Candidates are "shared" (every class on every interface) and every split k / n-k.
+// A pool's utilization is (pool demand) / (interfaces x effective bandwidth). The
+// search keeps the candidates whose worst verdict is the best achievable; among them
+// it prefers a dedicated split (isolation: a KV burst then cannot stall the all2all
+// on the critical path of every decode step), then splits that keep every accelerator
+// next to at least one interface of each pool (NCCL and the KV engine both want a
+// PCIe-local NIC per GPU), then the lowest worst utilization. Sharing stays a
+// candidate because a split never adds capacity: with few interfaces (p4d's four) a
+// split can cost a verdict level, and then sharing wins.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "models/catalog/instance_type.h"
+#include "planner/verdict.h"
+
+namespace fabricplan {
+
+struct PoolLoad {
+  double bytes_per_s = 0;
+  double peak_bytes_per_s = 0;
+};
+
+struct SplitCandidate {
+  bool shared = true;
+  int kv_interfaces = 0;          // when shared: all of them
+  int collective_interfaces = 0;  // when shared: all of them
+  std::vector<int> kv_nics;
+  std::vector<int> collective_nics;
+  bool locality_preserved = true;
+  double kv_utilization = 0;
+  double kv_peak_utilization = 0;
+  double collective_utilization = 0;
+  double worst_utilization = 0;
+  Verdict worst_verdict = Verdict::kComfortable;
+};
+
+struct SplitChoice {
+  SplitCandidate chosen;
+  std::vector<SplitCandidate> considered;
+};
+
+// Evaluates one split (kv_interfaces + collective_interfaces <= instance interfaces).
+SplitCandidate evaluate_split(const InstanceType& instance, double per_interface_bytes_per_s,
+                              const PoolLoad& kv, const PoolLoad& collective, bool shared,
+                              int kv_interfaces, int collective_interfaces,
+                              const VerdictThresholds& thresholds);
+
+SplitChoice search_split(const InstanceType& instance, double per_interface_bytes_per_s,
+                         const PoolLoad& kv, const PoolLoad& collective,
+                         const VerdictThresholds& thresholds);
+
+// Picks `count` interfaces spread over the accelerators (one per accelerator in turn,
+// from the end of each accelerator's local list) so each GPU keeps a local one.
+std::vector<int> spread_nics(const InstanceType& instance, int count);
+
+}  // namespace fabricplan

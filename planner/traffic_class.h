@@ -1,0 +1,41 @@
+// The traffic classes that compete for a node's NICs, and the pools they draw from.
+//
+// KV-cache transfer runs through its own transfer engine (UCX/NIXL-style); MoE all2all
+// and TP all-reduce both run through NCCL and therefore share the collective pool.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace fabricplan {
+
+enum class TrafficClass { kKvTransfer, kMoeAll2all, kTpAllreduce };
+
+inline constexpr std::array<TrafficClass, 3> kAllTrafficClasses = {
+    TrafficClass::kKvTransfer, TrafficClass::kMoeAll2all, TrafficClass::kTpAllreduce};
+
+constexpr std::string_view traffic_class_name(TrafficClass c) {
+  switch (c) {
+    case TrafficClass::kKvTransfer: return "kv_transfer";
+    case TrafficClass::kMoeAll2all: return "moe_all2all";
+    case TrafficClass::kTpAllreduce: return "tp_allreduce";
+  }
+  return "?";
+}
+
+constexpr std::string_view traffic_class_title(TrafficClass c) {
+  switch (c) {
+    case TrafficClass::kKvTransfer: return "KV-cache transfer";
+    case TrafficClass::kMoeAll2all: return "MoE all2all";
+    case TrafficClass::kTpAllreduce: return "TP all-reduce";
+  }
+  return "?";
+}
+
+enum class NicPool { kKv, kCollective };
+
+constexpr NicPool pool_of(TrafficClass c) {
+  return c == TrafficClass::kKvTransfer ? NicPool::kKv : NicPool::kCollective;
+}
+
+}  // namespace fabricplan

@@ -1,0 +1,22 @@
+#include "planner/verdict.h"
+
+namespace fabricplan {
+
+Verdict judge(double utilization, double peak_utilization, const VerdictThresholds& t) {
+  if (utilization >= t.insufficient_utilization) return Verdict::kInsufficient;
+  if (utilization >= t.tight_utilization || peak_utilization >= t.insufficient_utilization) {
+    return Verdict::kTight;
+  }
+  return Verdict::kComfortable;
+}
+
+const char* verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::kComfortable: return "comfortable";
+    case Verdict::kTight: return "tight";
+    case Verdict::kInsufficient: return "insufficient";
+  }
+  return "?";
+}
+
+}  // namespace fabricplan
