@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Every example spec plans in every format; the JSON report, the specs and the catalog
+# validate against their schemas; -o writes the file and nothing else.
+set -euo pipefail
+bin=$1; src=$2
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+py=/usr/bin/python3
+validate() {  # schema document
+  "$py" - "$1" "$2" <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1])); doc = json.load(open(sys.argv[2]))
+jsonschema.Draft202012Validator.check_schema(schema)
+errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=lambda e: list(e.path))
+for e in errors: print(f"{sys.argv[2]}: {list(e.path)}: {e.message}", file=sys.stderr)
+sys.exit(1 if errors else 0)
+PY
+}
+validate "$src/configs/schema/catalog.schema.json" "$src/configs/catalog/instances.json"
+n=0
+for spec in "$src"/configs/clusters/*.json; do
+  validate "$src/configs/schema/cluster.schema.json" "$spec"
+  base=$(basename "$spec" .json)
+  for fmt in text md json html; do
+    out="$tmp/$base.$fmt"
+    "$bin" plan "$spec" --format "$fmt" -o "$out"
+    [[ -s "$out" ]] || { echo "empty $fmt report for $spec" >&2; exit 1; }
+    n=$((n + 1))
+  done
+  validate "$src/configs/schema/plan-report.schema.json" "$tmp/$base.json"
+  grep -q '^| class | demand |' "$tmp/$base.md" || { echo "no Markdown table in $base.md" >&2; exit 1; }
+  grep -q '<svg\|id="budget"' "$tmp/$base.html"
+  # Text goes to the terminal by default.
+  "$bin" plan "$spec" | grep -q "overall verdict:"
+done
+# No temporary files left next to the outputs.
+if ls "$tmp" | grep -q '\.tmp\.'; then echo "temporary files left behind" >&2; exit 1; fi
+# The verdicts the brief states, read from the JSON report.
+"$py" - "$tmp" <<'PY'
+import json, sys
+d = sys.argv[1]
+p4d = json.load(open(f"{d}/p4d-moe-pd.json")); p5 = json.load(open(f"{d}/p5-moe-pd.json"))
+def verdicts(r): return {(g["name"], c["class"]): c["verdict"] for g in r["groups"] for c in g["classes"]}
+assert verdicts(p4d)[("decode", "moe_all2all")] == "tight", verdicts(p4d)
+assert verdicts(p4d)[("decode", "kv_transfer")] == "tight", verdicts(p4d)
+assert all(v == "comfortable" for v in verdicts(p5).values()), verdicts(p5)
+PY
+echo "ok: $n reports"
