@@ -10,6 +10,9 @@ const std::vector<Command>& commands() {
        run_plan},
       {"catalog", "list the instance catalog",
        "fabricplan catalog [--format text|json] [--sources] [--catalog FILE]", run_catalog},
+      {"simulate", "packet-level simulation of a scenario",
+       "fabricplan simulate SCENARIO [--format text|json] [-o FILE] [--seed N] [--progress]",
+       run_simulate},
   };
   return table;
 }

@@ -1,0 +1,35 @@
+// `fabricplan simulate SCENARIO [--format text|json] [-o FILE] [--seed N]`
+#include <string>
+
+#include "cli/args.h"
+#include "cli/command.h"
+#include "cli/guard.h"
+#include "cli/output.h"
+#include "sim/scenario/run.h"
+
+namespace fabricplan::cli {
+
+int run_simulate(const std::vector<std::string>& argv) {
+  return guarded("simulate", commands()[2].usage, [&] {
+    Args args(argv, {"--format", "-o", "--output", "--seed"}, {"--progress"});
+    if (args.positionals().size() != 1) throw UsageError("expected exactly one SCENARIO file");
+    std::string format = args.get_or("--format", "text");
+    if (format != "text" && format != "json") throw UsageError("--format must be text or json");
+    sim::Scenario scenario = sim::parse_scenario(args.positionals()[0]);
+    if (auto seed = args.get("--seed")) {
+      std::size_t used = 0;
+      unsigned long long v = 0;
+      try { v = std::stoull(*seed, &used); } catch (...) { used = 0; }
+      if (used == 0 || used != seed->size()) throw UsageError("--seed must be a non-negative integer, not \"" + *seed + "\"");
+      scenario.seed = v;
+      scenario.fabric.seed = v;
+    }
+    std::optional<std::string> out = args.get("-o");
+    if (!out) out = args.get("--output");
+    sim::SimulationResult r = sim::run_scenario(scenario, args.has("--progress"));
+    emit(out, format == "json" ? sim::render_simulation_json(r) : sim::render_simulation_text(r));
+    return kExitOk;
+  });
+}
+
+}  // namespace fabricplan::cli

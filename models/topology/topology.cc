@@ -1,0 +1,100 @@
+#include "models/topology/topology.h"
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/breadth_first_search.hpp>
+#include <map>
+
+namespace fabricplan {
+
+int Topology::add_node(NodeKind kind, int index) {
+  nodes.push_back({kind, index});
+  return static_cast<int>(nodes.size()) - 1;
+}
+
+Topology build_leaf_spine(int leaves, int hosts_per_leaf, int spines, double gbps, double prop_us) {
+  Topology t;
+  t.hosts = leaves * hosts_per_leaf;
+  for (int h = 0; h < t.hosts; ++h) t.add_node(NodeKind::kHost, h);
+  std::vector<int> leaf(leaves), spine(spines);
+  for (int l = 0; l < leaves; ++l) leaf[l] = t.add_node(NodeKind::kLeaf, l);
+  for (int s = 0; s < spines; ++s) spine[s] = t.add_node(NodeKind::kSpine, s);
+  for (int h = 0; h < t.hosts; ++h) t.links.push_back({h, leaf[h / hosts_per_leaf], gbps, prop_us});
+  for (int l = 0; l < leaves; ++l) {
+    for (int s = 0; s < spines; ++s) t.links.push_back({leaf[l], spine[s], gbps, prop_us});
+  }
+  t.description = "leaf-spine " + std::to_string(leaves) + " leaves x " +
+                  std::to_string(hosts_per_leaf) + " hosts, " + std::to_string(spines) + " spines";
+  return t;
+}
+
+Topology build_fat_tree(int k, double gbps, double prop_us) {
+  Topology t;
+  int half = k / 2;
+  t.hosts = k * half * half;
+  for (int h = 0; h < t.hosts; ++h) t.add_node(NodeKind::kHost, h);
+  std::vector<int> edge(k * half), agg(k * half), core(half * half);
+  for (int i = 0; i < k * half; ++i) edge[i] = t.add_node(NodeKind::kEdge, i);
+  for (int i = 0; i < k * half; ++i) agg[i] = t.add_node(NodeKind::kAggregation, i);
+  for (int i = 0; i < half * half; ++i) core[i] = t.add_node(NodeKind::kCore, i);
+  for (int h = 0; h < t.hosts; ++h) t.links.push_back({h, edge[h / half], gbps, prop_us});
+  for (int p = 0; p < k; ++p) {
+    for (int e = 0; e < half; ++e) {
+      for (int a = 0; a < half; ++a) t.links.push_back({edge[p * half + e], agg[p * half + a], gbps, prop_us});
+    }
+    // Aggregation switch a of every pod connects to cores a*half .. a*half + half-1.
+    for (int a = 0; a < half; ++a) {
+      for (int c = 0; c < half; ++c) t.links.push_back({agg[p * half + a], core[a * half + c], gbps, prop_us});
+    }
+  }
+  t.description = std::to_string(k) + "-ary fat-tree, " + std::to_string(t.hosts) + " hosts";
+  return t;
+}
+
+NextHops compute_next_hops(const Topology& topo) {
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
+  const int n = static_cast<int>(topo.nodes.size());
+  Graph g(n);
+  for (const auto& l : topo.links) boost::add_edge(l.a, l.b, g);
+
+  // Outgoing ports per node, in link order.
+  std::vector<std::vector<std::pair<int, std::uint32_t>>> out(n);  // (neighbor, port)
+  for (std::size_t l = 0; l < topo.links.size(); ++l) {
+    out[topo.links[l].a].push_back({topo.links[l].b, static_cast<std::uint32_t>(2 * l)});
+    out[topo.links[l].b].push_back({topo.links[l].a, static_cast<std::uint32_t>(2 * l + 1)});
+  }
+
+  NextHops nh;
+  nh.hosts = topo.hosts;
+  nh.offset.assign(static_cast<std::size_t>(n) * topo.hosts, 0);
+  nh.count.assign(static_cast<std::size_t>(n) * topo.hosts, 0);
+  std::map<std::vector<std::uint32_t>, std::uint32_t> interned;  // equal sets share storage
+  std::vector<int> dist(n);
+  std::vector<std::uint32_t> choice;
+  for (int d = 0; d < topo.hosts; ++d) {
+    std::fill(dist.begin(), dist.end(), -1);
+    dist[d] = 0;
+    boost::breadth_first_search(
+        g, boost::vertex(d, g),
+        boost::visitor(boost::make_bfs_visitor(boost::record_distances(
+            boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, g)),
+            boost::on_tree_edge()))));
+    for (int v = 0; v < n; ++v) {
+      if (v == d || dist[v] < 0) continue;
+      // Hosts never forward: a host's only next hop is its own uplink.
+      choice.clear();
+      for (auto [nbr, port] : out[v]) {
+        if (dist[nbr] == dist[v] - 1 && (topo.nodes[nbr].kind != NodeKind::kHost || nbr == d)) {
+          choice.push_back(port);
+        }
+      }
+      auto [it, inserted] = interned.emplace(choice, static_cast<std::uint32_t>(nh.ports.size()));
+      if (inserted) nh.ports.insert(nh.ports.end(), choice.begin(), choice.end());
+      std::size_t idx = static_cast<std::size_t>(v) * topo.hosts + d;
+      nh.offset[idx] = it->second;
+      nh.count[idx] = static_cast<std::uint16_t>(choice.size());
+    }
+  }
+  return nh;
+}
+
+}  // namespace fabricplan

@@ -1,0 +1,21 @@
+#include "sim/core/simulator.h"
+
+namespace fabricplan::sim {
+
+void Simulator::run(Time until) {
+  stopped_ = false;
+  Event e;
+  while (!stopped_ && queue_.pop(e)) {
+    if (e.time_ps > until.ps()) {
+      // Put it back: a later run() continues from here.
+      queue_.push(Time::from_ps(e.time_ps), e.handler, e.arg);
+      now_ = until;
+      return;
+    }
+    now_ = Time::from_ps(e.time_ps);
+    ++events_;
+    e.handler->on_event(*this, e.arg);
+  }
+}
+
+}  // namespace fabricplan::sim

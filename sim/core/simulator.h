@@ -1,0 +1,53 @@
+// Simulator: one simulation's clock and event queue. No globals: every component gets
+// the simulator by reference, so several simulations can run in one process.
+//
+// Anything that acts in time implements EventHandler::on_event (htsim's doNextEvent);
+// the 64-bit argument lets one handler serve many things (a switch, all its ports)
+// without an allocation per event.
+#pragma once
+
+#include <cstdint>
+
+#include "sim/core/event_queue.h"
+#include "sim/core/time.h"
+
+namespace fabricplan::sim {
+
+class Simulator;
+
+class EventHandler {
+ public:
+  virtual void on_event(Simulator& sim, std::uint64_t arg) = 0;
+
+ protected:
+  ~EventHandler() = default;
+};
+
+class Simulator {
+ public:
+  Time now() const { return now_; }
+
+  void schedule_at(Time at, EventHandler* h, std::uint64_t arg = 0) { queue_.push(at, h, arg); }
+  void schedule_in(Time delay, EventHandler* h, std::uint64_t arg = 0) {
+    queue_.push(now_ + delay, h, arg);
+  }
+  EventHandle schedule_cancellable(Time at, EventHandler* h, std::uint64_t arg = 0) {
+    return queue_.push_cancellable(at, h, arg);
+  }
+  bool cancel(EventHandle h) { return queue_.cancel(h); }
+
+  // Runs events until the queue is empty, `until` is passed, or stop() is called.
+  void run(Time until = Time::max());
+  void stop() { stopped_ = true; }
+
+  std::uint64_t events_processed() const { return events_; }
+  EventQueue& queue() { return queue_; }
+
+ private:
+  EventQueue queue_;
+  Time now_;
+  std::uint64_t events_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace fabricplan::sim

@@ -1,0 +1,43 @@
+// Runs a Scenario and collects what `fabricplan simulate` reports.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/scenario.h"
+#include "sim/stats/flow_stats.h"
+
+namespace fabricplan::sim {
+
+struct LinkSummary {
+  double max_utilization = 0;   // busiest port: bytes sent / (line rate x simulated time)
+  double mean_utilization = 0;  // over ports that sent anything
+  std::uint32_t max_queue_bytes = 0;
+  std::uint64_t ports_with_drops = 0;
+};
+
+struct SimulationResult {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  std::vector<ClassSummary> classes;
+  std::uint64_t packets_sent = 0;
+  std::uint64_t delivered_packets = 0;
+  std::uint64_t drops = 0;
+  std::uint64_t retransmissions = 0;  // open-loop traffic never retransmits
+  std::uint64_t events = 0;
+  std::uint64_t link_transmissions = 0;
+  double simulated_s = 0;
+  double wall_s = 0;
+  LinkSummary links;
+  std::vector<PortStats> ports;       // per directed port, for tests
+  std::vector<FlowRecord> flows;
+};
+
+// `progress` (may be empty) receives a one-line status every ~second of wall time.
+SimulationResult run_scenario(const Scenario& s, bool progress = false);
+
+std::string render_simulation_json(const SimulationResult& r);
+std::string render_simulation_text(const SimulationResult& r);
+
+}  // namespace fabricplan::sim

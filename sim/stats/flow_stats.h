@@ -1,0 +1,52 @@
+// Per-flow records and the per-class summaries the simulate report prints: flow
+// completion time percentiles (nearest rank), goodput, throughput, drops.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/net/fabric.h"
+
+namespace fabricplan::sim {
+
+struct FlowRecord {
+  std::uint32_t src = 0, dst = 0;
+  std::uint32_t traffic_class = 0;
+  std::uint64_t packets_sent = 0, packets_delivered = 0, packets_dropped = 0;
+  std::uint64_t payload_delivered = 0;
+  std::int64_t first_send_ps = -1;
+  std::int64_t last_delivery_ps = -1;
+};
+
+struct ClassSummary {
+  std::string name;
+  std::size_t flows = 0;
+  double fct_p50_us = 0, fct_p99_us = 0, fct_p999_us = 0, fct_max_us = 0, fct_mean_us = 0;
+  double mean_goodput_fraction = 0;  // payload bits / FCT / line rate, averaged over flows
+  double throughput_bytes_per_s = 0; // payload delivered / (last delivery - first send)
+  std::uint64_t packets_sent = 0, packets_delivered = 0, packets_dropped = 0;
+};
+
+// Nearest-rank percentile of sorted values (q in [0, 1]).
+double percentile_sorted(const std::vector<double>& sorted, double q);
+
+class FlowStats : public PacketSink {
+ public:
+  std::uint32_t add_flow(std::uint32_t src, std::uint32_t dst, std::uint32_t traffic_class);
+  void sent(std::uint32_t flow, std::int64_t now_ps);
+
+  void delivered(Simulator& sim, const Packet& p) override;
+  void dropped(Simulator& sim, const Packet& p, std::uint32_t port) override;
+
+  const std::vector<FlowRecord>& flows() const { return flows_; }
+  ClassSummary summarize(std::uint32_t traffic_class, const std::string& name,
+                         double line_rate_bytes_per_s) const;
+  std::uint64_t delivered_packets() const { return delivered_; }
+
+ private:
+  std::vector<FlowRecord> flows_;
+  std::uint64_t delivered_ = 0;
+};
+
+}  // namespace fabricplan::sim

@@ -1,0 +1,34 @@
+#include "sim/traffic/open_loop.h"
+
+namespace fabricplan::sim {
+
+OpenLoopTraffic::OpenLoopTraffic(Simulator& sim, Fabric& fabric, FlowStats& stats,
+                                 std::vector<OpenLoopFlow> flows, const OpenLoopParams& params)
+    : fabric_(fabric), stats_(stats), flows_(std::move(flows)), next_seq_(flows_.size(), 0),
+      params_(params) {
+  if (params_.packets_per_flow == 0) return;
+  for (std::size_t i = 0; i < flows_.size(); ++i) sim.schedule_at(params_.start, this, i);
+}
+
+void OpenLoopTraffic::on_event(Simulator& sim, std::uint64_t i) {
+  const OpenLoopFlow& f = flows_[i];
+  std::uint32_t id = fabric_.pool().allocate();
+  Packet& p = fabric_.pool()[id];
+  p.flow = f.stats_flow;
+  p.src = f.src;
+  p.dst = f.dst;
+  p.payload_bytes = params_.payload_bytes;
+  p.wire_bytes = params_.payload_bytes + params_.header_bytes;
+  p.seq = next_seq_[i]++;
+  p.sent_ps = sim.now().ps();
+  p.next = kNoPacket;
+  p.entropy = 0;
+  stats_.sent(f.stats_flow, p.sent_ps);
+  fabric_.inject(id);
+  if (next_seq_[i] < params_.packets_per_flow) {
+    // Absolute times (start + k x interval) so rounding never accumulates.
+    sim.schedule_at(params_.start + params_.interval * next_seq_[i], this, i);
+  }
+}
+
+}  // namespace fabricplan::sim
