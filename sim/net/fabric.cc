@@ -49,52 +49,28 @@ void Fabric::inject(std::uint32_t id) { enqueue(host_port_[pool_[id].src], id); 
 
 void Fabric::enqueue(std::uint32_t port, std::uint32_t id) {
   Port& q = ports_[port];
-  Packet& p = pool_[id];
-  if (q.on_wire == kNoPacket) {
-    q.on_wire = id;
-    start_transmission(port);
-    return;
-  }
-  if (q.queued_bytes + p.wire_bytes > params_.queue_bytes) {
+  const Packet& p = pool_[id];
+  const std::int64_t now = sim_.now().ps();
+  std::int64_t start = q.busy_until_ps > now ? q.busy_until_ps : now;
+  std::int64_t backlog_bytes = (start - now) / q.ps_per_byte;
+  if (backlog_bytes + p.wire_bytes > params_.queue_bytes) {
     ++q.stats.drops;
     ++drops_;
     sink_.dropped(sim_, p, port);
     pool_.release(id);
     return;
   }
-  p.next = kNoPacket;
-  if (q.tail == kNoPacket) q.head = id; else pool_[q.tail].next = id;
-  q.tail = id;
-  q.queued_bytes += p.wire_bytes;
-  if (q.queued_bytes > q.stats.max_queued_bytes) q.stats.max_queued_bytes = q.queued_bytes;
-}
-
-void Fabric::start_transmission(std::uint32_t port) {
-  Port& q = ports_[port];
-  const Packet& p = pool_[q.on_wire];
-  sim_.schedule_in(Time::from_ps(q.ps_per_byte * p.wire_bytes), this, (kTxDone << 63) | port);
+  if (backlog_bytes > q.stats.max_queued_bytes) q.stats.max_queued_bytes = static_cast<std::uint32_t>(backlog_bytes);
+  q.busy_until_ps = start + q.ps_per_byte * p.wire_bytes;
+  ++q.stats.tx_packets;
+  q.stats.tx_bytes += p.wire_bytes;
+  ++link_transmissions_;
+  sim_.schedule_at(Time::from_ps(q.busy_until_ps + q.propagation_ps), this,
+                   (static_cast<std::uint64_t>(port) << 32) | id);
 }
 
 void Fabric::on_event(Simulator&, std::uint64_t arg) {
-  if ((arg >> 63) == kTxDone) {
-    std::uint32_t port = static_cast<std::uint32_t>(arg);
-    Port& q = ports_[port];
-    std::uint32_t id = q.on_wire;
-    ++q.stats.tx_packets;
-    q.stats.tx_bytes += pool_[id].wire_bytes;
-    ++link_transmissions_;
-    sim_.schedule_in(Time::from_ps(q.propagation_ps), this,
-                     (kArrive << 63) | (static_cast<std::uint64_t>(port) << 32) | id);
-    q.on_wire = q.head;
-    if (q.head != kNoPacket) {
-      q.queued_bytes -= pool_[q.head].wire_bytes;
-      q.head = pool_[q.head].next;
-      if (q.head == kNoPacket) q.tail = kNoPacket;
-      start_transmission(port);
-    }
-    return;
-  }
-  arrive(static_cast<std::uint32_t>((arg >> 32) & 0x7fffffff), static_cast<std::uint32_t>(arg));
+  arrive(static_cast<std::uint32_t>(arg >> 32), static_cast<std::uint32_t>(arg));
 }
 
 void Fabric::arrive(std::uint32_t port, std::uint32_t id) {

@@ -8,8 +8,14 @@
 //              fat-tree engine routes IB).
 // Host NICs are ports too (the host's uplink), with the same queue discipline.
 //
-// Two events per packet per hop: the end of serialization at a port, and the arrival
-// at the next node. Delivered and dropped packets are reported to a PacketSink.
+// One event per packet per hop. A FIFO port with a fixed rate is fully described by
+// the time its last accepted packet finishes serialization (busy_until): a packet
+// accepted at `now` departs at max(now, busy_until) + size x ps_per_byte and arrives at
+// the next node a propagation delay later, so the arrival is scheduled at once and no
+// "transmission done" event is needed (htsim's pipes work the same way). The drop-tail
+// test uses the backlog still to be serialized, (busy_until - now) / ps_per_byte bytes,
+// which counts the unsent part of the packet on the wire as queued.
+// Delivered and dropped packets are reported to a PacketSink.
 #pragma once
 
 #include <cstdint>
@@ -72,15 +78,11 @@ class Fabric : public EventHandler {
     int from, to;
     std::int64_t ps_per_byte;
     std::int64_t propagation_ps;
-    std::uint32_t queued_bytes = 0;  // waiting, not counting the one on the wire
-    std::uint32_t head = kNoPacket, tail = kNoPacket;
-    std::uint32_t on_wire = kNoPacket;
+    std::int64_t busy_until_ps = 0;  // end of serialization of the last accepted packet
     PortStats stats;
   };
-  enum EventKind : std::uint64_t { kTxDone = 0, kArrive = 1 };
 
   void enqueue(std::uint32_t port, std::uint32_t id);
-  void start_transmission(std::uint32_t port);
   void arrive(std::uint32_t port, std::uint32_t id);
   std::uint32_t choose_port(int node, const Packet& p);
 
