@@ -30,7 +30,9 @@ for spec in "$src"/configs/clusters/*.json; do
   grep -q '^| class | demand |' "$tmp/$base.md" || { echo "no Markdown table in $base.md" >&2; exit 1; }
   grep -q '<svg\|id="budget"' "$tmp/$base.html"
   # Text goes to the terminal by default.
-  "$bin" plan "$spec" | grep -q "overall verdict:"
+  # (captured first: grep -q closing the pipe early would fail the pipeline under pipefail)
+  text=$("$bin" plan "$spec")
+  grep -q "overall verdict:" <<<"$text"
 done
 # No temporary files left next to the outputs.
 if ls "$tmp" | grep -q '\.tmp\.'; then echo "temporary files left behind" >&2; exit 1; fi
