@@ -25,7 +25,7 @@ case_() {
   [[ $msg == *"at $pointer:"* ]] || { echo "FAIL $name: pointer $pointer not in: $msg" >&2; ok=0; }
   [[ $msg == *"expected"*"found"* ]] || { echo "FAIL $name: no expected/found: $msg" >&2; ok=0; }
   [[ ! -e $out ]] || { echo "FAIL $name: report file written" >&2; ok=0; }
-  if ls "$tmp" | grep -q '\.tmp\.'; then echo "FAIL $name: temporary file left" >&2; ok=0; fi
+  if compgen -G "$tmp/*.tmp.*" >/dev/null; then echo "FAIL $name: temporary file left" >&2; ok=0; fi
   ((ok)) && echo "ok $name: $msg" || fails=$((fails + 1))
 }
 

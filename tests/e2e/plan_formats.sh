@@ -35,7 +35,7 @@ for spec in "$src"/configs/clusters/*.json; do
   grep -q "overall verdict:" <<<"$text"
 done
 # No temporary files left next to the outputs.
-if ls "$tmp" | grep -q '\.tmp\.'; then echo "temporary files left behind" >&2; exit 1; fi
+if compgen -G "$tmp/*.tmp.*" >/dev/null; then echo "temporary files left behind" >&2; exit 1; fi
 # The verdicts the brief states, read from the JSON report.
 "$py" - "$tmp" <<'PY'
 import json, sys
