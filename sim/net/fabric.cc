@@ -4,7 +4,7 @@ namespace fabricplan::sim {
 
 Fabric::Fabric(Simulator& sim, const Topology& topo, const FabricParams& params, PacketSink& sink)
     : sim_(sim), topo_(topo), params_(params), sink_(sink), next_hops_(compute_next_hops(topo)),
-      host_port_(topo.hosts, kNoPacket), spray_rng_(params.seed, "fabric.spray") {
+      host_port_(topo.hosts, kNoPort), spray_rng_(params.seed, "fabric.spray") {
   ports_.reserve(2 * topo.links.size());
   for (const auto& l : topo.links) {
     std::int64_t ppb = ps_per_byte(l.gbit_per_s * 1e9);
@@ -14,7 +14,7 @@ Fabric::Fabric(Simulator& sim, const Topology& topo, const FabricParams& params,
   }
   for (std::uint32_t p = 0; p < ports_.size(); ++p) {
     int from = ports_[p].from;
-    if (from < topo.hosts && host_port_[from] == kNoPacket) host_port_[from] = p;
+    if (from < topo.hosts && host_port_[from] == kNoPort) host_port_[from] = p;
   }
 }
 
@@ -36,11 +36,11 @@ std::uint32_t Fabric::choose_port(int node, const Packet& p) {
   switch (params_.routing) {
     case RoutingPolicy::kSpray: return hops[spray_rng_.below(n)];
     case RoutingPolicy::kFlowHash: return hops[flow_hash(p.flow, node) % n];
-    case RoutingPolicy::kDestModK: {
-      // D-mod-K: at each level the destination index, divided by the fan-out already
-      // consumed below, picks the up-port. For two tiers this is d mod n.
+    case RoutingPolicy::kDestModK:
+      // Destination index mod the number of equal-cost choices, at every switch. For a
+      // leaf-spine this is OpenSM's D-mod-K (uplink d mod S); a fat-tree's core level
+      // would need (d div k/2) mod k/2, which this does not do yet.
       return hops[p.dst % n];
-    }
   }
   return hops[0];
 }

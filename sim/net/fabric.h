@@ -5,7 +5,7 @@
 //   spray    - a uniformly random next hop per packet (SRD-style packet spraying);
 //   flowhash - hash(flow) picks one next hop per flow (ECMP on the 5-tuple);
 //   dmodk    - destination d takes next hop d mod n (static D-mod-K, as OpenSM's
-//              fat-tree engine routes IB).
+//              fat-tree engine routes a leaf-spine).
 // Host NICs are ports too (the host's uplink), with the same queue discipline.
 //
 // One event per packet per hop. A FIFO port with a fixed rate is fully described by
@@ -92,6 +92,7 @@ class Fabric : public EventHandler {
   PacketSink& sink_;
   NextHops next_hops_;
   std::vector<Port> ports_;
+  static constexpr std::uint32_t kNoPort = UINT32_MAX;
   std::vector<std::uint32_t> host_port_;  // uplink port of each host
   PacketPool pool_;
   Rng spray_rng_;

@@ -1,14 +1,12 @@
 // Packets and the pool they come from. A packet is a small POD addressed by a 32-bit
-// id; queues link packets through `next` (intrusive), so neither sending nor queueing
-// allocates. The pool grows only when more packets are in flight than ever before.
+// id that travels in event arguments, so neither sending nor queueing allocates. The
+// pool grows only when more packets are in flight than ever before.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 namespace fabricplan::sim {
-
-inline constexpr std::uint32_t kNoPacket = UINT32_MAX;
 
 struct Packet {
   std::uint32_t flow;
@@ -18,8 +16,6 @@ struct Packet {
   std::uint32_t payload_bytes;
   std::uint32_t seq;         // per-flow sequence number
   std::int64_t sent_ps;      // when handed to the source NIC
-  std::uint32_t next;        // intrusive queue link
-  std::uint32_t entropy;     // per-packet path entropy (spraying); 0 for per-flow routing
 };
 
 class PacketPool {

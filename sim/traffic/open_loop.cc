@@ -21,8 +21,6 @@ void OpenLoopTraffic::on_event(Simulator& sim, std::uint64_t i) {
   p.wire_bytes = params_.payload_bytes + params_.header_bytes;
   p.seq = next_seq_[i]++;
   p.sent_ps = sim.now().ps();
-  p.next = kNoPacket;
-  p.entropy = 0;
   stats_.sent(f.stats_flow, p.sent_ps);
   fabric_.inject(id);
   if (next_seq_[i] < params_.packets_per_flow) {
