@@ -27,6 +27,26 @@ Topology build_leaf_spine(int leaves, int hosts_per_leaf, int spines, double gbp
   return t;
 }
 
+Topology build_rail_optimized(int groups, int servers_per_group, int rails, int spines, double gbps,
+                              double prop_us) {
+  Topology t;
+  t.hosts = groups * servers_per_group * rails;
+  for (int h = 0; h < t.hosts; ++h) t.add_node(NodeKind::kHost, h);
+  std::vector<int> rail(groups * rails), spine(spines);
+  for (int i = 0; i < groups * rails; ++i) rail[i] = t.add_node(NodeKind::kLeaf, i);
+  for (int s = 0; s < spines; ++s) spine[s] = t.add_node(NodeKind::kSpine, s);
+  for (int h = 0; h < t.hosts; ++h) {
+    int group = h / (servers_per_group * rails), r = h % rails;
+    t.links.push_back({h, rail[group * rails + r], gbps, prop_us});
+  }
+  for (int i = 0; i < groups * rails; ++i) {
+    for (int s = 0; s < spines; ++s) t.links.push_back({rail[i], spine[s], gbps, prop_us});
+  }
+  t.description = "rail-optimized " + std::to_string(groups) + " groups x " + std::to_string(servers_per_group) +
+                  " servers x " + std::to_string(rails) + " rails, " + std::to_string(spines) + " spines";
+  return t;
+}
+
 Topology build_fat_tree(int k, double gbps, double prop_us) {
   Topology t;
   int half = k / 2;
@@ -46,19 +66,50 @@ Topology build_fat_tree(int k, double gbps, double prop_us) {
       for (int c = 0; c < half; ++c) t.links.push_back({agg[p * half + a], core[a * half + c], gbps, prop_us});
     }
   }
+  t.fat_tree_k = k;
   t.description = std::to_string(k) + "-ary fat-tree, " + std::to_string(t.hosts) + " hosts";
   return t;
 }
 
-NextHops compute_next_hops(const Topology& topo) {
+int find_link(const Topology& topo, int a, int b) {
+  for (std::size_t l = 0; l < topo.links.size(); ++l) {
+    const TopoLink& k = topo.links[l];
+    if ((k.a == a && k.b == b) || (k.a == b && k.b == a)) return static_cast<int>(l);
+  }
+  return -1;
+}
+
+int find_node(const Topology& topo, const std::string& name) {
+  static const std::pair<const char*, NodeKind> prefixes[] = {
+      {"host", NodeKind::kHost}, {"leaf", NodeKind::kLeaf}, {"spine", NodeKind::kSpine},
+      {"edge", NodeKind::kEdge}, {"agg", NodeKind::kAggregation}, {"core", NodeKind::kCore}};
+  for (auto [prefix, kind] : prefixes) {
+    std::string pre(prefix);
+    if (name.size() <= pre.size() || name.compare(0, pre.size(), pre) != 0) continue;
+    std::string digits = name.substr(pre.size());
+    if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) return -1;
+    int index = std::stoi(digits);
+    for (std::size_t v = 0; v < topo.nodes.size(); ++v) {
+      if (topo.nodes[v].kind == kind && topo.nodes[v].index == index) return static_cast<int>(v);
+    }
+    return -1;
+  }
+  return -1;
+}
+
+NextHops compute_next_hops(const Topology& topo, const std::vector<bool>& link_up) {
   using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
   const int n = static_cast<int>(topo.nodes.size());
   Graph g(n);
-  for (const auto& l : topo.links) boost::add_edge(l.a, l.b, g);
+  auto up = [&](std::size_t l) { return link_up.empty() || link_up[l]; };
+  for (std::size_t l = 0; l < topo.links.size(); ++l) {
+    if (up(l)) boost::add_edge(topo.links[l].a, topo.links[l].b, g);
+  }
 
   // Outgoing ports per node, in link order.
   std::vector<std::vector<std::pair<int, std::uint32_t>>> out(n);  // (neighbor, port)
   for (std::size_t l = 0; l < topo.links.size(); ++l) {
+    if (!up(l)) continue;
     out[topo.links[l].a].push_back({topo.links[l].b, static_cast<std::uint32_t>(2 * l)});
     out[topo.links[l].b].push_back({topo.links[l].a, static_cast<std::uint32_t>(2 * l + 1)});
   }

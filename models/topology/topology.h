@@ -1,8 +1,8 @@
 // Topology: switches, hosts and full-duplex links of a fabric, and the equal-cost
 // next hops from every node towards every host (computed with Boost.Graph BFS).
 //
-// Builders: two-tier leaf-spine (every leaf linked once to every spine) and three-tier
-// k-ary fat-tree (k pods of k/2 edge and k/2 aggregation switches, (k/2)^2 cores).
+// Builders: two-tier leaf-spine (every leaf linked once to every spine), rail-optimized,
+// and three-tier k-ary fat-tree (k pods of k/2 edge and k/2 aggregation switches, (k/2)^2 cores).
 // Host h of a leaf-spine with H hosts per leaf hangs off leaf h / H; in the fat-tree,
 // host h is on edge switch h / (k/2) in pod h / (k/2)^2, as SCENARIOS.md numbers them.
 #pragma once
@@ -30,6 +30,7 @@ struct Topology {
   std::vector<TopoNode> nodes;  // hosts first: node id h is host h
   std::vector<TopoLink> links;
   int hosts = 0;
+  int fat_tree_k = 0;  // k of a fat-tree (D-mod-K needs k/2 at the aggregation level), else 0
   std::string description;
 
   int add_node(NodeKind kind, int index);
@@ -38,6 +39,12 @@ struct Topology {
 Topology build_leaf_spine(int leaves, int hosts_per_leaf, int spines, double gbit_per_s,
                           double propagation_us);
 Topology build_fat_tree(int k, double gbit_per_s, double propagation_us);
+// Rail-optimized: `groups` of `servers_per_group` servers with `rails` NICs each; NIC r
+// of every server in group g hangs off rail switch (g, r) (a kLeaf, index g*rails + r),
+// and every rail switch links once to every spine. Endpoint (g, s, r) is host
+// (g * servers_per_group + s) * rails + r, so a server's NICs are consecutive.
+Topology build_rail_optimized(int groups, int servers_per_group, int rails, int spines, double gbit_per_s,
+                              double propagation_us);
 
 // Directed ports: link l gives port 2l (a -> b) and 2l+1 (b -> a).
 struct NextHops {
@@ -51,6 +58,13 @@ struct NextHops {
 };
 
 // Shortest-path next hops (all equal-cost choices, in port order) towards every host.
-NextHops compute_next_hops(const Topology& topo);
+// `link_up` (one entry per link, may be empty) leaves failed links out.
+NextHops compute_next_hops(const Topology& topo, const std::vector<bool>& link_up = {});
+
+// Index of the link joining nodes a and b (either order), or -1.
+int find_link(const Topology& topo, int a, int b);
+// Node id from a readable name: "host7", "leaf3", "spine0", "edge5", "agg2", "core9";
+// -1 if there is no such node.
+int find_node(const Topology& topo, const std::string& name);
 
 }  // namespace fabricplan

@@ -3,19 +3,38 @@
 namespace fabricplan::sim {
 
 Fabric::Fabric(Simulator& sim, const Topology& topo, const FabricParams& params, PacketSink& sink)
-    : sim_(sim), topo_(topo), params_(params), sink_(sink), next_hops_(compute_next_hops(topo)),
-      host_port_(topo.hosts, kNoPort), spray_rng_(params.seed, "fabric.spray") {
+    : sim_(sim), topo_(topo), params_(params), sinks_{&sink}, next_hops_(compute_next_hops(topo)),
+      host_port_(topo.hosts, kNoPort), shared_used_bytes_(topo.nodes.size(), 0),
+      spray_rng_(params.seed, "fabric.spray") {
+  if (topo.fat_tree_k > 0) dmodk_divisor_ = topo.fat_tree_k / 2;
   ports_.reserve(2 * topo.links.size());
+  auto add = [&](int from, int to, const TopoLink& l) {
+    Port q{};
+    q.from = from;
+    q.to = to;
+    q.ps_per_byte = ps_per_byte(l.gbit_per_s * 1e9);
+    q.propagation_ps = Time::from_us(l.propagation_us).ps();
+    q.from_host = from < topo.hosts;
+    q.to_host = to < topo.hosts;
+    q.capacity_bytes = q.from_host ? params.host_queue_bytes : params.queue_bytes;
+    // A host drains what it receives at line rate, so a port into a host never waits
+    // for credit; every other port starts with the next switch's whole input buffer.
+    q.credit_bytes = q.to_host ? INT64_MAX / 2 : params.queue_bytes;
+    ports_.push_back(std::move(q));
+  };
   for (const auto& l : topo.links) {
-    std::int64_t ppb = ps_per_byte(l.gbit_per_s * 1e9);
-    std::int64_t prop = Time::from_us(l.propagation_us).ps();
-    ports_.push_back(Port{l.a, l.b, ppb, prop});
-    ports_.push_back(Port{l.b, l.a, ppb, prop});
+    add(l.a, l.b, l);
+    add(l.b, l.a, l);
   }
   for (std::uint32_t p = 0; p < ports_.size(); ++p) {
     int from = ports_[p].from;
     if (from < topo.hosts && host_port_[from] == kNoPort) host_port_[from] = p;
   }
+}
+
+std::uint16_t Fabric::add_sink(PacketSink& sink) {
+  sinks_.push_back(&sink);
+  return static_cast<std::uint16_t>(sinks_.size() - 1);
 }
 
 std::uint32_t Fabric::flow_hash(std::uint32_t flow, int node) {
@@ -33,55 +52,121 @@ std::uint32_t Fabric::choose_port(int node, const Packet& p) {
   int n = next_hops_.size(node, static_cast<int>(p.dst));
   const std::uint32_t* hops = next_hops_.begin(node, static_cast<int>(p.dst));
   if (n == 1) return hops[0];
+  if (n == 0) return kNoPort;  // unreachable (every route to dst has failed)
+  auto dmodk = [&](std::uint32_t lid) {
+    bool aggregation = topo_.nodes[node].kind == NodeKind::kAggregation;
+    return hops[(aggregation ? lid / dmodk_divisor_ : lid) % n];
+  };
+  switch (p.route) {
+    case Route::kEntropyHash: return hops[flow_hash(p.entropy, node) % n];
+    case Route::kDestModK: return dmodk(p.entropy);
+    case Route::kFabricDefault: break;
+  }
   switch (params_.routing) {
     case RoutingPolicy::kSpray: return hops[spray_rng_.below(n)];
     case RoutingPolicy::kFlowHash: return hops[flow_hash(p.flow, node) % n];
-    case RoutingPolicy::kDestModK:
-      // Destination index mod the number of equal-cost choices, at every switch. For a
-      // leaf-spine this is OpenSM's D-mod-K (uplink d mod S); a fat-tree's core level
-      // would need (d div k/2) mod k/2, which this does not do yet.
-      return hops[p.dst % n];
+    case RoutingPolicy::kDestModK: return dmodk(p.dst);
   }
   return hops[0];
 }
 
-void Fabric::inject(std::uint32_t id) { enqueue(host_port_[pool_[id].src], id); }
+void Fabric::inject(std::uint32_t id) {
+  pool_[id].in_port = kNoPort;
+  if (params_.lossless) {
+    lossless_enqueue(host_port_[pool_[id].src], id);
+  } else {
+    enqueue(host_port_[pool_[id].src], id);
+  }
+}
+
+void Fabric::drop(std::uint32_t port, std::uint32_t id, bool fault) {
+  ++ports_[port].stats.drops;
+  ++drops_;
+  fault_drops_ += fault;
+  const Packet& p = pool_[id];
+  sinks_[p.owner]->dropped(sim_, p, port);
+  pool_.release(id);
+}
+
+void Fabric::note_queue(Port& q, std::int64_t queued_bytes, Packet& p) {
+  if (queued_bytes > q.stats.max_queued_bytes) q.stats.max_queued_bytes = static_cast<std::uint32_t>(queued_bytes);
+  if (params_.ecn_threshold_bytes && queued_bytes > params_.ecn_threshold_bytes && !(p.flags & kFlagEcn)) {
+    p.flags |= kFlagEcn;
+    ++q.stats.ecn_marks;
+    ++ecn_marks_;
+  }
+}
+
+bool Fabric::shared_buffer_admits(const Port& q, std::int64_t backlog, std::uint32_t bytes) const {
+  std::int64_t used = shared_used_bytes_[q.from];
+  std::int64_t free_bytes = static_cast<std::int64_t>(params_.shared_buffer_bytes) - used;
+  return free_bytes >= bytes && backlog + bytes <= params_.shared_buffer_alpha * free_bytes;
+}
 
 void Fabric::enqueue(std::uint32_t port, std::uint32_t id) {
   Port& q = ports_[port];
-  const Packet& p = pool_[id];
+  Packet& p = pool_[id];
+  if (!q.up) return drop(port, id, true);
   const std::int64_t now = sim_.now().ps();
   std::int64_t start = q.busy_until_ps > now ? q.busy_until_ps : now;
   std::int64_t backlog_bytes = (start - now) / q.ps_per_byte;
-  if (backlog_bytes + p.wire_bytes > params_.queue_bytes) {
-    ++q.stats.drops;
-    ++drops_;
-    sink_.dropped(sim_, p, port);
-    pool_.release(id);
-    return;
-  }
-  if (backlog_bytes > q.stats.max_queued_bytes) q.stats.max_queued_bytes = static_cast<std::uint32_t>(backlog_bytes);
+  bool shared = params_.shared_buffer_bytes > 0 && !q.from_host;
+  bool admit = shared ? shared_buffer_admits(q, backlog_bytes, p.wire_bytes)
+                      : backlog_bytes + p.wire_bytes <= static_cast<std::int64_t>(q.capacity_bytes);
+  if (!admit) return drop(port, id, false);
+  note_queue(q, backlog_bytes, p);
   q.busy_until_ps = start + q.ps_per_byte * p.wire_bytes;
   ++q.stats.tx_packets;
   q.stats.tx_bytes += p.wire_bytes;
   ++link_transmissions_;
-  sim_.schedule_at(Time::from_ps(q.busy_until_ps + q.propagation_ps), this,
-                   (static_cast<std::uint64_t>(port) << 32) | id);
+  if (shared) {
+    // The shared space is held until the packet has left; that needs its own event.
+    shared_used_bytes_[q.from] += p.wire_bytes;
+    sim_.schedule_at(Time::from_ps(q.busy_until_ps), this, event_arg(kDepart, port, p.wire_bytes));
+  }
+  sim_.schedule_at(Time::from_ps(q.busy_until_ps + q.propagation_ps), this, event_arg(kArrive, port, id));
 }
 
 void Fabric::on_event(Simulator&, std::uint64_t arg) {
-  arrive(static_cast<std::uint32_t>(arg >> 32), static_cast<std::uint32_t>(arg));
+  auto kind = static_cast<EventKind>(arg >> 62);
+  auto port = static_cast<std::uint32_t>((arg >> 32) & 0x3fffffff);
+  auto value = static_cast<std::uint32_t>(arg);
+  switch (kind) {
+    case kArrive: return arrive(port, value);
+    case kTxDone:
+      ports_[port].transmitting = false;
+      return lossless_try_send(port);
+    case kCredit: return lossless_credit(port, value);
+    case kDepart: shared_used_bytes_[ports_[port].from] -= value; return;
+  }
 }
 
 void Fabric::arrive(std::uint32_t port, std::uint32_t id) {
   int node = ports_[port].to;
   Packet& p = pool_[id];
+  p.in_port = port;
   if (node == static_cast<int>(p.dst)) {
-    sink_.delivered(sim_, p);
+    sinks_[p.owner]->delivered(sim_, p);
     pool_.release(id);
     return;
   }
-  enqueue(choose_port(node, p), id);
+  std::uint32_t out = choose_port(node, p);
+  if (params_.lossless) {
+    if (out == kNoPort) {
+      return_credit(port, p.wire_bytes, sim_.now().ps());
+      return drop(port, id, true);
+    }
+    return lossless_enqueue(out, id);
+  }
+  if (out == kNoPort) return drop(port, id, true);
+  enqueue(out, id);
+}
+
+void Fabric::set_link_up(std::size_t link, bool up) {
+  for (std::uint32_t port : {static_cast<std::uint32_t>(2 * link), static_cast<std::uint32_t>(2 * link + 1)}) {
+    ports_[port].up = up;
+    if (!up && params_.lossless) lossless_flush(port);
+  }
 }
 
 }  // namespace fabricplan::sim

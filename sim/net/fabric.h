@@ -1,21 +1,41 @@
-// Fabric: the packet-level network. Every directed link is an output port with a FIFO
-// drop-tail queue, serialization at line rate (picoseconds per byte precomputed, so a
-// packet costs one multiplication) and a propagation delay. Switches forward on the
-// equal-cost next hops of models/topology, choosing among them by the routing policy:
-//   spray    - a uniformly random next hop per packet (SRD-style packet spraying);
-//   flowhash - hash(flow) picks one next hop per flow (ECMP on the 5-tuple);
-//   dmodk    - destination d takes next hop d mod n (static D-mod-K, as OpenSM's
-//              fat-tree engine routes a leaf-spine).
-// Host NICs are ports too (the host's uplink), with the same queue discipline.
+// Fabric: the packet-level network. Every directed link is an output port with
+// serialization at line rate (picoseconds per byte precomputed, so a packet costs one
+// multiplication) and a propagation delay. Switches forward on the equal-cost next hops
+// of models/topology; which one a packet takes is decided by its Route:
+//   kFabricDefault - the fabric's RoutingPolicy (open-loop traffic):
+//       spray    - a uniformly random next hop per packet at every switch;
+//       flowhash - hash(flow, switch) picks one next hop per flow (ECMP on the 5-tuple);
+//       dmodk    - D-mod-K on the destination, as below;
+//   kEntropyHash   - hash(entropy, switch): the transport chooses the path by the entropy
+//       it writes (SRD varies it per packet, as it varies the UDP source port; ECMP
+//       keeps one per flow);
+//   kDestModK      - static D-mod-K on the destination LID in `entropy` (OpenSM's
+//       fat-tree engine): a leaf or edge switch goes up through choice LID mod n; an
+//       aggregation switch of a k-ary fat-tree through (LID div k/2) mod n, so the
+//       core a destination is reached through is fixed by its index (SCENARIOS.md).
 //
-// One event per packet per hop. A FIFO port with a fixed rate is fully described by
-// the time its last accepted packet finishes serialization (busy_until): a packet
-// accepted at `now` departs at max(now, busy_until) + size x ps_per_byte and arrives at
-// the next node a propagation delay later, so the arrival is scheduled at once and no
-// "transmission done" event is needed (htsim's pipes work the same way). The drop-tail
-// test uses the backlog still to be serialized, (busy_until - now) / ps_per_byte bytes,
-// which counts the unsent part of the packet on the wire as queued.
-// Delivered and dropped packets are reported to a PacketSink.
+// Two port disciplines (FabricParams::lossless):
+//   drop-tail (Ethernet, SRD): one event per packet per hop. A FIFO port with a fixed
+//     rate is fully described by the time its last accepted packet finishes
+//     serialization (busy_until): a packet accepted at `now` departs at
+//     max(now, busy_until) + size x ps_per_byte and arrives a propagation delay later,
+//     so the arrival is scheduled at once (htsim's pipes work the same way). The drop
+//     test uses the backlog still to be serialized, (busy_until - now) / ps_per_byte.
+//     Optionally a switch's ports share one buffer with Choudhury-Hahne dynamic
+//     thresholds (a port may hold alpha x the free shared space).
+//   lossless (IB credit-based link-level flow control, IBTA vol. 1 sec. 7.9): each
+//     port holds a real FIFO and may start a packet only when the next node's input
+//     buffer (queue_bytes per input port) has credit for it; the credit comes back one
+//     propagation delay after the packet leaves that node. A blocked head blocks every
+//     packet behind it, whatever its destination (head-of-line blocking), and a full
+//     input buffer stalls the port feeding it (congestion spreading). Nothing is
+//     dropped except at a failed link. Costs three events per hop (arrival, end of
+//     transmission, credit return).
+// ECN: a packet that finds more than ecn_threshold_bytes queued is marked kFlagEcn.
+// Faults: a failed link's ports drop whatever they are asked to send (and, lossless,
+// what they held); set_next_hops installs routes recomputed without it (the subnet
+// manager's or routing protocol's reroute, timed by the caller).
+// Delivered and dropped packets are reported to the PacketSink the packet's owner names.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +44,7 @@
 #include "models/topology/topology.h"
 #include "sim/core/rng.h"
 #include "sim/core/simulator.h"
+#include "sim/net/id_ring.h"
 #include "sim/net/packet.h"
 
 namespace fabricplan::sim {
@@ -43,22 +64,38 @@ struct PortStats {
   std::uint64_t tx_packets = 0;
   std::uint64_t tx_bytes = 0;
   std::uint64_t drops = 0;
+  std::uint64_t ecn_marks = 0;
   std::uint32_t max_queued_bytes = 0;
+  std::int64_t credit_stall_ps = 0;  // lossless: time a waiting head had no credit
 };
 
 struct FabricParams {
-  std::uint32_t queue_bytes = 1 << 20;  // drop-tail capacity per output port
+  std::uint32_t queue_bytes = 1 << 20;       // per switch output port (drop-tail) or input port (lossless)
+  std::uint64_t host_queue_bytes = 1 << 20;  // host NIC output queue (drop-tail)
+  std::uint64_t shared_buffer_bytes = 0;     // > 0: switch ports share this much (drop-tail)
+  double shared_buffer_alpha = 1.0;          // dynamic threshold factor
+  std::uint32_t ecn_threshold_bytes = 0;     // 0: no marking
+  bool lossless = false;
   RoutingPolicy routing = RoutingPolicy::kSpray;
   std::uint64_t seed = 1;
 };
 
 class Fabric : public EventHandler {
  public:
+  // `sink` is owner 0: it hears of packets whose owner is 0 (open-loop traffic).
   Fabric(Simulator& sim, const Topology& topo, const FabricParams& params, PacketSink& sink);
 
+  // Registers another sink; packets with `owner` = the returned id are reported to it.
+  std::uint16_t add_sink(PacketSink& sink);
   PacketPool& pool() { return pool_; }
   // Hands packet `id` (fields filled) to its source host's NIC at the current time.
   void inject(std::uint32_t id);
+
+  // Link `link` (index into topology().links) goes down or comes back, now.
+  void set_link_up(std::size_t link, bool up);
+  bool link_up(std::size_t link) const { return ports_[2 * link].up; }
+  // Installs new routes (e.g. recomputed without failed links).
+  void set_next_hops(NextHops routes) { next_hops_ = std::move(routes); }
 
   void on_event(Simulator& sim, std::uint64_t arg) override;
 
@@ -66,9 +103,13 @@ class Fabric : public EventHandler {
   const PortStats& port_stats(std::size_t p) const { return ports_[p].stats; }
   int port_from(std::size_t p) const { return ports_[p].from; }
   int port_to(std::size_t p) const { return ports_[p].to; }
+  double port_bytes_per_s(std::size_t p) const { return 1e12 / ports_[p].ps_per_byte; }
   std::uint64_t link_transmissions() const { return link_transmissions_; }
   std::uint64_t drops() const { return drops_; }
+  std::uint64_t fault_drops() const { return fault_drops_; }
+  std::uint64_t ecn_marks() const { return ecn_marks_; }
   const Topology& topology() const { return topo_; }
+  const FabricParams& params() const { return params_; }
   // The next hop a flow-hashed packet of `flow` takes among `n` choices (exposed so
   // tests can predict collisions from the hash alone).
   static std::uint32_t flow_hash(std::uint32_t flow, int node);
@@ -79,25 +120,52 @@ class Fabric : public EventHandler {
     std::int64_t ps_per_byte;
     std::int64_t propagation_ps;
     std::int64_t busy_until_ps = 0;  // end of serialization of the last accepted packet
+    std::uint64_t capacity_bytes;    // drop-tail limit
+    bool up = true;
+    bool to_host = false;
+    bool from_host = false;
+    // Lossless only.
+    IdRing queue;
+    std::int64_t queued_bytes = 0;
+    std::int64_t credit_bytes = 0;    // free space in the next node's input buffer
+    bool transmitting = false;
+    std::int64_t stalled_since_ps = -1;
     PortStats stats;
   };
+  enum EventKind : std::uint64_t { kArrive = 0, kTxDone = 1, kCredit = 2, kDepart = 3 };
+  static std::uint64_t event_arg(EventKind k, std::uint32_t port, std::uint32_t value) {
+    return (static_cast<std::uint64_t>(k) << 62) | (static_cast<std::uint64_t>(port) << 32) | value;
+  }
 
   void enqueue(std::uint32_t port, std::uint32_t id);
   void arrive(std::uint32_t port, std::uint32_t id);
   std::uint32_t choose_port(int node, const Packet& p);
+  void drop(std::uint32_t port, std::uint32_t id, bool fault);
+  bool shared_buffer_admits(const Port& q, std::int64_t backlog_bytes, std::uint32_t bytes) const;
+  // Lossless discipline (fabric_lossless.cc).
+  void lossless_enqueue(std::uint32_t port, std::uint32_t id);
+  void lossless_try_send(std::uint32_t port);
+  void lossless_credit(std::uint32_t port, std::uint32_t bytes);
+  void return_credit(std::uint32_t in_port, std::uint32_t bytes, std::int64_t at_ps);
+  void lossless_flush(std::uint32_t port);
+  void note_queue(Port& q, std::int64_t queued_bytes, Packet& p);
 
   Simulator& sim_;
   const Topology& topo_;
   FabricParams params_;
-  PacketSink& sink_;
+  std::vector<PacketSink*> sinks_;
   NextHops next_hops_;
   std::vector<Port> ports_;
   static constexpr std::uint32_t kNoPort = UINT32_MAX;
   std::vector<std::uint32_t> host_port_;  // uplink port of each host
+  std::vector<std::int64_t> shared_used_bytes_;  // per node, shared-buffer mode
+  int dmodk_divisor_ = 1;                 // k/2 for a fat-tree's aggregation level
   PacketPool pool_;
   Rng spray_rng_;
   std::uint64_t link_transmissions_ = 0;
   std::uint64_t drops_ = 0;
+  std::uint64_t fault_drops_ = 0;
+  std::uint64_t ecn_marks_ = 0;
 };
 
 }  // namespace fabricplan::sim

@@ -23,16 +23,37 @@ std::string render_simulation_json(const SimulationResult& r) {
                             {"throughput_bytes_per_s", c.throughput_bytes_per_s},
                             {"packets_sent", c.packets_sent},
                             {"packets_delivered", c.packets_delivered},
-                            {"packets_dropped", c.packets_dropped}});
+                            {"packets_dropped", c.packets_dropped},
+                            {"retransmissions", c.retransmissions},
+                            {"incomplete_flows", c.incomplete_flows}});
+  }
+  j["collectives"] = nlohmann::ordered_json::array();
+  for (const auto& c : r.collectives) {
+    j["collectives"].push_back({{"class", c.name}, {"op", "all_reduce"}, {"algorithm", "ring"}, {"ranks", c.ranks},
+                                {"bytes", c.bytes}, {"finished", c.finished}, {"duration_us", c.duration_us},
+                                {"algbw_bytes_per_s", c.algbw_bytes_per_s},
+                                {"busbw_bytes_per_s", c.busbw_bytes_per_s}});
   }
   j["packets_sent"] = r.packets_sent;
   j["drops"] = r.drops;
   j["retransmissions"] = r.retransmissions;
+  j["fault_drops"] = r.fault_drops;
+  j["ecn_marks"] = r.ecn_marks;
+  j["transport"] = {{"data_packets_sent", r.transport.data_packets_sent},
+                    {"timeouts", r.transport.timeouts},
+                    {"acks_sent", r.transport.acks_sent},
+                    {"duplicates_received", r.transport.duplicates_received},
+                    {"out_of_order_received", r.transport.out_of_order_received},
+                    {"max_reorder_depth_packets", r.transport.max_reorder_depth},
+                    {"path_changes", r.transport.path_changes}};
   j["links"] = {{"max_utilization", r.links.max_utilization},
                 {"mean_utilization", r.links.mean_utilization},
                 {"max_queue_bytes", r.links.max_queue_bytes},
-                {"ports_with_drops", r.links.ports_with_drops}};
+                {"ports_with_drops", r.links.ports_with_drops},
+                {"max_credit_stall_fraction", r.links.max_credit_stall_fraction}};
   j["simulated_s"] = r.simulated_s;
+  j["last_completion_s"] = r.last_completion_s;
+  j["stopped_at_limit"] = r.hit_stop;
   // Wall time is the one figure that differs between identical runs; it lives here only.
   j["engine"] = {{"events", r.events},
                  {"wall_s", r.wall_s},
@@ -54,6 +75,23 @@ std::string render_simulation_text(const SimulationResult& r) {
                   100 * c.mean_goodput_fraction, c.throughput_bytes_per_s * 8 / 1e9,
                   static_cast<unsigned long long>(c.packets_dropped));
     os << line;
+    if (c.incomplete_flows) os << "    " << c.incomplete_flows << " of " << c.flows << " flows did not complete\n";
+  }
+  for (const auto& c : r.collectives) {
+    std::snprintf(line, sizeof line, "  ring all-reduce %s: %zu ranks, %llu bytes, %s %.1f us, algbw %.2f GB/s, busbw %.2f GB/s\n",
+                  c.name.c_str(), c.ranks, static_cast<unsigned long long>(c.bytes), c.finished ? "done in" : "NOT finished after",
+                  c.duration_us, c.algbw_bytes_per_s / 1e9, c.busbw_bytes_per_s / 1e9);
+    os << line;
+  }
+  if (r.transport.data_packets_sent) {
+    std::snprintf(line, sizeof line,
+                  "  transport: %llu retransmissions, %llu timeouts, %llu out-of-order arrivals (max depth %llu), "
+                  "%llu path changes\n",
+                  static_cast<unsigned long long>(r.retransmissions), static_cast<unsigned long long>(r.transport.timeouts),
+                  static_cast<unsigned long long>(r.transport.out_of_order_received),
+                  static_cast<unsigned long long>(r.transport.max_reorder_depth),
+                  static_cast<unsigned long long>(r.transport.path_changes));
+    os << line;
   }
   std::snprintf(line, sizeof line,
                 "  packets sent %llu, delivered %llu, dropped %llu; links: max utilization %.1f%%, "
@@ -63,9 +101,9 @@ std::string render_simulation_text(const SimulationResult& r) {
                 static_cast<unsigned long long>(r.links.ports_with_drops));
   os << line;
   std::snprintf(line, sizeof line,
-                "  engine: %.6f s simulated, %llu events, %llu link transmissions, %.3f s wall "
+                "  engine: %.6f s simulated%s, %llu events, %llu link transmissions, %.3f s wall "
                 "(%.1f M events/s)\n",
-                r.simulated_s, static_cast<unsigned long long>(r.events),
+                r.simulated_s, r.hit_stop ? " (stopped at stop_us)" : "", static_cast<unsigned long long>(r.events),
                 static_cast<unsigned long long>(r.link_transmissions), r.wall_s,
                 r.wall_s > 0 ? r.events / r.wall_s / 1e6 : 0);
   os << line;

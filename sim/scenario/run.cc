@@ -12,14 +12,13 @@ namespace {
 // Prints a progress line to stderr at most once per wall second on long runs.
 class Progress : public EventHandler {
  public:
-  Progress(const FlowStats& stats, std::uint64_t expected) : stats_(stats), expected_(expected) {}
+  explicit Progress(const FlowStats& stats) : stats_(stats) {}
   void on_event(Simulator& sim, std::uint64_t) override {
     auto now = std::chrono::steady_clock::now();
     if (now - last_ > std::chrono::seconds(1)) {
       last_ = now;
-      std::fprintf(stderr, "\rsimulate: t=%.3f ms, %llu/%llu packets delivered, %llu events",
-                   sim.now().s() * 1e3, static_cast<unsigned long long>(stats_.delivered_packets()),
-                   static_cast<unsigned long long>(expected_),
+      std::fprintf(stderr, "\rsimulate: t=%.3f ms, %llu packets delivered, %llu events", sim.now().s() * 1e3,
+                   static_cast<unsigned long long>(stats_.delivered_packets()),
                    static_cast<unsigned long long>(sim.events_processed()));
       printed_ = true;
     }
@@ -29,58 +28,138 @@ class Progress : public EventHandler {
 
  private:
   const FlowStats& stats_;
-  std::uint64_t expected_;
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
   bool printed_ = false;
 };
+
+// Takes links down at their fault times and, after the reroute delay, installs routes
+// recomputed without every link down by then.
+class FaultInjector : public EventHandler {
+ public:
+  FaultInjector(Simulator& sim, Fabric& fabric, std::vector<FaultSpec> faults)
+      : fabric_(fabric), faults_(std::move(faults)), up_(fabric.topology().links.size(), true) {
+    for (std::size_t i = 0; i < faults_.size(); ++i) {
+      sim.schedule_at(Time::from_ps(faults_[i].at_ps), this, 2 * i);
+      if (faults_[i].reroute_after_ps >= 0) {
+        sim.schedule_at(Time::from_ps(faults_[i].at_ps + faults_[i].reroute_after_ps), this, 2 * i + 1);
+      }
+    }
+  }
+  void on_event(Simulator&, std::uint64_t arg) override {
+    const FaultSpec& f = faults_[arg / 2];
+    if (arg % 2 == 0) {
+      fabric_.set_link_up(static_cast<std::size_t>(f.link), false);
+      up_[static_cast<std::size_t>(f.link)] = false;
+    } else {
+      fabric_.set_next_hops(compute_next_hops(fabric_.topology(), up_));
+    }
+  }
+
+ private:
+  Fabric& fabric_;
+  std::vector<FaultSpec> faults_;
+  std::vector<bool> up_;
+};
+
+std::vector<MessageSpec> open_messages(const TrafficSpec& t, std::uint64_t seed, std::size_t index) {
+  if (t.pattern == "pairs" || t.pattern == "permutation_file") return make_pair_messages(t.flows, t.bytes, t.start_ps);
+  if (t.pattern == "incast") return make_incast(t.senders, t.receiver, t.bytes, t.start_ps);
+  if (t.pattern == "all2all") return make_all2all(t.all2all);
+  Rng rng(seed, "traffic." + std::to_string(index) + "." + t.traffic_class);
+  return make_kv_poisson(t.kv, rng);
+}
+
+std::unique_ptr<Transport> make_transport(Simulator& sim, Fabric& fabric, FlowStats& stats, const TransportSpec& t) {
+  if (t.name == "srd") return std::make_unique<SrdTransport>(sim, fabric, stats, t.srd);
+  return std::make_unique<IbRcTransport>(sim, fabric, stats, t.ib);
+}
+
+void add_counters(TransportCounters& sum, const TransportCounters& c) {
+  sum.data_packets_sent += c.data_packets_sent;
+  sum.retransmissions += c.retransmissions;
+  sum.timeouts += c.timeouts;
+  sum.acks_sent += c.acks_sent;
+  sum.duplicates_received += c.duplicates_received;
+  sum.out_of_order_received += c.out_of_order_received;
+  sum.max_reorder_depth = std::max(sum.max_reorder_depth, c.max_reorder_depth);
+  sum.path_changes += c.path_changes;
+}
 
 }  // namespace
 
 SimulationResult run_scenario(const Scenario& s, bool progress) {
   auto wall_start = std::chrono::steady_clock::now();
-  Topology topo = s.topology.kind == "leaf_spine"
-                      ? build_leaf_spine(s.topology.leaves, s.topology.hosts_per_leaf, s.topology.spines,
-                                         s.topology.link_gbit_per_s, s.topology.propagation_us)
-                      : build_fat_tree(s.topology.k, s.topology.link_gbit_per_s, s.topology.propagation_us);
+  Topology topo = build_topology(s.topology);
   Simulator sim;
   FlowStats stats;
   Fabric fabric(sim, topo, s.fabric, stats);
 
   std::vector<std::string> class_names;
-  std::vector<std::unique_ptr<OpenLoopTraffic>> generators;
-  std::uint64_t expected = 0;
-  for (const auto& t : s.traffic) {
+  std::vector<std::unique_ptr<OpenLoopTraffic>> open_loops;
+  std::vector<std::unique_ptr<MessageSchedule>> schedules;
+  std::vector<std::unique_ptr<RingAllReduce>> ring_owners;
+  std::vector<std::unique_ptr<Transport>> transports;
+  std::vector<std::pair<std::string, RingAllReduce*>> rings;
+  for (std::size_t i = 0; i < s.traffic.size(); ++i) {
+    const TrafficSpec& t = s.traffic[i];
     std::uint32_t cls = 0;
     while (cls < class_names.size() && class_names[cls] != t.traffic_class) ++cls;
     if (cls == class_names.size()) class_names.push_back(t.traffic_class);
-    std::vector<OpenLoopFlow> flows;
-    for (auto [src, dst] : t.flows) flows.push_back({src, dst, stats.add_flow(src, dst, cls)});
-    OpenLoopParams p;
-    p.payload_bytes = t.payload_bytes;
-    p.header_bytes = t.header_bytes;
-    p.interval = Time::from_ps(t.interval_ps);
-    p.packets_per_flow = t.packets_per_flow;
-    expected += t.packets_per_flow * flows.size();
-    generators.push_back(std::make_unique<OpenLoopTraffic>(sim, fabric, stats, std::move(flows), p));
+    if (t.kind == "open_loop") {
+      std::vector<OpenLoopFlow> flows;
+      for (auto [src, dst] : t.flows) flows.push_back({src, dst, stats.add_flow(src, dst, cls)});
+      OpenLoopParams p;
+      p.payload_bytes = t.payload_bytes;
+      p.header_bytes = t.header_bytes;
+      p.interval = Time::from_ps(t.interval_ps);
+      p.packets_per_flow = t.packets_per_flow;
+      open_loops.push_back(std::make_unique<OpenLoopTraffic>(sim, fabric, stats, std::move(flows), p));
+      continue;
+    }
+    transports.push_back(make_transport(sim, fabric, stats, t.transport));
+    Transport& tr = *transports.back();
+    if (t.pattern == "ring_allreduce") {
+      auto ring = std::make_unique<RingAllReduce>(sim, tr, stats, cls, t.ranks, t.bytes, t.start_ps);
+      rings.emplace_back(t.traffic_class, ring.get());
+      ring_owners.push_back(std::move(ring));
+    } else {
+      schedules.push_back(std::make_unique<MessageSchedule>(sim, tr, stats, cls, open_messages(t, s.seed, i)));
+    }
   }
+  std::unique_ptr<FaultInjector> faults;
+  if (!s.faults.empty()) faults = std::make_unique<FaultInjector>(sim, fabric, s.faults);
   sim.queue().reserve(4 * fabric.port_count() + 1024);
   std::unique_ptr<Progress> reporter;
   if (progress) {
-    reporter = std::make_unique<Progress>(stats, expected);
+    reporter = std::make_unique<Progress>(stats);
     sim.schedule_at(Time(), reporter.get());
   }
-  sim.run();
+  sim.run(s.stop_ps >= 0 ? Time::from_ps(s.stop_ps) : Time::max());
 
   SimulationResult r;
   r.scenario = s.name;
   r.seed = s.seed;
+  r.hit_stop = !sim.queue().empty();
   double line_rate = s.topology.link_gbit_per_s * 1e9 / 8;
   for (std::uint32_t c = 0; c < class_names.size(); ++c) {
     r.classes.push_back(stats.summarize(c, class_names[c], line_rate));
     r.packets_sent += r.classes.back().packets_sent;
   }
+  for (const auto& t : transports) add_counters(r.transport, t->counters());
+  r.retransmissions = r.transport.retransmissions;
+  for (const auto& [name, ring] : rings) {
+    r.collectives.push_back({name, 0, 0, ring->finished(), ring->duration_us(), ring->algbw_bytes_per_s(),
+                             ring->busbw_bytes_per_s()});
+  }
+  for (std::size_t i = 0, k = 0; i < s.traffic.size(); ++i) {
+    if (s.traffic[i].pattern != "ring_allreduce") continue;
+    r.collectives[k].ranks = s.traffic[i].ranks.size();
+    r.collectives[k++].bytes = s.traffic[i].bytes;
+  }
   r.delivered_packets = stats.delivered_packets();
   r.drops = fabric.drops();
+  r.fault_drops = fabric.fault_drops();
+  r.ecn_marks = fabric.ecn_marks();
   r.events = sim.events_processed();
   r.link_transmissions = fabric.link_transmissions();
   r.simulated_s = sim.now().s();
@@ -89,14 +168,19 @@ SimulationResult run_scenario(const Scenario& s, bool progress) {
   for (std::size_t p = 0; p < fabric.port_count(); ++p) {
     const PortStats& ps = fabric.port_stats(p);
     r.ports.push_back(ps);
-    double u = r.simulated_s > 0 ? ps.tx_bytes / (line_rate * r.simulated_s) : 0;
+    double u = r.simulated_s > 0 ? ps.tx_bytes / (fabric.port_bytes_per_s(p) * r.simulated_s) : 0;
     if (ps.tx_bytes) { sum += u; ++active; }
     r.links.max_utilization = std::max(r.links.max_utilization, u);
     r.links.max_queue_bytes = std::max(r.links.max_queue_bytes, ps.max_queued_bytes);
     r.links.ports_with_drops += ps.drops > 0;
+    if (r.simulated_s > 0) {
+      r.links.max_credit_stall_fraction =
+          std::max(r.links.max_credit_stall_fraction, ps.credit_stall_ps * 1e-12 / r.simulated_s);
+    }
   }
   r.links.mean_utilization = active ? sum / active : 0;
   r.flows = stats.flows();
+  for (const auto& f : r.flows) r.last_completion_s = std::max(r.last_completion_s, f.last_delivery_ps * 1e-12);
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return r;
 }

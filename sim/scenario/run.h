@@ -15,6 +15,15 @@ struct LinkSummary {
   double mean_utilization = 0;  // over ports that sent anything
   std::uint32_t max_queue_bytes = 0;
   std::uint64_t ports_with_drops = 0;
+  double max_credit_stall_fraction = 0;  // lossless: longest a port's head waited for credit / run
+};
+
+struct CollectiveSummary {  // a ring all-reduce
+  std::string name;
+  std::size_t ranks = 0;
+  std::uint64_t bytes = 0;
+  bool finished = false;
+  double duration_us = 0, algbw_bytes_per_s = 0, busbw_bytes_per_s = 0;
 };
 
 struct SimulationResult {
@@ -25,6 +34,12 @@ struct SimulationResult {
   std::uint64_t delivered_packets = 0;
   std::uint64_t drops = 0;
   std::uint64_t retransmissions = 0;  // open-loop traffic never retransmits
+  TransportCounters transport;        // summed over the scenario's transports
+  std::uint64_t fault_drops = 0;
+  std::uint64_t ecn_marks = 0;
+  double last_completion_s = 0;       // last delivery of any flow
+  bool hit_stop = false;              // stopped at stop_us with work left
+  std::vector<CollectiveSummary> collectives;
   std::uint64_t events = 0;
   std::uint64_t link_transmissions = 0;
   double simulated_s = 0;

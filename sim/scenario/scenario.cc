@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "models/json_input/json_reader.h"
+#include "sim/scenario/scenario_traffic.h"
 
 namespace fabricplan::sim {
 
@@ -32,88 +33,110 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> read_pairs_file(const std::
 namespace {
 
 TopologySpec read_topology(const JsonNode& t) {
-  t.expect_object({"kind", "leaves", "hosts_per_leaf", "spines", "k", "link_gbit_per_s", "propagation_us"});
+  t.expect_object({"kind", "leaves", "hosts_per_leaf", "spines", "k", "groups", "servers_per_group", "rails",
+                   "nics_per_server", "link_gbit_per_s", "propagation_us"});
   TopologySpec s;
-  s.kind = t.at("kind").one_of({"leaf_spine", "fat_tree"});
+  s.kind = t.at("kind").one_of({"leaf_spine", "fat_tree", "rail_optimized"});
   if (s.kind == "leaf_spine") {
     s.leaves = static_cast<int>(t.at("leaves").integer(1, 4096));
     s.hosts_per_leaf = static_cast<int>(t.at("hosts_per_leaf").integer(1, 4096));
     s.spines = static_cast<int>(t.at("spines").integer(1, 4096));
-  } else {
+  } else if (s.kind == "fat_tree") {
     s.k = static_cast<int>(t.at("k").integer(2, 64));
     if (s.k % 2) t.at("k").fail("an even k");
+  } else {
+    s.groups = static_cast<int>(t.at("groups").integer(1, 1024));
+    s.servers_per_group = static_cast<int>(t.at("servers_per_group").integer(1, 4096));
+    s.rails = static_cast<int>(t.at("rails").integer(1, 64));
+    s.spines = static_cast<int>(t.at("spines").integer(1, 4096));
+  }
+  s.nics_per_server = static_cast<int>(t.integer_or("nics_per_server", 1, 64, s.kind == "rail_optimized" ? s.rails : 1));
+  if (s.kind == "rail_optimized" && s.nics_per_server != s.rails) {
+    t.at("nics_per_server").fail("nics_per_server equal to rails (" + std::to_string(s.rails) + ")");
+  }
+  if (host_count(s) % s.nics_per_server) {
+    t.at("nics_per_server").fail("a divisor of the endpoint count " + std::to_string(host_count(s)));
   }
   s.link_gbit_per_s = t.positive_or("link_gbit_per_s", 100);
   s.propagation_us = t.non_negative_or("propagation_us", 1);
   return s;
 }
 
-int host_count(const TopologySpec& t) {
-  return t.kind == "leaf_spine" ? t.leaves * t.hosts_per_leaf : t.k * t.k * t.k / 4;
+FabricParams read_ports(const JsonNode& root) {
+  FabricParams f;
+  if (!root.has("ports")) return f;
+  JsonNode p = root.at("ports");
+  p.expect_object({"mode", "queue_bytes", "host_queue_bytes", "ecn_threshold_bytes", "shared_buffer_bytes",
+                   "shared_buffer_alpha"});
+  f.lossless = p.has("mode") && p.at("mode").one_of({"drop_tail", "lossless"}) == "lossless";
+  f.queue_bytes = static_cast<std::uint32_t>(p.integer_or("queue_bytes", 1, INT64_C(1) << 31, 1 << 20));
+  f.host_queue_bytes = static_cast<std::uint64_t>(p.integer_or("host_queue_bytes", 1, INT64_C(1) << 40, f.queue_bytes));
+  f.ecn_threshold_bytes = static_cast<std::uint32_t>(p.integer_or("ecn_threshold_bytes", 0, INT64_C(1) << 31, 0));
+  f.shared_buffer_bytes = static_cast<std::uint64_t>(p.integer_or("shared_buffer_bytes", 0, INT64_C(1) << 40, 0));
+  f.shared_buffer_alpha = p.positive_or("shared_buffer_alpha", 1.0);
+  if (f.lossless && f.shared_buffer_bytes) p.at("shared_buffer_bytes").fail("no shared buffer in lossless mode (credits are per input port)");
+  return f;
 }
 
-TrafficSpec read_traffic(const JsonNode& n, const std::string& dir, int hosts) {
-  n.expect_object({"class", "kind", "pattern", "pairs", "permutation_file", "payload_bytes",
-                   "header_bytes", "interval_ps", "duration_us", "packets_per_flow"});
-  TrafficSpec t;
-  t.traffic_class = n.string_or("class", "udp");
-  n.at("kind").one_of({"open_loop"});
-  std::string pattern = n.at("pattern").one_of({"pairs", "permutation_file"});
-  if (pattern == "pairs") {
-    JsonNode list = n.at("pairs");
-    for (std::size_t i = 0, m = list.array_size(1); i < m; ++i) {
-      JsonNode pr = list.at(i);
-      if (pr.array_size() != 2) pr.fail("a [src, dst] pair");
-      t.flows.emplace_back(static_cast<std::uint32_t>(pr.at(std::size_t{0}).integer(0, hosts - 1)),
-                           static_cast<std::uint32_t>(pr.at(std::size_t{1}).integer(0, hosts - 1)));
-    }
-  } else {
-    std::filesystem::path p = n.at("permutation_file").string();
-    if (p.is_relative()) p = std::filesystem::path(dir) / p;
-    t.flows = read_pairs_file(p.string(), static_cast<std::uint32_t>(hosts));
-  }
-  for (std::size_t i = 0; i < t.flows.size(); ++i) {
-    if (t.flows[i].first == t.flows[i].second) {
-      n.fail("flows between distinct hosts", "host " + std::to_string(t.flows[i].first) + " sending to itself");
-    }
-  }
-  t.payload_bytes = static_cast<std::uint32_t>(n.integer_or("payload_bytes", 1, 1 << 20, 1500));
-  t.header_bytes = static_cast<std::uint32_t>(n.integer_or("header_bytes", 0, 4096, 30));
-  t.interval_ps = n.at("interval_ps").integer(1, INT64_C(1) << 50);
-  if (n.has("packets_per_flow")) {
-    t.packets_per_flow = static_cast<std::uint64_t>(n.at("packets_per_flow").integer(1, INT64_C(1) << 40));
-  } else {
-    double duration_ps = n.at("duration_us").positive() * 1e6;
-    t.packets_per_flow = static_cast<std::uint64_t>(std::llround(duration_ps / t.interval_ps));
-  }
-  return t;
+FaultSpec read_fault(const JsonNode& n, const Topology& topo) {
+  n.expect_object({"link", "at_us", "reroute_after_us"});
+  FaultSpec f;
+  JsonNode link = n.at("link");
+  if (link.array_size() != 2) link.fail("a [node, node] pair such as [\"leaf0\", \"spine3\"]");
+  f.a = link.at(std::size_t{0}).string();
+  f.b = link.at(std::size_t{1}).string();
+  int a = find_node(topo, f.a), b = find_node(topo, f.b);
+  if (a < 0) link.at(std::size_t{0}).fail("a node name (host7, leaf3, spine0, edge5, agg2, core9) of this topology");
+  if (b < 0) link.at(std::size_t{1}).fail("a node name (host7, leaf3, spine0, edge5, agg2, core9) of this topology");
+  f.link = find_link(topo, a, b);
+  if (f.link < 0) link.fail("two nodes joined by a link", f.a + " and " + f.b + ", which are not adjacent");
+  f.at_ps = static_cast<std::int64_t>(std::llround(n.at("at_us").non_negative() * 1e6));
+  if (n.has("reroute_after_us")) f.reroute_after_ps = static_cast<std::int64_t>(std::llround(n.at("reroute_after_us").non_negative() * 1e6));
+  return f;
 }
 
 }  // namespace
 
+int host_count(const TopologySpec& t) {
+  if (t.kind == "leaf_spine") return t.leaves * t.hosts_per_leaf;
+  if (t.kind == "fat_tree") return t.k * t.k * t.k / 4;
+  return t.groups * t.servers_per_group * t.rails;
+}
+
+Topology build_topology(const TopologySpec& t) {
+  if (t.kind == "leaf_spine") {
+    return build_leaf_spine(t.leaves, t.hosts_per_leaf, t.spines, t.link_gbit_per_s, t.propagation_us);
+  }
+  if (t.kind == "fat_tree") return build_fat_tree(t.k, t.link_gbit_per_s, t.propagation_us);
+  return build_rail_optimized(t.groups, t.servers_per_group, t.rails, t.spines, t.link_gbit_per_s, t.propagation_us);
+}
+
 Scenario parse_scenario(const std::string& path) {
   JsonDocument doc = JsonDocument::load(path);
   JsonNode root = doc.root();
-  root.expect_object({"$schema", "name", "description", "seed", "topology", "ports", "routing", "traffic"});
+  root.expect_object({"$schema", "name", "description", "seed", "topology", "ports", "routing", "traffic", "faults",
+                      "stop_us"});
   Scenario s;
   s.file = path;
   s.name = root.at("name").string();
   s.seed = static_cast<std::uint64_t>(root.integer_or("seed", 0, INT64_C(1) << 53, 1));
   s.topology = read_topology(root.at("topology"));
-  if (root.has("ports")) {
-    JsonNode p = root.at("ports");
-    p.expect_object({"queue_bytes"});
-    s.fabric.queue_bytes = static_cast<std::uint32_t>(p.integer_or("queue_bytes", 1, INT64_C(1) << 31, 1 << 20));
-  }
-  s.routing_name = root.at("routing").one_of({"spray", "flowhash", "dmodk"});
+  s.fabric = read_ports(root);
+  s.routing_name = root.has("routing") ? root.at("routing").one_of({"spray", "flowhash", "dmodk"}) : "spray";
   s.fabric.routing = s.routing_name == "spray" ? RoutingPolicy::kSpray
                      : s.routing_name == "flowhash" ? RoutingPolicy::kFlowHash
                                                     : RoutingPolicy::kDestModK;
   s.fabric.seed = s.seed;
+  if (root.has("stop_us")) s.stop_ps = static_cast<std::int64_t>(std::llround(root.at("stop_us").positive() * 1e6));
   std::string dir = std::filesystem::path(path).parent_path().string();
   JsonNode list = root.at("traffic");
   for (std::size_t i = 0, n = list.array_size(1); i < n; ++i) {
-    s.traffic.push_back(read_traffic(list.at(i), dir, host_count(s.topology)));
+    s.traffic.push_back(read_traffic(list.at(i), dir, s.topology));
+  }
+  if (root.has("faults")) {
+    Topology topo = build_topology(s.topology);
+    JsonNode faults = root.at("faults");
+    for (std::size_t i = 0, n = faults.array_size(); i < n; ++i) s.faults.push_back(read_fault(faults.at(i), topo));
   }
   return s;
 }

@@ -8,24 +8,54 @@
 #include <vector>
 
 #include "sim/net/fabric.h"
+#include "sim/traffic/messages.h"
+#include "sim/transport/ib_rc.h"
+#include "sim/transport/srd.h"
 
 namespace fabricplan::sim {
 
 struct TopologySpec {
-  std::string kind = "leaf_spine";  // leaf_spine | fat_tree
+  std::string kind = "leaf_spine";  // leaf_spine | fat_tree | rail_optimized
   int leaves = 0, hosts_per_leaf = 0, spines = 0;
   int k = 0;
+  int groups = 0, servers_per_group = 0, rails = 0;  // rail_optimized
+  int nics_per_server = 1;  // endpoints (NICs) per server: server s owns s*n .. s*n+n-1
   double link_gbit_per_s = 100;
   double propagation_us = 1;
 };
 
+struct TransportSpec {
+  std::string name;  // srd | ib_rc
+  SrdParams srd;
+  IbRcParams ib;
+};
+
 struct TrafficSpec {
   std::string traffic_class = "udp";
+  std::string kind = "open_loop";  // open_loop | message
+  std::string pattern;
+  // open_loop, and message pairs/permutation_file
   std::vector<std::pair<std::uint32_t, std::uint32_t>> flows;  // (src, dst)
   std::uint32_t payload_bytes = 1500;
   std::uint32_t header_bytes = 30;
   std::int64_t interval_ps = 0;
   std::uint64_t packets_per_flow = 0;
+  // message
+  TransportSpec transport;
+  std::uint64_t bytes = 0;
+  std::int64_t start_ps = 0;
+  std::vector<std::uint32_t> senders;  // incast
+  std::uint32_t receiver = 0;
+  std::vector<std::uint32_t> ranks;    // ring_allreduce
+  All2AllSpec all2all;
+  KvPoissonSpec kv;
+};
+
+struct FaultSpec {
+  std::string a, b;              // node names, e.g. "leaf0", "spine3"
+  int link = -1;
+  std::int64_t at_ps = 0;
+  std::int64_t reroute_after_ps = -1;  // routes recomputed this long after; -1: never
 };
 
 struct Scenario {
@@ -36,11 +66,15 @@ struct Scenario {
   FabricParams fabric;
   std::string routing_name;
   std::vector<TrafficSpec> traffic;
+  std::vector<FaultSpec> faults;
+  std::int64_t stop_ps = -1;  // -1: run until nothing is left to do
 };
 
 Scenario parse_scenario(const std::string& path);
 // Reads "src dst" lines; throws InputError with the line number on malformed lines.
 std::vector<std::pair<std::uint32_t, std::uint32_t>> read_pairs_file(const std::string& path,
                                                                       std::uint32_t hosts);
+int host_count(const TopologySpec& t);
+Topology build_topology(const TopologySpec& t);
 
 }  // namespace fabricplan::sim

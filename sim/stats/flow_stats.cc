@@ -27,13 +27,20 @@ void FlowStats::sent(std::uint32_t flow, std::int64_t now_ps) {
   ++r.packets_sent;
 }
 
-void FlowStats::delivered(Simulator& sim, const Packet& p) {
-  FlowRecord& r = flows_[p.flow];
+void FlowStats::posted(std::uint32_t flow, std::uint64_t bytes, std::int64_t now_ps) {
+  flows_[flow].message_bytes = bytes;
+  flows_[flow].first_send_ps = now_ps;
+}
+
+void FlowStats::received(std::uint32_t flow, std::uint32_t payload_bytes, std::int64_t now_ps) {
+  FlowRecord& r = flows_[flow];
   ++r.packets_delivered;
-  r.payload_delivered += p.payload_bytes;
-  r.last_delivery_ps = sim.now().ps();
+  r.payload_delivered += payload_bytes;
+  r.last_delivery_ps = now_ps;
   ++delivered_;
 }
+
+void FlowStats::delivered(Simulator& sim, const Packet& p) { received(p.flow, p.payload_bytes, sim.now().ps()); }
 
 void FlowStats::dropped(Simulator&, const Packet& p, std::uint32_t) { ++flows_[p.flow].packets_dropped; }
 
@@ -50,10 +57,14 @@ ClassSummary FlowStats::summarize(std::uint32_t cls, const std::string& name, do
     s.packets_sent += r.packets_sent;
     s.packets_delivered += r.packets_delivered;
     s.packets_dropped += r.packets_dropped;
+    s.retransmissions += r.retransmissions;
     payload += r.payload_delivered;
     if (r.first_send_ps >= 0 && (first < 0 || r.first_send_ps < first)) first = r.first_send_ps;
     if (r.last_delivery_ps > last) last = r.last_delivery_ps;
-    if (r.last_delivery_ps < 0) continue;  // nothing arrived: no completion time
+    if (!r.complete()) {  // no completion time: counted, not averaged in
+      ++s.incomplete_flows;
+      continue;
+    }
     double us = (r.last_delivery_ps - r.first_send_ps) * 1e-6;
     fct.push_back(us);
     if (us > 0) goodput_sum += r.payload_delivered / (us * 1e-6) / line_rate;

@@ -15,8 +15,11 @@ struct FlowRecord {
   std::uint32_t traffic_class = 0;
   std::uint64_t packets_sent = 0, packets_delivered = 0, packets_dropped = 0;
   std::uint64_t payload_delivered = 0;
-  std::int64_t first_send_ps = -1;
+  std::uint64_t retransmissions = 0;
+  std::uint64_t message_bytes = 0;  // transport messages: complete when all arrived; 0 = open loop
+  std::int64_t first_send_ps = -1;  // posted (messages) or first packet sent (open loop)
   std::int64_t last_delivery_ps = -1;
+  bool complete() const { return message_bytes ? payload_delivered >= message_bytes : last_delivery_ps >= 0; }
 };
 
 struct ClassSummary {
@@ -26,6 +29,8 @@ struct ClassSummary {
   double mean_goodput_fraction = 0;  // payload bits / FCT / line rate, averaged over flows
   double throughput_bytes_per_s = 0; // payload delivered / (last delivery - first send)
   std::uint64_t packets_sent = 0, packets_delivered = 0, packets_dropped = 0;
+  std::uint64_t retransmissions = 0;
+  std::size_t incomplete_flows = 0;  // messages not fully delivered when the run ended
 };
 
 // Nearest-rank percentile of sorted values (q in [0, 1]).
@@ -35,6 +40,12 @@ class FlowStats : public PacketSink {
  public:
   std::uint32_t add_flow(std::uint32_t src, std::uint32_t dst, std::uint32_t traffic_class);
   void sent(std::uint32_t flow, std::int64_t now_ps);
+  // Transport messages: posted at `now_ps`, `bytes` long; their FCT ends when the last
+  // new payload byte reaches the receiver.
+  void posted(std::uint32_t flow, std::uint64_t bytes, std::int64_t now_ps);
+  void received(std::uint32_t flow, std::uint32_t payload_bytes, std::int64_t now_ps);
+  void retransmitted(std::uint32_t flow) { ++flows_[flow].retransmissions; }
+  void lost(std::uint32_t flow) { ++flows_[flow].packets_dropped; }
 
   void delivered(Simulator& sim, const Packet& p) override;
   void dropped(Simulator& sim, const Packet& p, std::uint32_t port) override;

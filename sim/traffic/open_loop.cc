@@ -20,6 +20,11 @@ void OpenLoopTraffic::on_event(Simulator& sim, std::uint64_t i) {
   p.payload_bytes = params_.payload_bytes;
   p.wire_bytes = params_.payload_bytes + params_.header_bytes;
   p.seq = next_seq_[i]++;
+  p.entropy = 0;
+  p.aux = 0;
+  p.owner = 0;
+  p.route = Route::kFabricDefault;
+  p.flags = 0;
   p.sent_ps = sim.now().ps();
   stats_.sent(f.stats_flow, p.sent_ps);
   fabric_.inject(id);

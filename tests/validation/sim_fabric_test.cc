@@ -27,6 +27,7 @@ Scenario lone_flow(std::uint64_t packets) {
   t.interval_ps = 1;  // faster than the NIC: the NIC queue paces the flow at line rate
   t.packets_per_flow = packets;
   s.fabric.queue_bytes = 1u << 30;
+  s.fabric.host_queue_bytes = 1u << 30;
   s.traffic.push_back(t);
   return s;
 }

@@ -1,0 +1,154 @@
+#include "sim/transport/ib_rc.h"
+
+#include <algorithm>
+
+namespace fabricplan::sim {
+
+IbRcTransport::IbRcTransport(Simulator& sim, Fabric& fabric, FlowStats& stats, const IbRcParams& params)
+    : Transport(sim, fabric, stats, params.format, "transport.ib_rc"), params_(params) {
+  while (lid_stride_ < params_.qps_per_connection) lid_stride_ *= 2;
+}
+
+std::uint32_t IbRcTransport::add_connection(std::uint32_t src, std::uint32_t dst) {
+  const std::uint32_t n = params_.qps_per_connection;
+  const auto c = static_cast<std::uint32_t>(qps_.size() / n);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    Qp q;
+    q.src = src;
+    q.dst = dst;
+    q.entropy = params_.ecmp ? static_cast<std::uint32_t>(rng_.next_u64()) : dst * lid_stride_ + i;
+    qps_.push_back(std::move(q));
+  }
+  return c;
+}
+
+void IbRcTransport::post(std::uint32_t src, std::uint32_t dst, std::uint64_t bytes, std::uint32_t message) {
+  const std::uint32_t c = connection(src, dst);
+  const std::uint32_t n = params_.qps_per_connection;
+  const std::uint32_t packets = packets_for(bytes);
+  expect_packets(message, packets);
+  stats_.posted(message, bytes, sim_.now().ps());
+  // Contiguous runs, the first `packets % n` one packet longer.
+  std::uint32_t index = 0;
+  for (std::uint32_t i = 0; i < n && index < packets; ++i) {
+    std::uint32_t len = packets / n + (i < packets % n ? 1 : 0);
+    if (len == 0) continue;
+    const std::uint32_t qi = c * n + i;
+    Qp& q = qps_[qi];
+    Run r{message, q.posted_end, q.posted_end + len, bytes, index};
+    q.runs.push_back(r);
+    q.expecting.push_back(r);
+    q.posted_end += len;
+    index += len;
+    if (q.una == q.next_psn) q.last_progress_ps = sim_.now().ps();
+    pump(qi);
+  }
+}
+
+const IbRcTransport::Run& IbRcTransport::run_of(const Qp& q, std::uint32_t psn) const {
+  // Runs are few and in PSN order; the one holding `psn` is found from the front.
+  for (const Run& r : q.runs) {
+    if (psn < r.end) return r;
+  }
+  return q.runs.back();
+}
+
+void IbRcTransport::pump(std::uint32_t qi) {
+  Qp& q = qps_[qi];
+  while (q.next_psn < q.posted_end && q.next_psn - q.una < params_.window_packets) {
+    const std::uint32_t psn = q.next_psn++;
+    const Run& r = run_of(q, psn);
+    const std::uint32_t payload = payload_of(r.message_bytes, r.index_offset + (psn - r.first));
+    std::uint32_t id = new_packet(qi, q.src, q.dst, psn, payload, 0);
+    Packet& p = fabric_.pool()[id];
+    p.entropy = q.entropy;
+    p.route = params_.ecmp ? Route::kEntropyHash : Route::kDestModK;
+    p.aux = r.message;
+    stats_.sent(r.message, sim_.now().ps());
+    ++counters_.data_packets_sent;
+    if (psn < q.max_sent) {
+      ++counters_.retransmissions;
+      stats_.retransmitted(r.message);
+    } else {
+      q.max_sent = psn + 1;
+    }
+    fabric_.inject(id);
+  }
+  if (q.una < q.next_psn && !q.timer_armed) {
+    q.timer_armed = true;
+    sim_.schedule_at(Time::from_ps(q.last_progress_ps) + Time::from_us(params_.ack_timeout_us), this, qi);
+  }
+}
+
+void IbRcTransport::delivered(Simulator&, const Packet& arrived) {
+  const Packet p = arrived;  // an ACK may grow the pool under `arrived`
+  if (p.flags & (kFlagAck | kFlagNak)) {
+    on_ack(p);
+  } else {
+    on_data(p);
+  }
+}
+
+void IbRcTransport::send_ack(std::uint32_t qi, std::uint8_t flags) {
+  Qp& q = qps_[qi];
+  std::uint32_t id = new_packet(qi, q.dst, q.src, q.expected_psn, 0, flags);
+  Packet& a = fabric_.pool()[id];
+  // ACKs follow the reverse QP's path: D-mod-K on the sender's LID, or its ECMP hash.
+  a.entropy = params_.ecmp ? q.entropy ^ 0x9e3779b9u : q.src * lid_stride_ + (qi % params_.qps_per_connection);
+  a.route = params_.ecmp ? Route::kEntropyHash : Route::kDestModK;
+  ++counters_.acks_sent;
+  q.since_ack = 0;
+  fabric_.inject(id);
+}
+
+void IbRcTransport::on_data(const Packet& p) {
+  const std::uint32_t qi = p.flow;
+  Qp& q = qps_[qi];
+  if (p.seq < q.expected_psn) {  // duplicate: our ACK may have been lost
+    ++counters_.duplicates_received;
+    send_ack(qi, kFlagAck);
+    return;
+  }
+  if (p.seq > q.expected_psn) {  // sequence error: drop, NAK the gap once
+    note_reorder(p.seq - q.expected_psn);
+    if (!q.nak_sent) {
+      q.nak_sent = true;
+      send_ack(qi, kFlagNak);
+    }
+    return;
+  }
+  ++q.expected_psn;
+  q.nak_sent = false;
+  message_packet_arrived(p.aux, p.payload_bytes);
+  bool run_done = q.expected_psn == q.expecting.front().end;
+  if (run_done) q.expecting.pop_front();
+  if (++q.since_ack >= params_.ack_every || run_done) send_ack(qi, kFlagAck);
+}
+
+void IbRcTransport::on_ack(const Packet& p) {
+  const std::uint32_t qi = p.flow;
+  Qp& q = qps_[qi];
+  if (p.seq > q.una) {
+    q.una = p.seq;
+    q.last_progress_ps = sim_.now().ps();
+    while (!q.runs.empty() && q.runs.front().end <= q.una) q.runs.pop_front();
+  }
+  if ((p.flags & kFlagNak) && q.next_psn > p.seq) q.next_psn = p.seq;  // go back N
+  pump(qi);
+}
+
+void IbRcTransport::on_event(Simulator&, std::uint64_t arg) {
+  const auto qi = static_cast<std::uint32_t>(arg);
+  Qp& q = qps_[qi];
+  q.timer_armed = false;
+  if (q.una == q.next_psn) return;  // everything sent is acknowledged
+  const std::int64_t now = sim_.now().ps();
+  if (now - q.last_progress_ps >= Time::from_us(params_.ack_timeout_us).ps()) {
+    ++counters_.timeouts;
+    q.next_psn = q.una;  // go back to the oldest unacknowledged PSN
+    q.last_progress_ps = now;
+  }
+  pump(qi);
+}
+
+}  // namespace fabricplan::sim

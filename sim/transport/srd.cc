@@ -1,0 +1,207 @@
+#include "sim/transport/srd.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace fabricplan::sim {
+namespace {
+// Receiver and sender state is kept from the lowest open sequence number; the consumed
+// prefix is cut off in steps of this many entries so trimming stays amortized O(1).
+constexpr std::uint32_t kTrimStep = 4096;
+}  // namespace
+
+SrdTransport::SrdTransport(Simulator& sim, Fabric& fabric, FlowStats& stats, const SrdParams& params)
+    : Transport(sim, fabric, stats, params.format, "transport.srd"), params_(params) {}
+
+std::uint32_t SrdTransport::add_connection(std::uint32_t src, std::uint32_t dst) {
+  Conn k;
+  k.src = src;
+  k.dst = dst;
+  k.cwnd = params_.init_window_packets;
+  k.slots.resize(params_.paths);
+  for (auto& s : k.slots) s.entropy = static_cast<std::uint32_t>(rng_.next_u64());
+  conns_.push_back(std::move(k));
+  return static_cast<std::uint32_t>(conns_.size() - 1);
+}
+
+void SrdTransport::post(std::uint32_t src, std::uint32_t dst, std::uint64_t bytes, std::uint32_t message) {
+  std::uint32_t c = connection(src, dst);
+  Conn& k = conns_[c];
+  std::uint32_t n = packets_for(bytes);
+  k.queued.push_back({message, k.posted_end, k.posted_end + n, bytes});
+  k.posted_end += n;
+  expect_packets(message, n);
+  stats_.posted(message, bytes, sim_.now().ps());
+  pump(c);
+}
+
+void SrdTransport::pump(std::uint32_t c) {
+  Conn& k = conns_[c];
+  const auto window = static_cast<std::uint32_t>(std::max(1.0, std::floor(k.cwnd)));
+  while (k.in_flight < window) {
+    if (!k.retransmit.empty()) {
+      std::uint32_t seq = k.retransmit.front();
+      k.retransmit.pop_front();
+      const Sent& s = sent(k, seq);
+      if (!s.acked && !s.in_flight) transmit(c, seq, true);
+      continue;
+    }
+    if (k.next_new == k.posted_end) break;
+    std::uint32_t seq = k.next_new++;
+    while (seq >= k.queued.front().end) k.queued.pop_front();
+    const Chunk& m = k.queued.front();
+    Sent s;
+    s.message = m.message;
+    s.payload = payload_of(m.bytes, seq - m.first);
+    k.sent.push_back(s);
+    transmit(c, seq, false);
+  }
+}
+
+void SrdTransport::transmit(std::uint32_t c, std::uint32_t seq, bool retransmission) {
+  Conn& k = conns_[c];
+  Sent& s = sent(k, seq);
+  const std::uint32_t n = params_.paths;
+  // A retransmission goes along another path than the one that lost it.
+  s.slot = static_cast<std::uint16_t>(retransmission && n > 1 ? (s.slot + 1 + rng_.below(n - 1)) % n
+                                                              : k.next_slot++ % n);
+  s.sent_ps = sim_.now().ps();
+  s.in_flight = true;
+  ++k.in_flight;
+  std::uint32_t id = new_packet(c, k.src, k.dst, seq, s.payload, 0);
+  Packet& p = fabric_.pool()[id];
+  p.entropy = k.slots[s.slot].entropy;
+  p.aux = s.message;
+  stats_.sent(s.message, s.sent_ps);
+  ++counters_.data_packets_sent;
+  if (retransmission) {
+    ++counters_.retransmissions;
+    stats_.retransmitted(s.message);
+  }
+  fabric_.inject(id);
+  if (!k.timer_armed) arm_timer(c, s.sent_ps + rto_ps(k));
+}
+
+void SrdTransport::delivered(Simulator&, const Packet& arrived) {
+  const Packet p = arrived;  // sending an ACK may grow the pool under `arrived`
+  if (p.flags & kFlagAck) {
+    on_ack(p);
+  } else {
+    on_data(p);
+  }
+}
+
+void SrdTransport::on_data(const Packet& p) {
+  Conn& k = conns_[p.flow];
+  std::uint32_t idx = p.seq - k.got_base;
+  if (p.seq < k.got_base || (idx < k.got.size() && k.got[idx])) {
+    ++counters_.duplicates_received;
+  } else {
+    if (idx >= k.got.size()) k.got.resize(idx + 1, false);
+    k.got[idx] = true;
+    if (p.seq > k.rcv_next) note_reorder(p.seq - k.rcv_next);
+    while (k.rcv_next - k.got_base < k.got.size() && k.got[k.rcv_next - k.got_base]) ++k.rcv_next;
+    if (k.rcv_next - k.got_base >= kTrimStep) {
+      k.got.erase(k.got.begin(), k.got.begin() + (k.rcv_next - k.got_base));
+      k.got_base = k.rcv_next;
+    }
+    message_packet_arrived(p.aux, p.payload_bytes);
+  }
+  // Selective ACK of this packet, echoing its send time (for an exact RTT sample) and
+  // any congestion mark, sprayed like data.
+  std::uint32_t id = new_packet(p.flow, p.dst, p.src, p.seq, 0, kFlagAck | (p.flags & kFlagEcn));
+  Packet& ack = fabric_.pool()[id];
+  ack.sent_ps = p.sent_ps;
+  ack.entropy = static_cast<std::uint32_t>(rng_.next_u64());
+  ++counters_.acks_sent;
+  fabric_.inject(id);
+}
+
+void SrdTransport::on_ack(const Packet& p) {
+  const std::uint32_t c = p.flow;
+  Conn& k = conns_[c];
+  if (p.seq < k.sent_base) return;
+  Sent& s = sent(k, p.seq);
+  if (s.acked) return;
+  s.acked = true;
+  if (s.in_flight) {
+    s.in_flight = false;
+    --k.in_flight;
+  }
+  k.slots[s.slot].consecutive_timeouts = 0;
+  on_rtt(k, sim_.now().ps() - p.sent_ps);
+  while (k.una < k.next_new && sent(k, k.una).acked) ++k.una;
+  if (k.una - k.sent_base >= kTrimStep) {
+    k.sent.erase(k.sent.begin(), k.sent.begin() + (k.una - k.sent_base));
+    k.sent_base = k.una;
+  }
+  pump(c);
+}
+
+void SrdTransport::on_rtt(Conn& k, std::int64_t rtt) {
+  const std::int64_t now = sim_.now().ps();
+  k.min_rtt_ps = std::min(k.min_rtt_ps, rtt);
+  if (k.srtt_ps == 0) {
+    k.srtt_ps = rtt;
+    k.rttvar_ps = rtt / 2;
+  } else {
+    k.rttvar_ps += (std::llabs(k.srtt_ps - rtt) - k.rttvar_ps) / 4;
+    k.srtt_ps += (rtt - k.srtt_ps) / 8;
+  }
+  const double target = k.min_rtt_ps + params_.target_queue_delay_us * 1e6;
+  if (rtt <= target) {
+    k.cwnd += params_.ai_packets / k.cwnd;
+  } else if (now - k.last_decrease_ps >= k.srtt_ps) {
+    double cut = std::min(params_.beta * (rtt - target) / rtt, params_.max_decrease);
+    k.cwnd *= 1 - cut;
+    k.last_decrease_ps = now;
+  }
+  k.cwnd = std::clamp(k.cwnd, params_.min_window_packets, params_.max_window_packets);
+}
+
+std::int64_t SrdTransport::rto_ps(const Conn& k) const {
+  double rto = k.srtt_ps ? static_cast<double>(k.srtt_ps + 4 * k.rttvar_ps) : params_.rto_min_us * 1e6;
+  return static_cast<std::int64_t>(std::clamp(rto, params_.rto_min_us * 1e6, params_.rto_max_us * 1e6));
+}
+
+void SrdTransport::arm_timer(std::uint32_t c, std::int64_t at_ps) {
+  conns_[c].timer_armed = true;
+  sim_.schedule_at(Time::from_ps(at_ps), this, c);
+}
+
+void SrdTransport::on_event(Simulator&, std::uint64_t arg) {
+  const auto c = static_cast<std::uint32_t>(arg);
+  Conn& k = conns_[c];
+  k.timer_armed = false;
+  const std::int64_t now = sim_.now().ps();
+  const std::int64_t rto = rto_ps(k);
+  std::int64_t next_deadline = INT64_MAX;
+  bool timed_out = false;
+  for (std::uint32_t seq = k.una; seq < k.next_new; ++seq) {
+    Sent& s = sent(k, seq);
+    if (!s.in_flight) continue;
+    if (s.sent_ps + rto > now) {
+      next_deadline = std::min(next_deadline, s.sent_ps + rto);
+      continue;
+    }
+    s.in_flight = false;
+    --k.in_flight;
+    k.retransmit.push_back(seq);
+    ++counters_.timeouts;
+    timed_out = true;
+    PathSlot& slot = k.slots[s.slot];
+    if (++slot.consecutive_timeouts >= params_.path_fail_threshold) {
+      slot.entropy = static_cast<std::uint32_t>(rng_.next_u64());  // try another path
+      slot.consecutive_timeouts = 0;
+      ++counters_.path_changes;
+    }
+  }
+  if (timed_out && now - k.last_decrease_ps >= k.srtt_ps) {
+    k.cwnd = std::max(params_.min_window_packets, k.cwnd / 2);
+    k.last_decrease_ps = now;
+  }
+  if (next_deadline != INT64_MAX) arm_timer(c, next_deadline);
+  pump(c);
+}
+
+}  // namespace fabricplan::sim

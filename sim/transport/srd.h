@@ -1,0 +1,111 @@
+// SRD (Scalable Reliable Datagram), the transport of AWS EFA, as modelled here.
+//
+// Sources: L. Shalev et al., "A Cloud-Optimized Transport Protocol for Elastic and
+// Scalable HPC", IEEE Micro 40(6), 2020 (SRD: per-packet multipath spraying over a set
+// of paths chosen by varying the encapsulation's entropy, out-of-order delivery to the
+// layer above, retransmission after a short RTT-based timeout, path avoidance on loss,
+// per-connection delay-based congestion control); the libfabric efa provider man page
+// (fi_efa(7): RDM endpoints over SRD, reordering handled above the NIC); and for the
+// delay-based window, G. Kumar et al., "Swift", SIGCOMM 2020.
+//
+// Model and assumptions:
+// - Each connection (src, dst) keeps `paths` path slots, each a fixed entropy. Packets
+//   go round-robin over the slots; a switch hashes (entropy, switch) to choose among
+//   its equal-cost next hops (Route::kEntropyHash), so a slot is one path.
+// - The receiver acknowledges every data packet at once (selective ACK, 64 bytes) and
+//   hands it up whatever its order; duplicates are counted and ignored.
+// - The sender retransmits a packet whose ACK has not come within the RTO
+//   (srtt + 4 rttvar, RFC 6298, clamped to [rto_min, rto_max]) on a different slot.
+//   A slot whose packets time out `path_fail_threshold` times in a row gets a fresh
+//   random entropy: that is how SRD stops using a path through a failed link.
+// - Window: cwnd packets in flight. Each ACK's RTT is compared with a target of the
+//   smallest RTT seen plus `target_queue_delay_us`: below it cwnd grows by ai/cwnd
+//   (about `ai` packets per RTT); above it cwnd shrinks by beta x (rtt - target) / rtt
+//   (at most max_decrease) at most once per RTT; a timeout halves it.
+// - The NIC serves the connections of a host in FIFO order of their packets; there is
+//   no receiver-side reorder buffer limit and no host processing time.
+#pragma once
+
+#include <deque>
+
+#include "sim/transport/transport.h"
+
+namespace fabricplan::sim {
+
+struct SrdParams {
+  PacketFormat format;
+  std::uint32_t paths = 64;
+  std::uint32_t path_fail_threshold = 2;
+  double init_window_packets = 32;
+  double min_window_packets = 1;
+  double max_window_packets = 256;
+  double target_queue_delay_us = 10;
+  double ai_packets = 1;
+  double beta = 0.8;
+  double max_decrease = 0.5;
+  double rto_min_us = 50;
+  double rto_max_us = 5000;
+};
+
+class SrdTransport : public Transport {
+ public:
+  SrdTransport(Simulator& sim, Fabric& fabric, FlowStats& stats, const SrdParams& params);
+
+  void post(std::uint32_t src, std::uint32_t dst, std::uint64_t bytes, std::uint32_t message) override;
+  void delivered(Simulator& sim, const Packet& p) override;
+  void on_event(Simulator& sim, std::uint64_t conn) override;  // retransmission timer
+
+ private:
+  struct Sent {
+    std::int64_t sent_ps = 0;
+    std::uint32_t message = 0;
+    std::uint32_t payload = 0;
+    std::uint16_t slot = 0;
+    bool in_flight = false;
+    bool acked = false;
+  };
+  struct PathSlot {
+    std::uint32_t entropy;
+    std::uint32_t consecutive_timeouts = 0;
+  };
+  struct Chunk {  // a posted message's packets [first, end) on this connection
+    std::uint32_t message, first, end;
+    std::uint64_t bytes;
+  };
+  struct Conn {
+    std::uint32_t src, dst;
+    // Sender.
+    std::deque<Chunk> queued;        // messages not yet fully sent once
+    std::uint32_t posted_end = 0;    // sequence numbers [0, posted_end) are posted
+    std::uint32_t next_new = 0;      // next never-sent sequence number
+    std::uint32_t una = 0;           // lowest unacknowledged
+    std::uint32_t in_flight = 0;
+    std::vector<Sent> sent;          // sequence numbers from sent_base
+    std::uint32_t sent_base = 0;
+    std::deque<std::uint32_t> retransmit;
+    std::vector<PathSlot> slots;
+    std::uint32_t next_slot = 0;
+    double cwnd;
+    std::int64_t srtt_ps = 0, rttvar_ps = 0, min_rtt_ps = INT64_MAX, last_decrease_ps = INT64_MIN / 2;
+    bool timer_armed = false;
+    // Receiver.
+    std::vector<bool> got;           // from got_base
+    std::uint32_t got_base = 0;
+    std::uint32_t rcv_next = 0;      // lowest sequence number not yet received
+  };
+
+  std::uint32_t add_connection(std::uint32_t src, std::uint32_t dst) override;
+  void pump(std::uint32_t c);
+  void transmit(std::uint32_t c, std::uint32_t seq, bool retransmission);
+  void on_data(const Packet& p);
+  void on_ack(const Packet& p);
+  void on_rtt(Conn& k, std::int64_t rtt_ps);
+  std::int64_t rto_ps(const Conn& k) const;
+  void arm_timer(std::uint32_t c, std::int64_t at_ps);
+  Sent& sent(Conn& k, std::uint32_t seq) { return k.sent[seq - k.sent_base]; }
+
+  SrdParams params_;
+  std::vector<Conn> conns_;
+};
+
+}  // namespace fabricplan::sim

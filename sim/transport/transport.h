@@ -1,0 +1,89 @@
+// Transport: what carries messages (byte counts from one endpoint to another) over
+// the Fabric as packets, with acknowledgements, loss recovery and a sending window.
+// One small interface, two models: SRD (srd.h) and IB RC (ib_rc.h).
+//
+// Shared here: connections keyed by (src, dst), packetization into MTU-sized payloads,
+// the per-message count of packets still to arrive, and the statistics hand-off (each
+// message is one FlowStats flow; its FCT runs from post() until its last new payload
+// byte reaches the receiver, when the MessageListener hears of it).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/core/rng.h"
+#include "sim/net/fabric.h"
+#include "sim/stats/flow_stats.h"
+
+namespace fabricplan::sim {
+
+class MessageListener {
+ public:
+  virtual void message_done(Simulator& sim, std::uint32_t message) = 0;
+
+ protected:
+  ~MessageListener() = default;
+};
+
+struct TransportCounters {
+  std::uint64_t data_packets_sent = 0;   // first transmissions and retransmissions
+  std::uint64_t retransmissions = 0;
+  std::uint64_t timeouts = 0;
+  std::uint64_t acks_sent = 0;
+  std::uint64_t duplicates_received = 0;
+  std::uint64_t out_of_order_received = 0;  // arrived ahead of a missing earlier packet
+  std::uint64_t max_reorder_depth = 0;      // packets between the arrival and the first gap
+  std::uint64_t path_changes = 0;           // SRD: path slots given a new entropy
+};
+
+struct PacketFormat {
+  std::uint32_t mtu_payload_bytes = 4096;
+  std::uint32_t header_bytes = 64;
+  std::uint32_t ack_bytes = 64;
+};
+
+class Transport : public PacketSink, public EventHandler {
+ public:
+  Transport(Simulator& sim, Fabric& fabric, FlowStats& stats, const PacketFormat& format,
+            std::string_view rng_stream);
+  virtual ~Transport() = default;
+
+  // Posts a message now: `bytes` from endpoint src to dst; `message` is its FlowStats id.
+  virtual void post(std::uint32_t src, std::uint32_t dst, std::uint64_t bytes, std::uint32_t message) = 0;
+  void set_listener(MessageListener* l) { listener_ = l; }
+  const TransportCounters& counters() const { return counters_; }
+
+  void dropped(Simulator& sim, const Packet& p, std::uint32_t port) override;
+
+ protected:
+  // Index of the connection src -> dst, made by add_connection() on first use.
+  std::uint32_t connection(std::uint32_t src, std::uint32_t dst);
+  virtual std::uint32_t add_connection(std::uint32_t src, std::uint32_t dst) = 0;
+
+  std::uint32_t packets_for(std::uint64_t bytes) const;
+  std::uint32_t payload_of(std::uint64_t message_bytes, std::uint32_t index_in_message) const;
+  // A packet of this transport's, addressed and stamped now; the caller sets routing.
+  std::uint32_t new_packet(std::uint32_t conn, std::uint32_t src, std::uint32_t dst, std::uint32_t seq,
+                           std::uint32_t payload_bytes, std::uint8_t flags);
+  // Receiver side: one more distinct packet of `message` arrived; completes it on the last.
+  void message_packet_arrived(std::uint32_t message, std::uint32_t payload_bytes);
+  void expect_packets(std::uint32_t message, std::uint32_t packets);
+  void note_reorder(std::uint64_t depth);
+
+  Simulator& sim_;
+  Fabric& fabric_;
+  FlowStats& stats_;
+  PacketFormat format_;
+  Rng rng_;
+  std::uint16_t owner_;
+  MessageListener* listener_ = nullptr;
+  TransportCounters counters_;
+
+ private:
+  std::unordered_map<std::uint64_t, std::uint32_t> connections_;
+  std::vector<std::uint32_t> packets_missing_;  // per message id
+};
+
+}  // namespace fabricplan::sim
