@@ -100,10 +100,10 @@ int find_node(const Topology& topo, const std::string& name) {
 NextHops compute_next_hops(const Topology& topo, const std::vector<bool>& link_up) {
   using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
   const int n = static_cast<int>(topo.nodes.size());
-  Graph g(n);
+  Graph graph(n);
   auto up = [&](std::size_t l) { return link_up.empty() || link_up[l]; };
   for (std::size_t l = 0; l < topo.links.size(); ++l) {
-    if (up(l)) boost::add_edge(topo.links[l].a, topo.links[l].b, g);
+    if (up(l)) boost::add_edge(topo.links[l].a, topo.links[l].b, graph);
   }
 
   // Outgoing ports per node, in link order.
@@ -116,31 +116,46 @@ NextHops compute_next_hops(const Topology& topo, const std::vector<bool>& link_u
 
   NextHops nh;
   nh.hosts = topo.hosts;
-  nh.offset.assign(static_cast<std::size_t>(n) * topo.hosts, 0);
-  nh.count.assign(static_cast<std::size_t>(n) * topo.hosts, 0);
+  nh.host_group.assign(topo.hosts, 0);
+  nh.host_port.assign(topo.hosts, UINT32_MAX);
+  std::map<int, std::uint32_t> group_of_switch;
+  for (std::size_t l = 0; l < topo.links.size(); ++l) {
+    const TopoLink& k = topo.links[l];
+    int host = k.a < topo.hosts ? k.a : k.b;
+    if (host >= topo.hosts || (k.a < topo.hosts && k.b < topo.hosts)) continue;
+    int sw = host == k.a ? k.b : k.a;
+    auto [it, inserted] = group_of_switch.emplace(sw, static_cast<std::uint32_t>(nh.group_switch.size()));
+    if (inserted) nh.group_switch.push_back(sw);
+    nh.host_group[host] = it->second;
+    // Port from the switch down to the host (the host keeps its port even when the
+    // link is down: the port itself then refuses packets).
+    nh.host_port[host] = static_cast<std::uint32_t>(host == k.b ? 2 * l : 2 * l + 1);
+  }
+  nh.groups = static_cast<int>(nh.group_switch.size());
+  nh.offset.assign(static_cast<std::size_t>(n) * nh.groups, 0);
+  nh.count.assign(static_cast<std::size_t>(n) * nh.groups, 0);
   std::map<std::vector<std::uint32_t>, std::uint32_t> interned;  // equal sets share storage
   std::vector<int> dist(n);
   std::vector<std::uint32_t> choice;
-  for (int d = 0; d < topo.hosts; ++d) {
+  for (int g = 0; g < nh.groups; ++g) {
+    const int d = nh.group_switch[g];
     std::fill(dist.begin(), dist.end(), -1);
     dist[d] = 0;
     boost::breadth_first_search(
-        g, boost::vertex(d, g),
+        graph, boost::vertex(d, graph),
         boost::visitor(boost::make_bfs_visitor(boost::record_distances(
-            boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, g)),
+            boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, graph)),
             boost::on_tree_edge()))));
     for (int v = 0; v < n; ++v) {
       if (v == d || dist[v] < 0) continue;
-      // Hosts never forward: a host's only next hop is its own uplink.
+      // Hosts never forward: paths run through switches only.
       choice.clear();
       for (auto [nbr, port] : out[v]) {
-        if (dist[nbr] == dist[v] - 1 && (topo.nodes[nbr].kind != NodeKind::kHost || nbr == d)) {
-          choice.push_back(port);
-        }
+        if (dist[nbr] == dist[v] - 1 && topo.nodes[nbr].kind != NodeKind::kHost) choice.push_back(port);
       }
       auto [it, inserted] = interned.emplace(choice, static_cast<std::uint32_t>(nh.ports.size()));
       if (inserted) nh.ports.insert(nh.ports.end(), choice.begin(), choice.end());
-      std::size_t idx = static_cast<std::size_t>(v) * topo.hosts + d;
+      std::size_t idx = static_cast<std::size_t>(v) * nh.groups + g;
       nh.offset[idx] = it->second;
       nh.count[idx] = static_cast<std::uint16_t>(choice.size());
     }

@@ -47,14 +47,28 @@ Topology build_rail_optimized(int groups, int servers_per_group, int rails, int 
                               double propagation_us);
 
 // Directed ports: link l gives port 2l (a -> b) and 2l+1 (b -> a).
+// Every host has exactly one link, so the way to host d from any node other than d's
+// own switch is the way to that switch: tables are kept per (node, destination switch),
+// a few kilobytes that stay in cache, instead of per (node, destination host).
 struct NextHops {
-  // For node n and destination host d: ports[offset[n * hosts + d] ..+ count[...]].
-  std::vector<std::uint32_t> offset;
+  std::vector<std::uint32_t> offset;  // [node * groups + group] into ports
   std::vector<std::uint16_t> count;
   std::vector<std::uint32_t> ports;
+  std::vector<std::uint32_t> host_group;   // destination switch group of each host
+  std::vector<int> group_switch;           // node id of each group's switch
+  std::vector<std::uint32_t> host_port;    // the port from a host's switch down to it
   int hosts = 0;
-  const std::uint32_t* begin(int node, int dst) const { return ports.data() + offset[static_cast<std::size_t>(node) * hosts + dst]; }
-  int size(int node, int dst) const { return count[static_cast<std::size_t>(node) * hosts + dst]; }
+  int groups = 0;
+  const std::uint32_t* begin(int node, int dst) const {
+    std::uint32_t g = host_group[dst];
+    if (group_switch[g] == node) return &host_port[dst];
+    return ports.data() + offset[static_cast<std::size_t>(node) * groups + g];
+  }
+  int size(int node, int dst) const {
+    std::uint32_t g = host_group[dst];
+    if (group_switch[g] == node) return 1;
+    return count[static_cast<std::size_t>(node) * groups + g];
+  }
 };
 
 // Shortest-path next hops (all equal-cost choices, in port order) towards every host.

@@ -2,13 +2,22 @@
 
 namespace fabricplan::sim {
 
-void EventQueue::push_event(const Event& e) {
+std::uint32_t EventQueue::handler_index(EventHandler* h) {
+  if (h == last_handler_) return last_handler_id_;
+  auto [it, inserted] = handler_ids_.emplace(h, static_cast<std::uint32_t>(handlers_.size()));
+  if (inserted) handlers_.push_back(h);
+  last_handler_ = h;
+  last_handler_id_ = it->second;
+  return it->second;
+}
+
+void EventQueue::push_entry(const Entry& e) {
   heap_.push_back(e);
   sift_up(heap_.size() - 1);
 }
 
 void EventQueue::push(Time at, EventHandler* handler, std::uint64_t arg) {
-  push_event(Event{at.ps(), next_sequence_++, handler, arg, UINT32_MAX, 0});
+  push_entry(Entry{at.ps(), next_sequence_++, handler_index(handler), arg});
 }
 
 EventHandle EventQueue::push_cancellable(Time at, EventHandler* handler, std::uint64_t arg) {
@@ -17,39 +26,47 @@ EventHandle EventQueue::push_cancellable(Time at, EventHandler* handler, std::ui
     slot = free_slots_.back();
     free_slots_.pop_back();
   } else {
-    slot = static_cast<std::uint32_t>(slot_generation_.size());
-    slot_generation_.push_back(0);
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.push_back(CancellableSlot{nullptr, 0, 0});
   }
-  std::uint32_t gen = slot_generation_[slot];
-  push_event(Event{at.ps(), next_sequence_++, handler, arg, slot, gen});
+  slots_[slot].handler = handler;
+  slots_[slot].arg = arg;
+  std::uint32_t gen = slots_[slot].generation;
+  push_entry(Entry{at.ps(), next_sequence_++, kCancellable, (static_cast<std::uint64_t>(gen) << 32) | slot});
   return EventHandle{slot, gen};
 }
 
 bool EventQueue::cancel(EventHandle h) {
-  if (!h.valid() || h.slot >= slot_generation_.size()) return false;
-  if (slot_generation_[h.slot] != h.generation) return false;
-  ++slot_generation_[h.slot];  // the queued entry is now stale
+  if (!h.valid() || h.slot >= slots_.size()) return false;
+  if (slots_[h.slot].generation != h.generation) return false;
+  ++slots_[h.slot].generation;  // the queued entry is now stale
   free_slots_.push_back(h.slot);
   return true;
 }
 
 bool EventQueue::pop(Event& out) {
   while (!heap_.empty()) {
-    out = heap_.front();
+    Entry e = heap_.front();
     heap_.front() = heap_.back();
     heap_.pop_back();
     if (!heap_.empty()) sift_down(0);
-    if (out.slot == UINT32_MAX) return true;
-    if (slot_generation_[out.slot] != out.generation) continue;  // cancelled
-    ++slot_generation_[out.slot];  // fired: the handle no longer cancels anything
-    free_slots_.push_back(out.slot);
+    if (e.handler != kCancellable) {
+      out = Event{e.time_ps, handlers_[e.handler], e.arg};
+      return true;
+    }
+    auto slot = static_cast<std::uint32_t>(e.arg);
+    CancellableSlot& s = slots_[slot];
+    if (s.generation != static_cast<std::uint32_t>(e.arg >> 32)) continue;  // cancelled
+    out = Event{e.time_ps, s.handler, s.arg};
+    ++s.generation;  // fired: the handle no longer cancels anything
+    free_slots_.push_back(slot);
     return true;
   }
   return false;
 }
 
 void EventQueue::sift_up(std::size_t i) {
-  Event e = heap_[i];
+  Entry e = heap_[i];
   while (i > 0) {
     std::size_t parent = (i - 1) / 4;
     if (!before(e, heap_[parent])) break;
@@ -61,7 +78,7 @@ void EventQueue::sift_up(std::size_t i) {
 
 void EventQueue::sift_down(std::size_t i) {
   const std::size_t n = heap_.size();
-  Event e = heap_[i];
+  Entry e = heap_[i];
   for (;;) {
     std::size_t first = 4 * i + 1;
     if (first >= n) break;

@@ -1,13 +1,19 @@
 // EventQueue: the pending events of one simulation, ordered by (time, sequence).
 //
 // The sequence number makes same-time events run in the order they were scheduled
-// (FIFO), so runs are deterministic. Events are 24-byte PODs in a 4-ary implicit heap
-// held in one vector: no allocation per event once the vector has grown. Cancellation
-// is by handle: a handle names a slot and its generation; cancelling bumps the
-// generation, and a stale entry is skipped when it reaches the top (no scanning).
+// (FIFO), so runs are deterministic. Entries are 24-byte PODs (time, 32-bit sequence,
+// handler index, argument) in a 4-ary implicit heap held in one vector: no allocation
+// per event once it has grown, and a node's four children span 96 bytes, which matters
+// because a large simulation is bound by cache misses in the heap. Sequence numbers
+// wrap; they are compared by serial-number arithmetic (RFC 1982), which is exact while
+// the events pending at one instant were scheduled fewer than 2^31 pushes apart.
+// Cancellation is by handle: a cancellable event's entry names a slot and generation
+// in a side table; cancelling bumps the generation, and a stale entry is skipped when
+// it reaches the top (no scanning).
 #pragma once
 
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/core/time.h"
@@ -22,13 +28,11 @@ struct EventHandle {
   bool valid() const { return slot != UINT32_MAX; }
 };
 
+// An event as pop() hands it out.
 struct Event {
   std::int64_t time_ps;
-  std::uint64_t sequence;  // FIFO among equal times
   EventHandler* handler;
-  std::uint64_t arg;       // handler-defined payload (a packet id, a port index, ...)
-  std::uint32_t slot;      // UINT32_MAX: not cancellable
-  std::uint32_t generation;
+  std::uint64_t arg;  // handler-defined payload (a packet id, a port index, ...)
 };
 
 class EventQueue {
@@ -45,16 +49,35 @@ class EventQueue {
   void reserve(std::size_t n) { heap_.reserve(n); }
 
  private:
-  static bool before(const Event& a, const Event& b) {
-    return a.time_ps < b.time_ps || (a.time_ps == b.time_ps && a.sequence < b.sequence);
+  struct Entry {
+    std::int64_t time_ps;
+    std::uint32_t sequence;
+    std::uint32_t handler;  // index into handlers_; kCancellable: arg = generation << 32 | slot
+    std::uint64_t arg;
+  };
+  struct CancellableSlot {
+    EventHandler* handler;
+    std::uint64_t arg;
+    std::uint32_t generation;
+  };
+  static constexpr std::uint32_t kCancellable = 0;
+
+  static bool before(const Entry& a, const Entry& b) {
+    return a.time_ps < b.time_ps ||
+           (a.time_ps == b.time_ps && static_cast<std::int32_t>(a.sequence - b.sequence) < 0);
   }
+  std::uint32_t handler_index(EventHandler* h);
   void sift_up(std::size_t i);
   void sift_down(std::size_t i);
-  void push_event(const Event& e);
+  void push_entry(const Entry& e);
 
-  std::vector<Event> heap_;
-  std::uint64_t next_sequence_ = 0;
-  std::vector<std::uint32_t> slot_generation_;
+  std::vector<Entry> heap_;
+  std::uint32_t next_sequence_ = 0;
+  std::vector<EventHandler*> handlers_{nullptr};  // slot 0 is kCancellable
+  std::unordered_map<EventHandler*, std::uint32_t> handler_ids_;
+  EventHandler* last_handler_ = nullptr;  // most pushes repeat the previous handler
+  std::uint32_t last_handler_id_ = 0;
+  std::vector<CancellableSlot> slots_;
   std::vector<std::uint32_t> free_slots_;
 };
 

@@ -79,6 +79,13 @@ void Fabric::inject(std::uint32_t id) {
   }
 }
 
+std::int64_t Fabric::nic_drained_at_ps(std::uint32_t host) const {
+  const Port& q = ports_[host_port_[host]];
+  const std::int64_t now = sim_.now().ps();
+  std::int64_t busy = q.busy_until_ps > now ? q.busy_until_ps : now;
+  return busy + q.queued_bytes * q.ps_per_byte;  // queued_bytes is 0 unless lossless
+}
+
 void Fabric::drop(std::uint32_t port, std::uint32_t id, bool fault) {
   ++ports_[port].stats.drops;
   ++drops_;
@@ -108,6 +115,7 @@ void Fabric::enqueue(std::uint32_t port, std::uint32_t id) {
   Packet& p = pool_[id];
   if (!q.up) return drop(port, id, true);
   const std::int64_t now = sim_.now().ps();
+  if (q.from_host && (p.flags & (kFlagAck | kFlagNak))) return send_control(port, id);
   std::int64_t start = q.busy_until_ps > now ? q.busy_until_ps : now;
   std::int64_t backlog_bytes = (start - now) / q.ps_per_byte;
   bool shared = params_.shared_buffer_bytes > 0 && !q.from_host;
@@ -115,6 +123,7 @@ void Fabric::enqueue(std::uint32_t port, std::uint32_t id) {
                       : backlog_bytes + p.wire_bytes <= static_cast<std::int64_t>(q.capacity_bytes);
   if (!admit) return drop(port, id, false);
   note_queue(q, backlog_bytes, p);
+  if (q.from_host) p.sent_ps = start;  // the NIC stamps the packet as it goes on the wire
   q.busy_until_ps = start + q.ps_per_byte * p.wire_bytes;
   ++q.stats.tx_packets;
   q.stats.tx_bytes += p.wire_bytes;
@@ -125,6 +134,21 @@ void Fabric::enqueue(std::uint32_t port, std::uint32_t id) {
     sim_.schedule_at(Time::from_ps(q.busy_until_ps), this, event_arg(kDepart, port, p.wire_bytes));
   }
   sim_.schedule_at(Time::from_ps(q.busy_until_ps + q.propagation_ps), this, event_arg(kArrive, port, id));
+}
+
+void Fabric::send_control(std::uint32_t port, std::uint32_t id) {
+  // NICs generate ACKs in hardware beside the send queues: an ACK leaves at once
+  // instead of waiting behind the host's data. Its bytes still count on the link (the
+  // data behind it is pushed back by its serialization), so link capacity is kept.
+  Port& q = ports_[port];
+  const Packet& p = pool_[id];
+  const std::int64_t now = sim_.now().ps();
+  const std::int64_t serialization = q.ps_per_byte * p.wire_bytes;
+  q.busy_until_ps = (q.busy_until_ps > now ? q.busy_until_ps : now) + serialization;
+  ++q.stats.tx_packets;
+  q.stats.tx_bytes += p.wire_bytes;
+  ++link_transmissions_;
+  sim_.schedule_at(Time::from_ps(now + serialization + q.propagation_ps), this, event_arg(kArrive, port, id));
 }
 
 void Fabric::on_event(Simulator&, std::uint64_t arg) {

@@ -31,6 +31,8 @@
 //     input buffer stalls the port feeding it (congestion spreading). Nothing is
 //     dropped except at a failed link. Costs three events per hop (arrival, end of
 //     transmission, credit return).
+// Host NICs send ACKs/NAKs ahead of queued data (drop-tail mode): NICs generate them in
+// hardware beside the send queues; their bytes are still charged to the link.
 // ECN: a packet that finds more than ecn_threshold_bytes queued is marked kFlagEcn.
 // Faults: a failed link's ports drop whatever they are asked to send (and, lossless,
 // what they held); set_next_hops installs routes recomputed without it (the subnet
@@ -91,6 +93,10 @@ class Fabric : public EventHandler {
   // Hands packet `id` (fields filled) to its source host's NIC at the current time.
   void inject(std::uint32_t id);
 
+  // When the packets now queued at `host`'s NIC will have left it (ps): a sender's
+  // retransmission timer starts there, not when it queued the packet.
+  std::int64_t nic_drained_at_ps(std::uint32_t host) const;
+
   // Link `link` (index into topology().links) goes down or comes back, now.
   void set_link_up(std::size_t link, bool up);
   bool link_up(std::size_t link) const { return ports_[2 * link].up; }
@@ -138,6 +144,7 @@ class Fabric : public EventHandler {
   }
 
   void enqueue(std::uint32_t port, std::uint32_t id);
+  void send_control(std::uint32_t port, std::uint32_t id);
   void arrive(std::uint32_t port, std::uint32_t id);
   std::uint32_t choose_port(int node, const Packet& p);
   void drop(std::uint32_t port, std::uint32_t id, bool fault);

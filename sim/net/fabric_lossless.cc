@@ -34,6 +34,7 @@ void Fabric::lossless_try_send(std::uint32_t port) {
   q.queued_bytes -= p.wire_bytes;
   if (!q.to_host) q.credit_bytes -= p.wire_bytes;
   q.transmitting = true;
+  if (q.from_host) p.sent_ps = now;  // the NIC stamps the packet as it goes on the wire
   std::int64_t done = now + q.ps_per_byte * p.wire_bytes;
   q.busy_until_ps = done;
   ++q.stats.tx_packets;

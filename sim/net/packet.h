@@ -35,7 +35,8 @@ struct Packet {
   std::uint16_t owner;       // which PacketSink hears of it (Fabric::add_sink)
   Route route;
   std::uint8_t flags;
-  std::int64_t sent_ps;      // when handed to the source NIC (echoed in ACKs)
+  std::int64_t sent_ps;      // when the source NIC put it on the wire (echoed in ACKs:
+                             // RTT samples exclude the sender's own NIC queue)
 };
 
 class PacketPool {

@@ -79,6 +79,8 @@ void SrdTransport::transmit(std::uint32_t c, std::uint32_t seq, bool retransmiss
     stats_.retransmitted(s.message);
   }
   fabric_.inject(id);
+  // The timeout runs from when the packet has left the NIC, as the NIC stamps it.
+  s.sent_ps = fabric_.nic_drained_at_ps(k.src);
   if (!k.timer_armed) arm_timer(c, s.sent_ps + rto_ps(k));
 }
 
@@ -108,11 +110,12 @@ void SrdTransport::on_data(const Packet& p) {
     message_packet_arrived(p.aux, p.payload_bytes);
   }
   // Selective ACK of this packet, echoing its send time (for an exact RTT sample) and
-  // any congestion mark, sprayed like data.
+  // any congestion mark. Its entropy is derived from the data packet's, so a path slot
+  // names a round trip: a slot whose data or ACK path is dead times out and is replaced.
   std::uint32_t id = new_packet(p.flow, p.dst, p.src, p.seq, 0, kFlagAck | (p.flags & kFlagEcn));
   Packet& ack = fabric_.pool()[id];
   ack.sent_ps = p.sent_ps;
-  ack.entropy = static_cast<std::uint32_t>(rng_.next_u64());
+  ack.entropy = Fabric::flow_hash(p.entropy, 0x5eed);
   ++counters_.acks_sent;
   fabric_.inject(id);
 }
@@ -150,7 +153,9 @@ void SrdTransport::on_rtt(Conn& k, std::int64_t rtt) {
   }
   const double target = k.min_rtt_ps + params_.target_queue_delay_us * 1e6;
   if (rtt <= target) {
-    k.cwnd += params_.ai_packets / k.cwnd;
+    // Grow only while the window is what limits the sender (RFC 7661): an idle or
+    // application-limited connection must not bank a window it has not used.
+    if (k.in_flight + 1 >= k.cwnd) k.cwnd += params_.ai_packets / k.cwnd;
   } else if (now - k.last_decrease_ps >= k.srtt_ps) {
     double cut = std::min(params_.beta * (rtt - target) / rtt, params_.max_decrease);
     k.cwnd *= 1 - cut;
@@ -176,7 +181,6 @@ void SrdTransport::on_event(Simulator&, std::uint64_t arg) {
   const std::int64_t now = sim_.now().ps();
   const std::int64_t rto = rto_ps(k);
   std::int64_t next_deadline = INT64_MAX;
-  bool timed_out = false;
   for (std::uint32_t seq = k.una; seq < k.next_new; ++seq) {
     Sent& s = sent(k, seq);
     if (!s.in_flight) continue;
@@ -188,7 +192,6 @@ void SrdTransport::on_event(Simulator&, std::uint64_t arg) {
     --k.in_flight;
     k.retransmit.push_back(seq);
     ++counters_.timeouts;
-    timed_out = true;
     PathSlot& slot = k.slots[s.slot];
     if (++slot.consecutive_timeouts >= params_.path_fail_threshold) {
       slot.entropy = static_cast<std::uint32_t>(rng_.next_u64());  // try another path
@@ -196,10 +199,8 @@ void SrdTransport::on_event(Simulator&, std::uint64_t arg) {
       ++counters_.path_changes;
     }
   }
-  if (timed_out && now - k.last_decrease_ps >= k.srtt_ps) {
-    k.cwnd = std::max(params_.min_window_packets, k.cwnd / 2);
-    k.last_decrease_ps = now;
-  }
+  // A timeout moves the path but leaves the window alone: SRD's congestion signal is
+  // delay, and a packet lost on a dead path says nothing about the queues of the others.
   if (next_deadline != INT64_MAX) arm_timer(c, next_deadline);
   pump(c);
 }

@@ -13,7 +13,8 @@
 //   go round-robin over the slots; a switch hashes (entropy, switch) to choose among
 //   its equal-cost next hops (Route::kEntropyHash), so a slot is one path.
 // - The receiver acknowledges every data packet at once (selective ACK, 64 bytes) and
-//   hands it up whatever its order; duplicates are counted and ignored.
+//   hands it up whatever its order; duplicates are counted and ignored. An ACK's
+//   entropy is a function of its data packet's, so a slot is a round-trip path.
 // - The sender retransmits a packet whose ACK has not come within the RTO
 //   (srtt + 4 rttvar, RFC 6298, clamped to [rto_min, rto_max]) on a different slot.
 //   A slot whose packets time out `path_fail_threshold` times in a row gets a fresh
@@ -21,7 +22,11 @@
 // - Window: cwnd packets in flight. Each ACK's RTT is compared with a target of the
 //   smallest RTT seen plus `target_queue_delay_us`: below it cwnd grows by ai/cwnd
 //   (about `ai` packets per RTT); above it cwnd shrinks by beta x (rtt - target) / rtt
-//   (at most max_decrease) at most once per RTT; a timeout halves it.
+//   (at most max_decrease) at most once per RTT. A timeout moves the packet to another
+//   path but does not shrink the window (loss on a dead path is not congestion;
+//   halving here made a single failed link collapse windows to 1 and cost ~1 ms).
+// - RTT samples run from the moment the source NIC puts the packet on the wire (the
+//   NIC's own timestamp), so a sender's queue at its own NIC is not read as congestion.
 // - The NIC serves the connections of a host in FIFO order of their packets; there is
 //   no receiver-side reorder buffer limit and no host processing time.
 #pragma once
@@ -35,7 +40,7 @@ namespace fabricplan::sim {
 struct SrdParams {
   PacketFormat format;
   std::uint32_t paths = 64;
-  std::uint32_t path_fail_threshold = 2;
+  std::uint32_t path_fail_threshold = 1;
   double init_window_packets = 32;
   double min_window_packets = 1;
   double max_window_packets = 256;
