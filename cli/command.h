@@ -24,5 +24,6 @@ inline constexpr int kExitBadInput = 2;
 int run_plan(const std::vector<std::string>& args);
 int run_catalog(const std::vector<std::string>& args);
 int run_simulate(const std::vector<std::string>& args);
+int run_calibrate(const std::vector<std::string>& args);
 
 }  // namespace fabricplan::cli

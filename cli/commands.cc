@@ -13,6 +13,10 @@ const std::vector<Command>& commands() {
       {"simulate", "packet-level simulation of a scenario",
        "fabricplan simulate SCENARIO [--format text|json] [-o FILE] [--seed N] [--progress]",
        run_simulate},
+      {"calibrate", "measure or import calibration figures into a profile",
+       "fabricplan calibrate import FILE... -o PROFILE.json | calibrate gpu -o PROFILE.json [--max-bytes N] | "
+       "calibrate server|client (not built yet)",
+       run_calibrate},
   };
   return table;
 }

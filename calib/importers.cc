@@ -1,0 +1,200 @@
+#include "calib/importers.h"
+
+#include <cctype>
+#include <cmath>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "models/json_input/json_reader.h"
+
+namespace fabricplan::calib {
+namespace {
+
+std::vector<std::string> read_lines(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, "", "a readable log file", "a file that cannot be opened");
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+std::vector<std::string> split_ws(const std::string& s) {
+  std::istringstream is(s);
+  std::vector<std::string> out;
+  std::string t;
+  while (is >> t) out.push_back(t);
+  return out;
+}
+
+bool blank(const std::string& s) { return s.find_first_not_of(" \t") == std::string::npos; }
+
+[[noreturn]] void bad_line(const std::string& path, std::size_t n, const std::string& expected, const std::string& line) {
+  throw InputError(path, "line " + std::to_string(n + 1), expected, "\"" + line + "\"");
+}
+
+double number(const std::string& path, std::size_t n, const std::string& tok, const std::string& line) {
+  std::size_t used = 0;
+  double v = 0;
+  try { v = std::stod(tok, &used); } catch (...) { used = 0; }
+  if (used != tok.size() || !std::isfinite(v) || v < 0) bad_line(path, n, "a non-negative number in place of \"" + tok + "\"", line);
+  return v;
+}
+
+// fi_pingpong prints sizes with k/m/g suffixes in powers of 1024 (fabtests' size_str).
+double suffixed(const std::string& path, std::size_t n, std::string tok, const std::string& line) {
+  double scale = 1;
+  if (!tok.empty() && std::isalpha(static_cast<unsigned char>(tok.back()))) {
+    char c = static_cast<char>(std::tolower(static_cast<unsigned char>(tok.back())));
+    scale = c == 'k' ? 1024.0 : c == 'm' ? 1048576.0 : c == 'g' ? 1073741824.0 : 0;
+    if (scale == 0) bad_line(path, n, "a count with a k, m or g suffix", line);
+    tok.pop_back();
+  }
+  return number(path, n, tok, line) * scale;
+}
+
+}  // namespace
+
+LogKind detect_log(const std::string& path) {
+  for (const auto& l : read_lines(path)) {
+    if (l.find("nThread") != std::string::npos || l.find("Avg bus bandwidth") != std::string::npos ||
+        l.find("out-of-place") != std::string::npos) {
+      return LogKind::kNcclTests;
+    }
+    if (l.find("usec/xfer") != std::string::npos) return LogKind::kFiPingpong;
+    if (l.find("#bytes") != std::string::npos && l.find("BW average") != std::string::npos) return LogKind::kIbWriteBw;
+  }
+  return LogKind::kUnknown;
+}
+
+CollectiveRun import_nccl_tests(const std::string& path) {
+  std::vector<std::string> lines = read_lines(path);
+  CollectiveRun run;
+  run.file = path;
+  static const std::regex op_re(R"(Collective test starting:\s*(\w+)_perf)");
+  static const std::regex rank_re(R"(^#\s+Rank\s+\d+\s+Group)");
+  static const std::regex version_re(R"(NCCL version\s+([0-9][0-9.]*[^\s]*))");
+  static const std::regex avg_re(R"(#\s*Avg bus bandwidth\s*:\s*([0-9.]+))");
+  std::smatch m;
+  bool saw_header = false;
+  for (std::size_t n = 0; n < lines.size(); ++n) {
+    const std::string& l = lines[n];
+    if (std::regex_search(l, m, op_re)) run.op = m[1];
+    if (std::regex_search(l, m, rank_re)) ++run.ranks;
+    if (std::regex_search(l, m, version_re)) run.nccl_version = m[1];
+    if (std::regex_search(l, m, avg_re)) run.avg_busbw_bytes_per_s = std::stod(m[1]) * 1e9;
+    if (l.find("out-of-place") != std::string::npos) saw_header = true;
+    if (blank(l) || l[0] == '#' || l.find("NCCL") != std::string::npos) continue;
+    if (!saw_header) continue;  // text before the table (e.g. NCCL INFO lines)
+    // size count type redop root time algbw busbw #wrong time algbw busbw #wrong
+    std::vector<std::string> t = split_ws(l);
+    if (t.size() != 13) {
+      bad_line(path, n, "a nccl-tests row of 13 columns (size count type redop root, then time algbw busbw "
+                        "#wrong out of place and in place)", l);
+    }
+    CollectiveRow r;
+    r.bytes = static_cast<std::uint64_t>(number(path, n, t[0], l));
+    r.count = static_cast<std::uint64_t>(number(path, n, t[1], l));
+    r.type = t[2];
+    r.redop = t[3];
+    r.time_us = number(path, n, t[5], l);
+    r.algbw_bytes_per_s = number(path, n, t[6], l) * 1e9;
+    r.busbw_bytes_per_s = number(path, n, t[7], l) * 1e9;
+    if (t[12] != "N/A") {
+      r.in_place_time_us = number(path, n, t[9], l);
+      r.in_place_algbw_bytes_per_s = number(path, n, t[10], l) * 1e9;
+      r.in_place_busbw_bytes_per_s = number(path, n, t[11], l) * 1e9;
+    }
+    if (t[8] != "0" && t[8] != "N/A") bad_line(path, n, "a row with 0 wrong results", l);
+    run.rows.push_back(r);
+  }
+  if (!saw_header) throw InputError(path, "", "a nccl-tests log with its \"out-of-place in-place\" header", "no such header");
+  if (run.rows.empty()) throw InputError(path, "", "at least one result row", "none (a truncated log?)");
+  if (run.avg_busbw_bytes_per_s == 0) {
+    throw InputError(path, "line " + std::to_string(lines.size()), "the closing \"# Avg bus bandwidth\" line",
+                     "end of file (a truncated log?)");
+  }
+  if (run.op.empty()) {
+    // Older nccl-tests do not print the test name: take it from the file name.
+    static const std::regex file_re(R"((all_reduce|all_gather|alltoall|reduce_scatter|sendrecv|broadcast|reduce|gather|scatter|hypercube))");
+    std::string base = path.substr(path.find_last_of('/') + 1);
+    if (std::regex_search(base, m, file_re)) run.op = m[1];
+    else throw InputError(path, "", "the collective named by \"Collective test starting\" or in the file name", "neither");
+  }
+  return run;
+}
+
+PointToPointRun import_fi_pingpong(const std::string& path) {
+  std::vector<std::string> lines = read_lines(path);
+  PointToPointRun run;
+  run.file = path;
+  run.tool = "fi_pingpong";
+  // Columns are found by name: libfabric 1.17 prints "bytes #sent #ack total time MB/sec
+  // usec/xfer Mxfers/sec", older releases "bytes iters total time MB/sec usec/xfer ...".
+  std::vector<std::string> header;
+  std::size_t c_bytes = 0, c_iters = 1, c_mbs = 0, c_usec = 0;
+  for (std::size_t n = 0; n < lines.size(); ++n) {
+    const std::string& l = lines[n];
+    if (l.find("usec/xfer") != std::string::npos) {
+      header = split_ws(l);
+      for (std::size_t i = 0; i < header.size(); ++i) {
+        if (header[i] == "MB/sec") c_mbs = i;
+        if (header[i] == "usec/xfer") c_usec = i;
+        if (header[i] == "#sent" || header[i] == "iters") c_iters = i;
+      }
+      if (header[0] != "bytes" || c_mbs == 0 || c_usec == 0) bad_line(path, n, "a header naming bytes, MB/sec and usec/xfer", l);
+      continue;
+    }
+    if (header.empty() || blank(l)) continue;
+    std::vector<std::string> t = split_ws(l);
+    if (t.size() != header.size()) {
+      bad_line(path, n, "a fi_pingpong row of " + std::to_string(header.size()) + " columns like its header", l);
+    }
+    PointToPointRow r;
+    r.bytes = static_cast<std::uint64_t>(suffixed(path, n, t[c_bytes], l));
+    r.iterations = static_cast<std::uint64_t>(suffixed(path, n, t[c_iters], l));
+    r.bytes_per_s = number(path, n, t[c_mbs], l) * 1e6;
+    r.usec_per_xfer = number(path, n, t[c_usec], l);
+    run.rows.push_back(r);
+  }
+  if (header.empty()) throw InputError(path, "", "a fi_pingpong log with its \"bytes ... usec/xfer\" header", "no such header");
+  if (run.rows.empty()) throw InputError(path, "", "at least one result row", "none (a truncated log?)");
+  return run;
+}
+
+PointToPointRun import_ib_write_bw(const std::string& path) {
+  std::vector<std::string> lines = read_lines(path);
+  PointToPointRun run;
+  run.file = path;
+  run.tool = "ib_write_bw";
+  bool header = false, gbits = false;
+  for (std::size_t n = 0; n < lines.size(); ++n) {
+    const std::string& l = lines[n];
+    if (l.find("#bytes") != std::string::npos) {
+      header = true;
+      gbits = l.find("Gb/sec") != std::string::npos;
+      continue;
+    }
+    if (!header || blank(l) || l.find("---") != std::string::npos) continue;
+    // #bytes #iterations BW peak BW average MsgRate[Mpps]
+    std::vector<std::string> t = split_ws(l);
+    if (t.size() != 5) bad_line(path, n, "an ib_write_bw row of 5 columns (#bytes #iterations BW-peak BW-average MsgRate)", l);
+    PointToPointRow r;
+    r.bytes = static_cast<std::uint64_t>(number(path, n, t[0], l));
+    r.iterations = static_cast<std::uint64_t>(number(path, n, t[1], l));
+    double avg = number(path, n, t[3], l);
+    r.bytes_per_s = gbits ? avg * 1e9 / 8 : avg * 1048576;  // perftest's MB is 2^20 bytes
+    double rate_mpps = number(path, n, t[4], l);
+    r.usec_per_xfer = rate_mpps > 0 ? 1 / rate_mpps : 0;
+    run.rows.push_back(r);
+  }
+  if (!header) throw InputError(path, "", "an ib_write_bw log with its \"#bytes #iterations BW peak\" header", "no such header");
+  if (run.rows.empty()) throw InputError(path, "", "at least one result row", "none (a truncated log?)");
+  return run;
+}
+
+}  // namespace fabricplan::calib

@@ -1,0 +1,110 @@
+#include "calib/profile_writer.h"
+
+#include <chrono>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "calib/fit.h"
+
+namespace fabricplan::calib {
+namespace {
+
+using ordered_json = nlohmann::ordered_json;
+
+ordered_json provenance(const std::string& how) {
+  char host[256] = "";
+  gethostname(host, sizeof host - 1);
+  std::time_t t = std::time(nullptr);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return ordered_json{{"tool", "fabricplan"}, {"tool_version", FABRICPLAN_VERSION}, {"how", how},
+                      {"host", host}, {"date", date}};
+}
+
+ordered_json segments_json(const AlphaBetaFit& f) {
+  ordered_json segs = ordered_json::array();
+  for (const auto& s : f.segments) {
+    // The last segment is open-ended; 1e18 bytes stands for "and above".
+    segs.push_back({{"min_bytes", s.min_bytes}, {"max_bytes", std::isfinite(s.max_bytes) ? s.max_bytes : 1e18},
+                    {"alpha_us", s.alpha_us}, {"beta_bytes_per_s", s.beta_bytes_per_s}});
+  }
+  return segs;
+}
+
+ordered_json fit_json(const AlphaBetaFit& f) {
+  return {{"method", "piecewise alpha-beta, weighted least squares on relative error, Huber IRLS, BIC over 1-3 segments"},
+          {"r2", f.r2}, {"max_abs_rel_residual", f.max_abs_rel_residual}, {"rel_residuals", f.rel_residuals}};
+}
+
+}  // namespace
+
+std::string imported_profile_json(const ImportedLogs& logs) {
+  ordered_json j;
+  j["$schema"] = "https://fabricplan.dev/schema/calibration.schema.json";
+  j["profile_version"] = 1;
+  ordered_json prov = provenance("calibrate import");
+  prov["sources"] = ordered_json::array();
+  j["nics"] = ordered_json::array();
+  j["collectives"] = ordered_json::array();
+  ordered_json loggp = ordered_json::array();
+  for (const auto& run : logs.point_to_point) {
+    prov["sources"].push_back({{"file", run.file}, {"tool", run.tool}});
+    std::vector<Sample> samples;
+    ordered_json sweep = ordered_json::array();
+    for (const auto& r : run.rows) {
+      // fi_pingpong gives time per transfer; ib_write_bw streams, so time = bytes / bandwidth.
+      double seconds = run.tool == "fi_pingpong" ? r.usec_per_xfer * 1e-6 : r.bytes / r.bytes_per_s;
+      if (r.bytes > 0 && seconds > 0) samples.push_back({static_cast<double>(r.bytes), seconds});
+      sweep.push_back({{"bytes", r.bytes}, {"seconds", seconds}, {"bytes_per_s", r.bytes_per_s}});
+    }
+    AlphaBetaFit f = fit_alpha_beta(samples);
+    std::string name = run.tool + ":" + run.file.substr(run.file.find_last_of('/') + 1);
+    j["nics"].push_back({{"name", name}, {"latency_us", f.latency_us}, {"bandwidth_bytes_per_s", f.bandwidth_bytes_per_s},
+                         {"segments", segments_json(f)}, {"fit", fit_json(f)}, {"sweep", sweep}});
+    loggp.push_back({{"nic", name}, {"L_plus_2o_us", f.loggp_L_plus_2o_us}, {"G_ps_per_byte", f.loggp_G_ps_per_byte},
+                     {"o_and_g", "not separable from these logs: calibrate client's streaming runs measure them"}});
+  }
+  for (const auto& run : logs.collectives) {
+    prov["sources"].push_back({{"file", run.file}, {"tool", "nccl-tests " + run.op + "_perf"}});
+    ordered_json sweep = ordered_json::array();
+    std::vector<Sample> samples;
+    for (const auto& r : run.rows) {
+      sweep.push_back({{"bytes", r.bytes}, {"time_us", r.time_us}, {"algbw_bytes_per_s", r.algbw_bytes_per_s},
+                       {"busbw_bytes_per_s", r.busbw_bytes_per_s}, {"in_place_time_us", r.in_place_time_us},
+                       {"in_place_busbw_bytes_per_s", r.in_place_busbw_bytes_per_s}});
+      if (r.bytes > 0 && r.time_us > 0) samples.push_back({static_cast<double>(r.bytes), r.time_us * 1e-6});
+    }
+    ordered_json c = {{"op", run.op}, {"ranks", run.ranks}, {"nccl_version", run.nccl_version},
+                      {"avg_busbw_bytes_per_s", run.avg_busbw_bytes_per_s},
+                      {"large_message_busbw_bytes_per_s", run.rows.back().busbw_bytes_per_s}, {"sweep", sweep}};
+    if (samples.size() >= 2) {
+      AlphaBetaFit f = fit_alpha_beta(samples);
+      c["segments"] = segments_json(f);
+      c["fit"] = fit_json(f);
+    }
+    j["collectives"].push_back(c);
+  }
+  j["provenance"] = prov;
+  j["aggregate_bandwidth_bytes_per_s"] = 0;
+  j["loggp"] = loggp;
+  j["gpu"] = nullptr;
+  j["unavailable"] = {{{"what", "aggregate_bandwidth_bytes_per_s"}, {"why", "imported logs measure one rail at a time"}},
+                      {{"what", "gpu"}, {"why", "not part of imported logs: run calibrate gpu"}}};
+  return j.dump(2) + "\n";
+}
+
+std::string gpu_profile_json(const std::string& gpu_object, bool available) {
+  ordered_json j;
+  j["$schema"] = "https://fabricplan.dev/schema/calibration.schema.json";
+  j["profile_version"] = 1;
+  j["provenance"] = provenance("calibrate gpu");
+  j["nics"] = ordered_json::array();
+  j["gpu"] = ordered_json::parse(gpu_object);
+  j["unavailable"] = ordered_json::array();
+  if (!available) j["unavailable"].push_back({{"what", "gpu"}, {"why", j["gpu"]["unavailable_reason"]}});
+  j["unavailable"].push_back({{"what", "gpudirect"}, {"why", "needs a libfabric provider reporting FI_HMEM CUDA support"}});
+  return j.dump(2) + "\n";
+}
+
+}  // namespace fabricplan::calib

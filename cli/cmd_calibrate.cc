@@ -1,0 +1,85 @@
+// `fabricplan calibrate import FILE... -o PROFILE.json`
+// `fabricplan calibrate gpu -o PROFILE.json [--max-bytes N]`
+// (`calibrate server` / `calibrate client` are the libfabric benchmarks of issue 4,
+// not built yet: they say so and exit 1.)
+#include <string>
+
+#include "calib/importers.h"
+#include "calib/profile_writer.h"
+#include "cli/args.h"
+#include "cli/command.h"
+#include "cli/guard.h"
+#include "cli/output.h"
+#include "models/json_input/json_reader.h"
+#ifdef FABRICPLAN_HAVE_CUDA
+#include "calib/gpu/gpu_bench.h"
+#endif
+
+namespace fabricplan::cli {
+namespace {
+
+int calibrate_import(const std::vector<std::string>& rest) {
+  Args args(rest, {"-o", "--output"}, {});
+  if (args.positionals().empty()) throw UsageError("calibrate import needs one or more log files");
+  calib::ImportedLogs logs;
+  for (const auto& f : args.positionals()) {
+    switch (calib::detect_log(f)) {
+      case calib::LogKind::kNcclTests: logs.collectives.push_back(calib::import_nccl_tests(f)); break;
+      case calib::LogKind::kFiPingpong: logs.point_to_point.push_back(calib::import_fi_pingpong(f)); break;
+      case calib::LogKind::kIbWriteBw: logs.point_to_point.push_back(calib::import_ib_write_bw(f)); break;
+      case calib::LogKind::kUnknown:
+        throw InputError(f, "", "a nccl-tests, fi_pingpong or ib_write_bw log", "none of their header lines");
+    }
+  }
+  std::optional<std::string> out = args.get("-o");
+  if (!out) out = args.get("--output");
+  emit(out, calib::imported_profile_json(logs));
+  return kExitOk;
+}
+
+int calibrate_gpu(const std::vector<std::string>& rest) {
+  Args args(rest, {"-o", "--output", "--max-bytes"}, {});
+  std::optional<std::string> out = args.get("-o");
+  if (!out) out = args.get("--output");
+#ifdef FABRICPLAN_HAVE_CUDA
+  unsigned long long max_bytes = 256ull << 20;
+  if (auto m = args.get("--max-bytes")) {
+    std::size_t used = 0;
+    try { max_bytes = std::stoull(*m, &used); } catch (...) { used = 0; }
+    if (used == 0 || used != m->size() || max_bytes < 4096) throw UsageError("--max-bytes must be an integer >= 4096");
+  }
+  calib::GpuBenchResult r = calib::run_gpu_bench(4096, max_bytes);
+  emit(out, calib::gpu_profile_json(calib::gpu_bench_json(r), r.available));
+  if (!r.available) {
+    std::fprintf(stderr, "fabricplan calibrate gpu: GPU unavailable: %s (profile records it)\n", r.unavailable_reason.c_str());
+    return kExitFailure;
+  }
+  return kExitOk;
+#else
+  emit(out, calib::gpu_profile_json(
+                R"({"available": false, "unavailable_reason": "this fabricplan was built without CUDA (no toolkit found at configure time)"})",
+                false));
+  std::fprintf(stderr, "fabricplan calibrate gpu: unavailable: built without CUDA (profile records it)\n");
+  return kExitFailure;
+#endif
+}
+
+}  // namespace
+
+int run_calibrate(const std::vector<std::string>& argv) {
+  return guarded("calibrate", commands()[3].usage, [&] {
+    if (argv.empty()) throw UsageError("calibrate needs a mode: import, gpu, server or client");
+    std::vector<std::string> rest(argv.begin() + 1, argv.end());
+    const std::string& mode = argv[0];
+    if (mode == "import") return calibrate_import(rest);
+    if (mode == "gpu") return calibrate_gpu(rest);
+    if (mode == "server" || mode == "client") {
+      std::fprintf(stderr, "fabricplan calibrate %s: the libfabric benchmarks are not built yet (issue 4 is open); "
+                   "import fi_pingpong or ib_write_bw logs with `calibrate import` meanwhile\n", mode.c_str());
+      return kExitFailure;
+    }
+    throw UsageError("unknown calibrate mode \"" + mode + "\" (import, gpu, server, client)");
+  });
+}
+
+}  // namespace fabricplan::cli

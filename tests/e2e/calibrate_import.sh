@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# calibrate import: real and format-exact logs import into a profile; truncated or
+# malformed logs are refused with the line number and leave no file; plan's budget
+# follows the imported NIC bandwidth; calibrate gpu reports an absent GPU clearly.
+set -euo pipefail
+bin=$1; src=$2
+data=$src/tests/data/calib
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$bin" calibrate import "$data/fi_pingpong_tcp_localhost.txt" "$data/all_reduce_perf_8xH100.txt" \
+  "$data/ib_write_bw_ndr.txt" -o "$tmp/profile.json"
+/usr/bin/python3 - "$tmp/profile.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+assert p["profile_version"] == 1
+names = [n["name"] for n in p["nics"]]
+assert len(names) == 2, names
+c = p["collectives"][0]
+assert (c["op"], c["ranks"], c["nccl_version"]) == ("all_reduce", 8, "2.21.5+cuda12.4"), c
+# 8 GiB row: busbw 260.92 GB/s as printed.
+assert abs(c["large_message_busbw_bytes_per_s"] - 260.92e9) < 1e3
+ib = [n for n in p["nics"] if n["name"].startswith("ib_write_bw")][0]
+# 392.38 Gb/s average at 8 MiB: the fitted asymptote must be within 1%.
+assert abs(ib["bandwidth_bytes_per_s"] * 8 / 1e9 - 392.38) / 392.38 < 0.01, ib["bandwidth_bytes_per_s"]
+assert all(s["beta_bytes_per_s"] > 0 for s in ib["segments"])
+PY
+
+# Failure modes: truncated log, cut row, unknown file, missing file.
+for f in all_reduce_perf_truncated all_reduce_perf_cut_row; do
+  set +e; err=$("$bin" calibrate import "$data/$f.txt" -o "$tmp/bad.json" 2>&1); rc=$?; set -e
+  [[ $rc == 2 ]] || fail "$f: exit $rc, expected 2"
+  [[ $err == *"line 22"* ]] || fail "$f: no line number in: $err"
+  [[ ! -e $tmp/bad.json ]] || fail "$f: a profile was written"
+done
+set +e; err=$("$bin" calibrate import "$src/README.md" -o "$tmp/bad.json" 2>&1); rc=$?; set -e
+[[ $rc == 2 && $err == *"nccl-tests, fi_pingpong or ib_write_bw"* ]] || fail "unknown log: exit $rc: $err"
+set +e; "$bin" calibrate import "$tmp/nope.txt" -o "$tmp/bad.json" 2>/dev/null; rc=$?; set -e
+[[ $rc == 2 ]] || fail "missing file: exit $rc"
+
+# plan follows the profile: the p4d prefill group's budget is 4 EFA x the imported
+# per-NIC bandwidth (median of the two NICs).
+"$bin" calibrate import "$data/ib_write_bw_ndr.txt" -o "$tmp/ib.json"
+"$bin" plan "$src/configs/clusters/p4d-moe-pd.json" --calibration "$tmp/ib.json" --format json -o "$tmp/plan.json"
+"$bin" plan "$src/configs/clusters/p4d-moe-pd.json" --format json -o "$tmp/plan-catalog.json"
+/usr/bin/python3 - "$tmp/ib.json" "$tmp/plan.json" "$tmp/plan-catalog.json" <<'PY'
+import json, sys
+prof, plan, cat = (json.load(open(f)) for f in sys.argv[1:])
+bw = prof["nics"][0]["bandwidth_bytes_per_s"]
+def budgets(doc):
+    out = []
+    def walk(x):
+        if isinstance(x, dict):
+            if "budget_bytes_per_s" in x: out.append(x["budget_bytes_per_s"])
+            for v in x.values(): walk(v)
+        elif isinstance(x, list):
+            for v in x: walk(v)
+    walk(doc); return out
+b, c = budgets(plan), budgets(cat)
+assert b and b != c, (b, c)
+assert any(abs(v - 4 * bw) / (4 * bw) < 1e-9 for v in b), (b, 4 * bw)
+assert "calibration" in json.dumps(plan)
+PY
+
+# calibrate gpu: a profile either way; without a usable GPU, exit 1 and say why.
+set +e; "$bin" calibrate gpu -o "$tmp/gpu.json" --max-bytes 1048576 2>"$tmp/gpu.err"; rc=$?; set -e
+/usr/bin/python3 - "$tmp/gpu.json" "$rc" <<'PY'
+import json, sys
+g = json.load(open(sys.argv[1]))["gpu"]; rc = int(sys.argv[2])
+if g["available"]:
+    assert rc == 0 and g["h2d_bytes_per_s"] > 0 and g["d2d_bytes_per_s"] > 0
+else:
+    assert rc == 1 and g["unavailable_reason"], g
+PY
+echo "calibrate import/gpu: ok"
