@@ -57,6 +57,13 @@ double suffixed(const std::string& path, std::size_t n, std::string tok, const s
   return number(path, n, tok, line) * scale;
 }
 
+// Every importer ends the same way: the table's header was there, and rows under it.
+void require_table(const std::string& path, bool saw_header, const std::string& expected_header,
+                   std::size_t rows) {
+  if (!saw_header) throw InputError(path, "", expected_header, "no such header");
+  if (rows == 0) throw InputError(path, "", "at least one result row", "none (a truncated log?)");
+}
+
 }  // namespace
 
 LogKind detect_log(const std::string& path) {
@@ -112,8 +119,7 @@ CollectiveRun import_nccl_tests(const std::string& path) {
     if (t[8] != "0" && t[8] != "N/A") bad_line(path, n, "a row with 0 wrong results", l);
     run.rows.push_back(r);
   }
-  if (!saw_header) throw InputError(path, "", "a nccl-tests log with its \"out-of-place in-place\" header", "no such header");
-  if (run.rows.empty()) throw InputError(path, "", "at least one result row", "none (a truncated log?)");
+  require_table(path, saw_header, "a nccl-tests log with its \"out-of-place in-place\" header", run.rows.size());
   if (run.avg_busbw_bytes_per_s == 0) {
     throw InputError(path, "line " + std::to_string(lines.size()), "the closing \"# Avg bus bandwidth\" line",
                      "end of file (a truncated log?)");
@@ -161,8 +167,7 @@ PointToPointRun import_fi_pingpong(const std::string& path) {
     r.usec_per_xfer = number(path, n, t[c_usec], l);
     run.rows.push_back(r);
   }
-  if (header.empty()) throw InputError(path, "", "a fi_pingpong log with its \"bytes ... usec/xfer\" header", "no such header");
-  if (run.rows.empty()) throw InputError(path, "", "at least one result row", "none (a truncated log?)");
+  require_table(path, !header.empty(), "a fi_pingpong log with its \"bytes ... usec/xfer\" header", run.rows.size());
   return run;
 }
 
@@ -192,8 +197,7 @@ PointToPointRun import_ib_write_bw(const std::string& path) {
     r.usec_per_xfer = rate_mpps > 0 ? 1 / rate_mpps : 0;
     run.rows.push_back(r);
   }
-  if (!header) throw InputError(path, "", "an ib_write_bw log with its \"#bytes #iterations BW peak\" header", "no such header");
-  if (run.rows.empty()) throw InputError(path, "", "at least one result row", "none (a truncated log?)");
+  require_table(path, header, "an ib_write_bw log with its \"#bytes #iterations BW peak\" header", run.rows.size());
   return run;
 }
 

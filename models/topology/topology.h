@@ -59,15 +59,16 @@ struct NextHops {
   std::vector<std::uint32_t> host_port;    // the port from a host's switch down to it
   int hosts = 0;
   int groups = 0;
-  const std::uint32_t* begin(int node, int dst) const {
+  struct Choices {
+    const std::uint32_t* ports;
+    int count;
+  };
+  // The equal-cost ports from `node` towards host `dst` (count 0: unreachable).
+  Choices choices(int node, int dst) const {
     std::uint32_t g = host_group[dst];
-    if (group_switch[g] == node) return &host_port[dst];
-    return ports.data() + offset[static_cast<std::size_t>(node) * groups + g];
-  }
-  int size(int node, int dst) const {
-    std::uint32_t g = host_group[dst];
-    if (group_switch[g] == node) return 1;
-    return count[static_cast<std::size_t>(node) * groups + g];
+    if (group_switch[g] == node) return {&host_port[dst], 1};
+    std::size_t i = static_cast<std::size_t>(node) * groups + g;
+    return {ports.data() + offset[i], count[i]};
   }
 };
 

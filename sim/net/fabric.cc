@@ -49,8 +49,7 @@ std::uint32_t Fabric::flow_hash(std::uint32_t flow, int node) {
 }
 
 std::uint32_t Fabric::choose_port(int node, const Packet& p) {
-  int n = next_hops_.size(node, static_cast<int>(p.dst));
-  const std::uint32_t* hops = next_hops_.begin(node, static_cast<int>(p.dst));
+  auto [hops, n] = next_hops_.choices(node, static_cast<int>(p.dst));
   if (n == 1) return hops[0];
   if (n == 0) return kNoPort;  // unreachable (every route to dst has failed)
   auto dmodk = [&](std::uint32_t lid) {

@@ -97,9 +97,8 @@ SimulationResult run_scenario(const Scenario& s, bool progress) {
   std::vector<std::string> class_names;
   std::vector<std::unique_ptr<OpenLoopTraffic>> open_loops;
   std::vector<std::unique_ptr<MessageSchedule>> schedules;
-  std::vector<std::unique_ptr<RingAllReduce>> ring_owners;
   std::vector<std::unique_ptr<Transport>> transports;
-  std::vector<std::pair<std::string, RingAllReduce*>> rings;
+  std::vector<std::pair<std::string, std::unique_ptr<RingAllReduce>>> rings;  // (class, ring)
   for (std::size_t i = 0; i < s.traffic.size(); ++i) {
     const TrafficSpec& t = s.traffic[i];
     std::uint32_t cls = 0;
@@ -119,9 +118,8 @@ SimulationResult run_scenario(const Scenario& s, bool progress) {
     transports.push_back(make_transport(sim, fabric, stats, t.transport));
     Transport& tr = *transports.back();
     if (t.pattern == "ring_allreduce") {
-      auto ring = std::make_unique<RingAllReduce>(sim, tr, stats, cls, t.ranks, t.bytes, t.start_ps);
-      rings.emplace_back(t.traffic_class, ring.get());
-      ring_owners.push_back(std::move(ring));
+      rings.emplace_back(t.traffic_class,
+                         std::make_unique<RingAllReduce>(sim, tr, stats, cls, t.ranks, t.bytes, t.start_ps));
     } else {
       schedules.push_back(std::make_unique<MessageSchedule>(sim, tr, stats, cls, open_messages(t, s.seed, i)));
     }
@@ -148,13 +146,8 @@ SimulationResult run_scenario(const Scenario& s, bool progress) {
   for (const auto& t : transports) add_counters(r.transport, t->counters());
   r.retransmissions = r.transport.retransmissions;
   for (const auto& [name, ring] : rings) {
-    r.collectives.push_back({name, 0, 0, ring->finished(), ring->duration_us(), ring->algbw_bytes_per_s(),
-                             ring->busbw_bytes_per_s()});
-  }
-  for (std::size_t i = 0, k = 0; i < s.traffic.size(); ++i) {
-    if (s.traffic[i].pattern != "ring_allreduce") continue;
-    r.collectives[k].ranks = s.traffic[i].ranks.size();
-    r.collectives[k++].bytes = s.traffic[i].bytes;
+    r.collectives.push_back({name, ring->ranks(), ring->bytes(), ring->finished(), ring->duration_us(),
+                             ring->algbw_bytes_per_s(), ring->busbw_bytes_per_s()});
   }
   r.delivered_packets = stats.delivered_packets();
   r.drops = fabric.drops();

@@ -84,6 +84,8 @@ class RingAllReduce : public EventHandler, public MessageListener {
   void message_done(Simulator& sim, std::uint32_t message) override;
 
   bool finished() const { return steps_done_ == total_messages(); }
+  std::size_t ranks() const { return ranks_.size(); }
+  std::uint64_t bytes() const { return bytes_; }
   double duration_us() const { return finished() ? (end_ps_ - start_ps_) * 1e-6 : 0; }
   double algbw_bytes_per_s() const;
   double busbw_bytes_per_s() const;

@@ -65,14 +65,14 @@ void SrdTransport::transmit(std::uint32_t c, std::uint32_t seq, bool retransmiss
   // A retransmission goes along another path than the one that lost it.
   s.slot = static_cast<std::uint16_t>(retransmission && n > 1 ? (s.slot + 1 + rng_.below(n - 1)) % n
                                                               : k.next_slot++ % n);
-  s.sent_ps = sim_.now().ps();
+  const std::int64_t now = sim_.now().ps();
   s.in_flight = true;
   ++k.in_flight;
   std::uint32_t id = new_packet(c, k.src, k.dst, seq, s.payload, 0);
   Packet& p = fabric_.pool()[id];
   p.entropy = k.slots[s.slot].entropy;
   p.aux = s.message;
-  stats_.sent(s.message, s.sent_ps);
+  stats_.sent(s.message, now);
   ++counters_.data_packets_sent;
   if (retransmission) {
     ++counters_.retransmissions;
