@@ -29,6 +29,14 @@ LineFit fit_line(const std::vector<Sample>& s, std::size_t lo, std::size_t hi) {
     Eigen::MatrixXd Aw = w.asDiagonal() * A;
     Eigen::VectorXd yw = w.asDiagonal() * y;
     coef = Aw.colPivHouseholderQr().solve(yw);
+    // The model is physical: no negative latency, no negative time per byte. A
+    // coefficient that comes out negative is held at 0 and the other refitted alone.
+    if (coef(1) < 0 || coef(0) < 0) {
+      int keep = coef(1) < 0 ? 0 : 1;
+      Eigen::VectorXd col = Aw.col(keep);
+      coef = Eigen::Vector2d::Zero();
+      coef(keep) = std::max(0.0, col.dot(yw) / col.squaredNorm());
+    }
     Eigen::VectorXd r = A * coef - y;
     std::vector<double> a(n);
     for (std::size_t i = 0; i < n; ++i) a[i] = std::abs(r(i));
@@ -89,7 +97,8 @@ AlphaBetaFit fit_alpha_beta(std::vector<Sample> s, int max_segments) {
     seg.min_bytes = lo == 0 ? 0 : s[lo].bytes;
     seg.max_bytes = hi == n ? std::numeric_limits<double>::infinity() : s[hi].bytes;
     seg.alpha_us = l.alpha_s * 1e6;
-    seg.beta_bytes_per_s = l.per_byte_s > 0 ? 1 / l.per_byte_s : 0;
+    // A flat segment (time independent of size) has no bandwidth limit: 1e18 B/s.
+    seg.beta_bytes_per_s = l.per_byte_s > 1e-18 ? 1 / l.per_byte_s : 1e18;
     f.segments.push_back(seg);
     double ss_res = 0;
     for (std::size_t i = lo; i < hi; ++i) {

@@ -24,7 +24,8 @@ double CalibrationProfile::multi_rail_efficiency() const {
 namespace {
 
 NicCalibration read_nic(const JsonNode& n) {
-  n.expect_object({"name", "latency_us", "bandwidth_bytes_per_s", "segments", "sweep", "fit"});
+  n.expect_object({"name", "latency_us", "bandwidth_bytes_per_s", "segments", "sweep", "fit", "provider", "address",
+                   "peer_domain", "bandwidth_from", "stream_segments", "stream_fit"});
   NicCalibration nic;
   nic.name = n.at("name").string();
   nic.latency_us = n.at("latency_us").non_negative();
@@ -52,7 +53,7 @@ CalibrationProfile load_calibration_profile(const std::string& path) {
   JsonNode root = doc.root();
   root.expect_object({"$schema", "profile_version", "provenance", "nics",
                       "aggregate_bandwidth_bytes_per_s", "gpu", "collectives", "loggp",
-                      "unavailable", "intra_node"});
+                      "unavailable", "intra_node", "complete", "error", "multi_rail", "gpudirect"});
   root.at("profile_version").integer(1, 1);
   CalibrationProfile p;
   p.file = path;
@@ -60,10 +61,11 @@ CalibrationProfile load_calibration_profile(const std::string& path) {
   if (!prov.is_null()) {
     p.provider = prov.string_or("provider", "");
     p.host = prov.string_or("host", "");
-    p.instance_type = prov.string_or("instance_type", "");
+    if (prov.has("instance_type") && !prov.at("instance_type").is_null()) p.instance_type = prov.at("instance_type").string();
   }
   JsonNode nics = root.at("nics");
   for (std::size_t i = 0, n = nics.array_size(); i < n; ++i) p.nics.push_back(read_nic(nics.at(i)));
+  p.complete = root.boolean_or("complete", true);
   p.aggregate_bandwidth_bytes_per_s = root.non_negative_or("aggregate_bandwidth_bytes_per_s", 0);
   if (root.has("gpu") && !root.at("gpu").is_null()) {
     JsonNode g = root.at("gpu");

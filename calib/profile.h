@@ -41,6 +41,7 @@ struct CalibrationProfile {
   std::vector<NicCalibration> nics;
   double aggregate_bandwidth_bytes_per_s = 0;  // all NICs at once; 0 when not measured
   std::optional<GpuCalibration> gpu;
+  bool complete = true;  // false: a calibration session ended early (its figures are partial)
 
   // Median large-message bandwidth of one NIC; 0 when no NIC was measured.
   double per_nic_bandwidth_bytes_per_s() const;

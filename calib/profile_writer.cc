@@ -1,41 +1,14 @@
 #include "calib/profile_writer.h"
 
-#include <chrono>
-#include <ctime>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include "calib/fit.h"
+#include "calib/profile_json.h"
 
 namespace fabricplan::calib {
 namespace {
 
 using ordered_json = nlohmann::ordered_json;
-
-ordered_json provenance(const std::string& how) {
-  char host[256] = "";
-  gethostname(host, sizeof host - 1);
-  std::time_t t = std::time(nullptr);
-  char date[32];
-  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return ordered_json{{"tool", "fabricplan"}, {"tool_version", FABRICPLAN_VERSION}, {"how", how},
-                      {"host", host}, {"date", date}};
-}
-
-ordered_json segments_json(const AlphaBetaFit& f) {
-  ordered_json segs = ordered_json::array();
-  for (const auto& s : f.segments) {
-    // The last segment is open-ended; 1e18 bytes stands for "and above".
-    segs.push_back({{"min_bytes", s.min_bytes}, {"max_bytes", std::isfinite(s.max_bytes) ? s.max_bytes : 1e18},
-                    {"alpha_us", s.alpha_us}, {"beta_bytes_per_s", s.beta_bytes_per_s}});
-  }
-  return segs;
-}
-
-ordered_json fit_json(const AlphaBetaFit& f) {
-  return {{"method", "piecewise alpha-beta, weighted least squares on relative error, Huber IRLS, BIC over 1-3 segments"},
-          {"r2", f.r2}, {"max_abs_rel_residual", f.max_abs_rel_residual}, {"rel_residuals", f.rel_residuals}};
-}
 
 }  // namespace
 

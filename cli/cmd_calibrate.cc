@@ -1,7 +1,6 @@
 // `fabricplan calibrate import FILE... -o PROFILE.json`
 // `fabricplan calibrate gpu -o PROFILE.json [--max-bytes N]`
-// (`calibrate server` / `calibrate client` are the libfabric benchmarks of issue 4,
-// not built yet: they say so and exit 1.)
+// (`calibrate server` / `calibrate client`: cmd_calibrate_net.cc.)
 #include <string>
 
 #include "calib/importers.h"
@@ -57,7 +56,7 @@ int calibrate_gpu(const std::vector<std::string>& rest) {
   return kExitOk;
 #else
   emit(out, calib::gpu_profile_json(
-                R"({"available": false, "unavailable_reason": "this fabricplan was built without CUDA (no toolkit found at configure time)"})",
+                "{\"available\": false, \"unavailable_reason\": \"this fabricplan was built without CUDA (no toolkit found at configure time)\"}",
                 false));
   std::fprintf(stderr, "fabricplan calibrate gpu: unavailable: built without CUDA (profile records it)\n");
   return kExitFailure;
@@ -73,11 +72,7 @@ int run_calibrate(const std::vector<std::string>& argv) {
     const std::string& mode = argv[0];
     if (mode == "import") return calibrate_import(rest);
     if (mode == "gpu") return calibrate_gpu(rest);
-    if (mode == "server" || mode == "client") {
-      std::fprintf(stderr, "fabricplan calibrate %s: the libfabric benchmarks are not built yet (issue 4 is open); "
-                   "import fi_pingpong or ib_write_bw logs with `calibrate import` meanwhile\n", mode.c_str());
-      return kExitFailure;
-    }
+    if (mode == "server" || mode == "client") return run_calibrate_net(mode, rest);
     throw UsageError("unknown calibrate mode \"" + mode + "\" (import, gpu, server, client)");
   });
 }

@@ -25,5 +25,7 @@ int run_plan(const std::vector<std::string>& args);
 int run_catalog(const std::vector<std::string>& args);
 int run_simulate(const std::vector<std::string>& args);
 int run_calibrate(const std::vector<std::string>& args);
+// `calibrate server` / `calibrate client` (cmd_calibrate_net.cc).
+int run_calibrate_net(const std::string& mode, const std::vector<std::string>& rest);
 
 }  // namespace fabricplan::cli

@@ -15,7 +15,9 @@ const std::vector<Command>& commands() {
        run_simulate},
       {"calibrate", "measure or import calibration figures into a profile",
        "fabricplan calibrate import FILE... -o PROFILE.json | calibrate gpu -o PROFILE.json [--max-bytes N] | "
-       "calibrate server|client (not built yet)",
+       "calibrate server [--bind ADDR] [--port P] [--provider NAME] [--rails IF,...] | "
+       "calibrate client HOST [--port P] [--provider NAME] [--rails IF,...] -o PROFILE.json "
+       "[--min-bytes N] [--max-bytes N] [--bytes-per-point N] [--window N] [--tests latency,bw,bidir,multirail]",
        run_calibrate},
   };
   return table;

@@ -153,7 +153,7 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
     if (use_profile) {
       gr.per_interface_bytes_per_s =
           profile->per_nic_bandwidth_bytes_per_s() * profile->multi_rail_efficiency();
-      gr.bandwidth_source = "calibration: " + profile->file;
+      gr.bandwidth_source = "calibration: " + profile->file + (profile->complete ? "" : " (incomplete session)");
     } else {
       gr.per_interface_bytes_per_s =
           units::gbit_per_s_to_bytes_per_s(t.interface_gbit_per_s) * t.default_efficiency;

@@ -10,6 +10,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$bin" calibrate import "$data/fi_pingpong_tcp_localhost.txt" "$data/all_reduce_perf_8xH100.txt" \
   "$data/ib_write_bw_ndr.txt" -o "$tmp/profile.json"
+python3 "$src/tests/e2e/check_profile_schema.py" "$src/configs/schema/calibration.schema.json" "$tmp/profile.json"
 /usr/bin/python3 - "$tmp/profile.json" <<'PY'
 import json, sys
 p = json.load(open(sys.argv[1]))
@@ -72,4 +73,5 @@ if g["available"]:
 else:
     assert rc == 1 and g["unavailable_reason"], g
 PY
+python3 "$src/tests/e2e/check_profile_schema.py" "$src/configs/schema/calibration.schema.json" "$tmp/gpu.json"
 echo "calibrate import/gpu: ok"

@@ -1,0 +1,89 @@
+// One libfabric RDM endpoint on one NIC ("rail"), as the calibration benchmarks use it.
+//
+// A rail owns its fabric, domain, completion queue, address vector, endpoint and two
+// registered buffers (send, receive) of the largest message size. Operations post
+// FI_MSG sends and receives; completions are counted, not matched, because every
+// benchmark step knows how many of each it waits for. Every wait has a deadline: a
+// peer that stops answering becomes a PeerTimeout, a failed operation a FabricError
+// with the provider's own text. The rest of the project never includes <rdma/...>.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace fabricplan::calib {
+
+class FabricError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+class PeerTimeout : public FabricError {
+ public:
+  using FabricError::FabricError;
+};
+
+// One candidate NIC as libfabric lists it for a provider (FI_EP_RDM, FI_MSG).
+struct RailChoice {
+  std::string provider;  // e.g. "tcp;ofi_rxm", "shm", "efa"
+  std::string domain;    // e.g. "eth0", "shm", "rdmap16s27-rdm"
+  std::string fabric;    // e.g. "10.0.0.0/24"
+  std::string address;   // numeric source address where the provider gives one
+  std::size_t max_msg_bytes = 0;
+  std::size_t tx_depth = 0, rx_depth = 0;
+  bool loopback = false;
+};
+
+// Lists the RDM/FI_MSG domains of `provider` (one per domain, IPv4 first).
+// Throws FabricError when the provider is absent.
+std::vector<RailChoice> list_rails(const std::string& provider);
+
+// Picks one rail per token: a token names a domain ("eth0", "shm") or a numeric
+// address owned by one. With no tokens: `count` non-loopback domains in name order
+// (loopback when there is nothing else). Throws FabricError naming the bad token.
+std::vector<RailChoice> choose_rails(const std::string& provider, const std::vector<std::string>& tokens,
+                                     std::size_t count);
+
+// Whether the provider reports FI_HMEM (device memory registration, e.g. CUDA
+// GPUDirect); `why` says what was found either way.
+bool provider_supports_hmem(const std::string& provider, std::string* why);
+
+// libfabric's runtime version, e.g. "1.17.0".
+std::string libfabric_version();
+
+class FabricRail {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  FabricRail(const RailChoice& choice, std::size_t max_bytes, std::size_t depth);
+  ~FabricRail();
+  FabricRail(const FabricRail&) = delete;
+  FabricRail& operator=(const FabricRail&) = delete;
+
+  const RailChoice& choice() const { return choice_; }
+  std::size_t depth() const { return depth_; }
+  // This endpoint's address, as bytes, for the peer's address vector.
+  std::vector<std::uint8_t> name() const;
+  void set_peer(const std::vector<std::uint8_t>& peer_name);
+
+  // Posting retries on FI_EAGAIN while driving progress; both count toward the
+  // completions wait_for() sees.
+  void post_send(std::size_t bytes, Clock::time_point deadline);
+  void post_recv(std::size_t bytes, Clock::time_point deadline);
+  // Waits until `sends` more send and `recvs` more receive completions have arrived
+  // (counted since the last call). Throws PeerTimeout at the deadline.
+  void wait_for(std::size_t sends, std::size_t recvs, Clock::time_point deadline);
+
+ private:
+  struct Impl;
+  void progress();
+  RailChoice choice_;
+  std::size_t depth_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fabricplan::calib

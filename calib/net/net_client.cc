@@ -1,0 +1,191 @@
+#include <algorithm>
+#include <exception>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "calib/net/bootstrap.h"
+#include "calib/net/net_session.h"
+#include "calib/net/session_protocol.h"
+
+namespace fabricplan::calib {
+
+std::vector<std::size_t> sweep_sizes(std::size_t min_bytes, std::size_t max_bytes) {
+  std::vector<std::size_t> sizes;
+  for (std::size_t b = std::max<std::size_t>(1, min_bytes); b <= max_bytes; b *= 2) sizes.push_back(b);
+  if (sizes.empty() || sizes.back() != max_bytes) sizes.push_back(max_bytes);
+  return sizes;
+}
+
+bool NetResults::measured_anything() const {
+  for (const auto& r : rails)
+    if (!r.latency.empty() || !r.stream.empty() || !r.bidir.empty()) return true;
+  return multirail.has_value();
+}
+
+namespace {
+
+std::size_t clamp_count(std::size_t budget_bytes, std::size_t per_unit_bytes, std::size_t lo, std::size_t hi) {
+  return std::clamp<std::size_t>(budget_bytes / std::max<std::size_t>(1, per_unit_bytes), lo, std::max(lo, hi));
+}
+
+class ClientSession {
+ public:
+  ClientSession(const ClientOptions& o, const ProgressLog& log, NetResults& out) : o_(o), log_(log), out_(out) {}
+
+  void run() {
+    std::vector<RailChoice> choices = choose_rails(o_.provider, o_.rails, 1);
+    for (const auto& c : choices) {
+      rails_.push_back(std::make_unique<FabricRail>(c, o_.max_bytes, o_.window));
+      out_.rails.push_back(RailResult{c, "", {}, {}, {}});
+    }
+    local_ready_ = true;
+    window_ = o_.window;
+    for (const auto& r : rails_) window_ = std::min(window_, r->depth());
+    Hello hello{o_.provider, rails_.size(), o_.max_bytes, window_, {}};
+    for (const auto& r : rails_) hello.names.push_back(r->name());
+
+    auto channel = BootstrapChannel::connect(o_.host, o_.port, o_.timeout_s);
+    channel_ = &channel;
+    channel.send(hello_json(hello), o_.timeout_s);
+    nlohmann::json welcome = channel.receive(o_.timeout_s, "the server's welcome");
+    if (!welcome.value("ok", false))
+      throw BootstrapError("the server refused the session: " + welcome.value("error", std::string("no reason given")));
+    auto names = parse_names(welcome, "names", rails_.size());
+    out_.peer_host = welcome.value("host", "");
+    out_.peer_libfabric_version = welcome.value("libfabric", "");
+    for (std::size_t i = 0; i < rails_.size(); ++i) {
+      rails_[i]->set_peer(names[i]);
+      if (welcome.contains("domains") && welcome["domains"].is_array() && i < welcome["domains"].size())
+        out_.rails[i].peer_domain = welcome["domains"][i].get<std::string>();
+    }
+    std::vector<std::size_t> sizes = sweep_sizes(o_.min_bytes, o_.max_bytes);
+    for (std::size_t r = 0; r < rails_.size(); ++r) {
+      for (std::size_t b : sizes) if (o_.latency) latency(r, b);
+      for (std::size_t b : sizes) if (o_.stream) stream(r, b);
+      for (std::size_t b : sizes) if (o_.bidir) bidir_step(r, b);
+    }
+    if (o_.multirail && rails_.size() > 1) multirail(o_.max_bytes);
+    channel.send(step_json(Step{StepKind::kBye, 0, {}}), o_.timeout_s);
+  }
+
+  bool local_ready() const { return local_ready_; }
+
+ private:
+  // Moves about `budget` bytes per size: small sizes are capped by stream_rounds
+  // rounds of the full window; large sizes use fewer, smaller windows (at least 4
+  // rounds) so that one point does not take minutes on a slow link.
+  StepShape stream_shape(std::size_t bytes, std::size_t budget) const {
+    StepShape s;
+    s.bytes = bytes;
+    std::size_t messages = std::max<std::size_t>(budget / bytes, 4);
+    s.window = std::clamp<std::size_t>(messages / 4, 1, window_);
+    s.iterations = std::clamp<std::size_t>(messages / s.window, 4, std::max<std::size_t>(4, o_.stream_rounds));
+    s.warmup = std::max<std::size_t>(1, std::min<std::size_t>(o_.warmup, s.iterations / 4));
+    s.timeout_s = o_.timeout_s;
+    return s;
+  }
+
+  // Sends the step, waits for the server's "ready", runs `body`, waits for "done".
+  template <typename Body>
+  void bracket(const Step& step, Body body) {
+    channel_->send(step_json(step), o_.timeout_s);
+    std::string what = std::string(step_name(step.kind)) + " step at " + std::to_string(step.shape.bytes) + " bytes";
+    nlohmann::json ready = channel_->receive(o_.timeout_s, "the server's ready for the " + what);
+    if (!ready.value("ready", false)) throw BootstrapError("the server could not start the " + what + ": " + ready.value("error", std::string("?")));
+    body();
+    // The server finishes its side before it answers; allow it one more step's time.
+    nlohmann::json done = channel_->receive(o_.timeout_s + 60, "the server's done for the " + what);
+    if (!done.value("done", false)) throw BootstrapError("the server failed the " + what + ": " + done.value("error", std::string("?")));
+  }
+
+  void latency(std::size_t r, std::size_t bytes) {
+    StepShape s;
+    s.bytes = bytes;
+    s.iterations = clamp_count(o_.bytes_per_point, 2 * bytes, 10, o_.latency_iterations);
+    s.warmup = std::min(o_.warmup, s.iterations);
+    s.timeout_s = o_.timeout_s;
+    LatencyPoint p;
+    bracket(Step{StepKind::kLatency, r, s}, [&] { p = pingpong_initiator(*rails_[r], s); });
+    out_.rails[r].latency.push_back(p);
+    log_("rail " + out_.rails[r].choice.domain + " latency " + std::to_string(bytes) + " B: " + std::to_string(p.median_us) + " us");
+  }
+
+  void stream(std::size_t r, std::size_t bytes) {
+    StepShape s = stream_shape(bytes, o_.bytes_per_point);
+    BandwidthPoint p;
+    bracket(Step{StepKind::kStream, r, s}, [&] { p = stream_sender(*rails_[r], s); });
+    out_.rails[r].stream.push_back(p);
+    log_("rail " + out_.rails[r].choice.domain + " stream " + std::to_string(bytes) + " B: " + std::to_string(p.bytes_per_s / 1e6) + " MB/s");
+  }
+
+  void bidir_step(std::size_t r, std::size_t bytes) {
+    StepShape s = stream_shape(bytes, o_.bytes_per_point);
+    BandwidthPoint p;
+    prepare_bidir(*rails_[r], s);  // this side's first window, before the server starts sending
+    bracket(Step{StepKind::kBidir, r, s}, [&] { p = bidir(*rails_[r], s); });
+    out_.rails[r].bidir.push_back(p);
+  }
+
+  void multirail(std::size_t bytes) {
+    // Four times a single point's bytes: thread start-up skew must not count.
+    StepShape s = stream_shape(bytes, 4 * o_.bytes_per_point);
+    std::vector<BandwidthPoint> points(rails_.size());
+    bracket(Step{StepKind::kMultiRail, 0, s}, [&] {
+      std::vector<std::exception_ptr> errors(rails_.size());
+      std::vector<std::thread> threads;
+      for (std::size_t i = 0; i < rails_.size(); ++i)
+        threads.emplace_back([&, i] {
+          try { points[i] = stream_sender(*rails_[i], s); } catch (...) { errors[i] = std::current_exception(); }
+        });
+      for (auto& t : threads) t.join();
+      for (auto& e : errors) if (e) std::rethrow_exception(e);
+    });
+    MultiRailResult m;
+    m.bytes = bytes;
+    auto first = points.front().start, last = points.front().end;
+    double total = 0;
+    for (const auto& p : points) {
+      m.per_rail_bytes_per_s.push_back(p.bytes_per_s);
+      first = std::min(first, p.start);
+      last = std::max(last, p.end);
+      total += static_cast<double>(p.messages * p.bytes);
+    }
+    double span = std::chrono::duration<double>(last - first).count();
+    m.aggregate_bytes_per_s = span > 0 ? total / span : 0;
+    out_.multirail = m;
+    log_("all " + std::to_string(rails_.size()) + " rails at once: " + std::to_string(m.aggregate_bytes_per_s / 1e6) + " MB/s");
+  }
+
+  const ClientOptions& o_;
+  const ProgressLog& log_;
+  NetResults& out_;
+  std::vector<std::unique_ptr<FabricRail>> rails_;
+  std::size_t window_ = 1;
+  bool local_ready_ = false;
+  BootstrapChannel* channel_ = nullptr;
+};
+
+}  // namespace
+
+NetResults run_client(const ClientOptions& opts, const ProgressLog& log) {
+  NetResults out;
+  out.provider = opts.provider;
+  out.peer = opts.host + ":" + std::to_string(opts.port);
+  out.libfabric_version = libfabric_version();
+  out.hmem = provider_supports_hmem(opts.provider, &out.hmem_why);
+  ClientSession session(opts, log, out);
+  try {
+    session.run();
+  } catch (const PeerTimeout& e) {
+    out.error = e.what();
+  } catch (const BootstrapError& e) {
+    out.error = e.what();
+  } catch (const FabricError& e) {
+    if (!session.local_ready()) throw;  // the local provider or a --rails token: nothing was tried yet
+    out.error = e.what();
+  }
+  return out;
+}
+
+}  // namespace fabricplan::calib

@@ -1,0 +1,104 @@
+#include <exception>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <unistd.h>
+
+#include "calib/net/bootstrap.h"
+#include "calib/net/net_session.h"
+#include "calib/net/session_protocol.h"
+
+namespace fabricplan::calib {
+namespace {
+
+std::string host_name() {
+  char host[256] = "";
+  gethostname(host, sizeof host - 1);
+  return host;
+}
+
+// Runs the server's role of one step on the rails it concerns; the receives a role
+// needs in place are posted before "ready" is sent.
+void serve_step(const Step& step, std::vector<std::unique_ptr<FabricRail>>& rails, BootstrapChannel& channel,
+                double timeout_s) {
+  auto ready = [&] { channel.send({{"ready", true}}, timeout_s); };
+  FabricRail& rail = *rails[step.rail];
+  switch (step.kind) {
+    case StepKind::kLatency:
+      prepare_responder(rail, step.shape);
+      ready();
+      pingpong_responder(rail, step.shape);
+      break;
+    case StepKind::kStream:
+      prepare_stream_receiver(rail, step.shape);
+      ready();
+      stream_receiver(rail, step.shape);
+      break;
+    case StepKind::kBidir:
+      prepare_bidir(rail, step.shape);
+      ready();
+      bidir(rail, step.shape);
+      break;
+    case StepKind::kMultiRail: {
+      for (auto& r : rails) prepare_stream_receiver(*r, step.shape);
+      ready();
+      std::vector<std::exception_ptr> errors(rails.size());
+      std::vector<std::thread> threads;
+      for (std::size_t i = 0; i < rails.size(); ++i)
+        threads.emplace_back([&, i] {
+          try { stream_receiver(*rails[i], step.shape); } catch (...) { errors[i] = std::current_exception(); }
+        });
+      for (auto& t : threads) t.join();
+      for (auto& e : errors) if (e) std::rethrow_exception(e);
+      break;
+    }
+    case StepKind::kBye: break;
+  }
+}
+
+}  // namespace
+
+void run_server(const ServerOptions& opts, const ProgressLog& log) {
+  BootstrapListener listener(opts.bind, opts.port);
+  log("listening on " + opts.bind + ":" + std::to_string(listener.port()) + " (provider " + opts.provider + ")");
+  BootstrapChannel channel = listener.accept(opts.accept_timeout_s);
+  log("client " + channel.peer() + " connected");
+  Hello hello;
+  std::vector<std::unique_ptr<FabricRail>> rails;
+  try {
+    hello = parse_hello(channel.receive(opts.idle_timeout_s, "the client's hello"));
+    if (hello.provider != opts.provider)
+      throw FabricError("the client uses provider " + hello.provider + ", this server " + opts.provider);
+    std::vector<RailChoice> choices = choose_rails(opts.provider, opts.rails, hello.rails);
+    if (choices.size() != hello.rails)
+      throw FabricError("the client has " + std::to_string(hello.rails) + " rails, this server was given " +
+                        std::to_string(choices.size()) + " with --rails");
+    for (const auto& c : choices) rails.push_back(std::make_unique<FabricRail>(c, hello.max_bytes, hello.window));
+    for (std::size_t i = 0; i < rails.size(); ++i) rails[i]->set_peer(hello.names[i]);
+  } catch (const std::exception& e) {
+    // Tell the client why, then fail here too; a closed channel is not worth a second error.
+    try { channel.send({{"ok", false}, {"error", e.what()}}, 5); } catch (const BootstrapError&) {}
+    throw;
+  }
+  nlohmann::json names = nlohmann::json::array(), domains = nlohmann::json::array();
+  for (const auto& r : rails) {
+    names.push_back(to_hex(r->name()));
+    domains.push_back(r->choice().domain);
+  }
+  channel.send({{"ok", true}, {"names", names}, {"domains", domains}, {"host", host_name()}, {"libfabric", libfabric_version()}},
+               opts.idle_timeout_s);
+  for (;;) {
+    Step step = parse_step(channel.receive(opts.idle_timeout_s, "the client's next step"), hello);
+    if (step.kind == StepKind::kBye) break;
+    try {
+      serve_step(step, rails, channel, opts.idle_timeout_s);
+    } catch (const FabricError& e) {
+      try { channel.send({{"done", false}, {"error", e.what()}}, 5); } catch (const BootstrapError&) {}
+      throw;
+    }
+    channel.send({{"done", true}}, opts.idle_timeout_s);
+  }
+  log("client " + channel.peer() + " finished");
+}
+
+}  // namespace fabricplan::calib

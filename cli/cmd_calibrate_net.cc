@@ -1,0 +1,142 @@
+// `fabricplan calibrate server [--bind ADDR] [--port P] [--provider NAME] [--rails IF,...]`
+// `fabricplan calibrate client HOST [--port P] [--provider NAME] [--rails IF,...] -o PROFILE.json`
+// The libfabric benchmarks (calib/net). Built where libfabric is found; elsewhere
+// both modes say so and exit 1.
+#include <cstdio>
+#include <string>
+
+#include "cli/args.h"
+#include "cli/command.h"
+#include "cli/output.h"
+#ifdef FABRICPLAN_HAVE_LIBFABRIC
+#include "calib/net/bootstrap.h"
+#include "calib/net/net_profile.h"
+#include "calib/net/net_session.h"
+#endif
+
+namespace fabricplan::cli {
+namespace {
+
+#ifdef FABRICPLAN_HAVE_LIBFABRIC
+// "65536", "64K", "16M", "1G" (powers of 1024, as fi_pingpong prints sizes).
+std::size_t parse_bytes(const std::string& flag, const std::string& text, std::size_t lo, std::size_t hi) {
+  std::size_t used = 0;
+  unsigned long long v = 0;
+  try { v = std::stoull(text, &used); } catch (...) { used = 0; }
+  std::string suffix = used ? text.substr(used) : "";
+  unsigned long long scale = suffix.empty() ? 1 : suffix == "K" || suffix == "k" ? 1ull << 10 : suffix == "M" ? 1ull << 20 : suffix == "G" ? 1ull << 30 : 0;
+  if (!used || !scale || v * scale < lo || v * scale > hi)
+    throw UsageError(flag + ": expected a size in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                     "] bytes (suffix K, M or G allowed), found \"" + text + "\"");
+  return static_cast<std::size_t>(v * scale);
+}
+
+int parse_int(const std::string& flag, const std::string& text, long lo, long hi) {
+  std::size_t used = 0;
+  long v = 0;
+  try { v = std::stol(text, &used); } catch (...) { used = 0; }
+  if (!used || used != text.size() || v < lo || v > hi)
+    throw UsageError(flag + ": expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], found \"" + text + "\"");
+  return static_cast<int>(v);
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    std::size_t comma = s.find(',', start);
+    std::string item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!item.empty()) out.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+void log_line(const std::string& s) { std::fprintf(stderr, "calibrate: %s\n", s.c_str()); }
+
+int server(const std::vector<std::string>& rest) {
+  Args args(rest, {"--bind", "--port", "--provider", "--rails", "--timeout-s"}, {});
+  if (!args.positionals().empty()) throw UsageError("calibrate server takes no positional arguments");
+  calib::ServerOptions o;
+  o.bind = args.get_or("--bind", o.bind);
+  if (auto p = args.get("--port")) o.port = parse_int("--port", *p, 0, 65535);
+  o.provider = args.get_or("--provider", o.provider);
+  if (auto r = args.get("--rails")) o.rails = split_list(*r);
+  if (auto t = args.get("--timeout-s")) o.accept_timeout_s = o.idle_timeout_s = parse_int("--timeout-s", *t, 1, 86400);
+  calib::run_server(o, log_line);
+  return kExitOk;
+}
+
+int client(const std::vector<std::string>& rest) {
+  Args args(rest,
+            {"--port", "--provider", "--rails", "-o", "--output", "--min-bytes", "--max-bytes", "--bytes-per-point",
+             "--window", "--iterations", "--rounds", "--warmup", "--timeout-s", "--tests"},
+            {});
+  if (args.positionals().size() != 1) throw UsageError("calibrate client needs the server's HOST");
+  calib::ClientOptions o;
+  o.host = args.positionals()[0];
+  if (auto p = args.get("--port")) o.port = parse_int("--port", *p, 1, 65535);
+  o.provider = args.get_or("--provider", o.provider);
+  if (auto r = args.get("--rails")) o.rails = split_list(*r);
+  if (auto v = args.get("--min-bytes")) o.min_bytes = parse_bytes("--min-bytes", *v, 1, std::size_t{1} << 30);
+  if (auto v = args.get("--max-bytes")) o.max_bytes = parse_bytes("--max-bytes", *v, 1, std::size_t{1} << 30);
+  if (o.min_bytes > o.max_bytes) throw UsageError("--min-bytes must not exceed --max-bytes");
+  if (auto v = args.get("--bytes-per-point")) o.bytes_per_point = parse_bytes("--bytes-per-point", *v, 1, std::size_t{1} << 40);
+  if (auto v = args.get("--window")) o.window = parse_int("--window", *v, 1, 4096);
+  if (auto v = args.get("--iterations")) o.latency_iterations = parse_int("--iterations", *v, 1, 10'000'000);
+  if (auto v = args.get("--rounds")) o.stream_rounds = parse_int("--rounds", *v, 4, 10'000'000);
+  if (auto v = args.get("--warmup")) o.warmup = parse_int("--warmup", *v, 0, 100'000);
+  if (auto v = args.get("--timeout-s")) o.timeout_s = parse_int("--timeout-s", *v, 1, 3600);
+  if (auto t = args.get("--tests")) {
+    o.latency = o.stream = o.bidir = o.multirail = false;
+    for (const auto& name : split_list(*t)) {
+      if (name == "latency") o.latency = true;
+      else if (name == "bw" || name == "stream") o.stream = true;
+      else if (name == "bidir") o.bidir = true;
+      else if (name == "multirail") o.multirail = true;
+      else throw UsageError("--tests: expected a list of latency, bw, bidir, multirail, found \"" + name + "\"");
+    }
+  }
+  std::optional<std::string> out = args.get("-o");
+  if (!out) out = args.get("--output");
+  if (!out) throw UsageError("calibrate client needs -o PROFILE.json");
+
+  calib::NetResults r = calib::run_client(o, log_line);
+  if (r.measured_anything()) emit(out, calib::net_profile_json(r));
+  if (!r.complete()) {
+    std::fprintf(stderr, "fabricplan calibrate client: %s\n", r.error.c_str());
+    if (r.measured_anything())
+      std::fprintf(stderr, "fabricplan calibrate client: what was measured before the error is in %s (\"complete\": false)\n",
+                   out->c_str());
+    else
+      std::fprintf(stderr, "fabricplan calibrate client: nothing was measured; no profile written\n");
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+#endif
+
+}  // namespace
+
+int run_calibrate_net(const std::string& mode, const std::vector<std::string>& rest) {
+#ifdef FABRICPLAN_HAVE_LIBFABRIC
+  try {
+    return mode == "server" ? server(rest) : client(rest);
+  } catch (const calib::FabricError& e) {
+    std::fprintf(stderr, "fabricplan calibrate %s: %s\n", mode.c_str(), e.what());
+    return kExitFailure;
+  } catch (const calib::BootstrapError& e) {
+    std::fprintf(stderr, "fabricplan calibrate %s: %s\n", mode.c_str(), e.what());
+    return kExitFailure;
+  }
+#else
+  (void)rest;
+  std::fprintf(stderr, "fabricplan calibrate %s: unavailable: this fabricplan was built without libfabric "
+               "(install libfabric-dev and rebuild); import fi_pingpong or ib_write_bw logs with `calibrate import`\n",
+               mode.c_str());
+  return kExitFailure;
+#endif
+}
+
+}  // namespace fabricplan::cli

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# `calibrate server/client` failure modes, over libfabric's tcp provider on loopback
+# (and one whole session over shm): every failure exits non-zero with a message that
+# says what happened; a session cut short keeps what it measured ("complete": false);
+# nothing is written when nothing was measured. No root needed.
+set -uo pipefail
+bin=$(realpath "$1"); src=$(realpath "$2")
+tmp=$(mktemp -d)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; [[ -n ${KEEP_DIR:-} ]] && cp -r "$tmp"/. "$KEEP_DIR"; rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+port=$((47800 + $$ % 1000))
+
+if "$bin" calibrate client 127.0.0.1 -o /dev/null --port 1 2>&1 | grep -q "built without libfabric"; then
+  echo "SKIPPED: fabricplan was built without libfabric"; exit 77
+fi
+
+expect() {  # expect NAME RC_WANTED FILE PATTERN
+  local name=$1 want=$2 file=$3 pattern=$4 got=$5
+  [[ $got == "$want" ]] || { cat "$file"; fail "$name: exit $got, expected $want"; }
+  grep -q -- "$pattern" "$file" || { cat "$file"; fail "$name: no \"$pattern\" in the message"; }
+  echo "ok   $name: $(grep -m1 -- "$pattern" "$file")"
+}
+
+# 1. Unreachable peer: exit 1, says so, writes nothing.
+"$bin" calibrate client 127.0.0.1 --port "$port" --provider tcp --rails lo -o "$tmp/none.json" --timeout-s 3 2>"$tmp/e1"
+expect "unreachable peer" 1 "$tmp/e1" "unreachable" $?
+[[ ! -e $tmp/none.json ]] || fail "a profile was written although nothing was measured"
+
+# 2. Usage: client without -o, a bad size, an unknown rail.
+"$bin" calibrate client 127.0.0.1 --rails lo 2>"$tmp/e2"; expect "missing -o" 2 "$tmp/e2" "needs -o" $?
+"$bin" calibrate client 127.0.0.1 -o x --max-bytes 12Q 2>"$tmp/e3"; expect "bad --max-bytes" 2 "$tmp/e3" 'found "12Q"' $?
+"$bin" calibrate client 127.0.0.1 --provider tcp --rails nosuchnic0 -o "$tmp/x.json" 2>"$tmp/e4"
+expect "unknown rail" 1 "$tmp/e4" 'rail "nosuchnic0" is not a domain' $?
+
+# 3. Server: nobody connects within --timeout-s.
+"$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider tcp --timeout-s 1 2>"$tmp/e5"
+expect "accept timeout" 1 "$tmp/e5" "no client connected within 1 s" $?
+"$bin" calibrate server --bind not-an-address 2>"$tmp/e6"; expect "bad --bind" 1 "$tmp/e6" "numeric IPv4 or IPv6" $?
+
+# 4. Malformed, oversized and out-of-range bootstrap messages are refused by name.
+send_raw() {  # send_raw PORT PYTHON-BYTES-EXPR
+  python3 - "$1" "$2" <<'PY'
+import socket, struct, sys, time, json
+port, expr = int(sys.argv[1]), sys.argv[2]
+for _ in range(50):
+    try: s = socket.create_connection(("127.0.0.1", port)); break
+    except OSError: time.sleep(0.1)
+s.sendall(eval(expr)); time.sleep(0.5)
+PY
+}
+check_server_refuses() {  # NAME PAYLOAD PATTERN
+  "$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider tcp --timeout-s 10 2>"$tmp/srv" &
+  local pid=$!
+  send_raw "$port" "$2"
+  wait $pid; expect "$1" 1 "$tmp/srv" "$3" $?
+}
+check_server_refuses "not JSON" 'struct.pack(">I", 9) + b"GET / HTT"' "expected a JSON object"
+check_server_refuses "oversized" 'struct.pack(">I", 1 << 20) + b"x" * 100' "refused a message of 1048576 bytes"
+check_server_refuses "foreign hello" 'b"".join([struct.pack(">I", 2), b"{}"])' "/fabricplan_calibrate"
+hello='json.dumps({"fabricplan_calibrate": 1, "provider": "tcp", "rails": 1, "max_bytes": 1024, "window": 0, "names": ["00"]}).encode()'
+check_server_refuses "window out of range" "struct.pack('>I', len($hello)) + $hello" "/window: expected an integer in \[1, 4096\], found 0"
+
+# 5. A whole session over shm: complete profile, fitted figures present.
+"$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider shm --timeout-s 30 2>"$tmp/shm-srv" & pids+=($!)
+sleep 0.3
+"$bin" calibrate client 127.0.0.1 --port "$port" --provider shm --max-bytes 1M --bytes-per-point 4M -o "$tmp/shm.json" 2>"$tmp/shm-cli" ||
+  { cat "$tmp/shm-cli" "$tmp/shm-srv"; fail "shm session failed"; }
+python3 - "$tmp/shm.json" <<'PY' || fail "shm profile"
+import json, sys
+p = json.load(open(sys.argv[1]))
+assert p["complete"] is True and p["error"] is None
+n = p["nics"][0]
+assert n["name"] == "shm" and n["latency_us"] > 0 and n["bandwidth_bytes_per_s"] > 1e8, n
+assert len(n["sweep"]["latency"]) == len(n["sweep"]["stream"]) == len(n["sweep"]["bidir"]) == 18
+assert p["gpudirect"]["available"] is False and "FI_HMEM" in p["gpudirect"]["why"]
+print(f"ok   shm session: latency {n['latency_us']:.2f} us, bandwidth {n['bandwidth_bytes_per_s']/1e9:.2f} GB/s")
+PY
+
+# 6. The server dies mid-run: the client stops within its timeout, keeps what it
+#    measured, marks the profile incomplete and exits 1.
+"$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider tcp --rails lo --timeout-s 30 2>"$tmp/srv6" &
+spid=$!
+sleep 0.3
+"$bin" calibrate client 127.0.0.1 --port "$port" --provider tcp --rails lo --max-bytes 16M --bytes-per-point 64M \
+  --timeout-s 3 -o "$tmp/partial.json" 2>"$tmp/cli6" &
+cpid=$!
+for _ in $(seq 100); do grep -q "stream" "$tmp/cli6" && break; sleep 0.1; done
+kill -9 $spid
+start=$(date +%s); wait $cpid; rc=$?
+expect "server killed mid-run" 1 "$tmp/cli6" "complete\": false" $rc
+(( $(date +%s) - start <= 70 )) || fail "the client took more than 70 s to notice its peer had died"
+python3 - "$tmp/partial.json" <<'PY' || fail "partial profile"
+import json, sys
+p = json.load(open(sys.argv[1]))
+assert p["complete"] is False and p["error"], p["error"]
+n = p["nics"][0]
+assert len(n["sweep"]["latency"]) == 22 and n["sweep"]["stream"], "latency sweep and some stream points were kept"
+print("ok   partial profile keeps", len(n["sweep"]["latency"]), "latency and", len(n["sweep"]["stream"]), "stream points; error:", p["error"][:80])
+PY
+python3 "$src/tests/e2e/check_profile_schema.py" "$src/configs/schema/calibration.schema.json" "$tmp/shm.json" "$tmp/partial.json" ||
+  fail "profiles do not follow the schema"
+echo "all calibrate failure modes behave"
