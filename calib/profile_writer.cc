@@ -1,5 +1,6 @@
 #include "calib/profile_writer.h"
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "calib/fit.h"
@@ -78,6 +79,55 @@ std::string gpu_profile_json(const std::string& gpu_object, bool available) {
   if (!available) j["unavailable"].push_back({{"what", "gpu"}, {"why", j["gpu"]["unavailable_reason"]}});
   j["unavailable"].push_back({{"what", "gpudirect"}, {"why", "needs a libfabric provider reporting FI_HMEM CUDA support"}});
   return j.dump(2) + "\n";
+}
+
+}  // namespace fabricplan::calib
+
+namespace fabricplan::calib {
+
+std::string merged_profile_json(const std::vector<std::string>& paths) {
+  ordered_json out;
+  out["$schema"] = kProfileSchemaId;
+  out["profile_version"] = 1;
+  ordered_json prov = provenance("calibrate merge");
+  prov["merged"] = ordered_json::array();
+  out["provenance"] = prov;
+  out["complete"] = true;
+  out["nics"] = ordered_json::array();
+  out["aggregate_bandwidth_bytes_per_s"] = 0;
+  out["gpu"] = nullptr;
+  out["collectives"] = ordered_json::array();
+  ordered_json unavailable = ordered_json::array();
+  for (const auto& path : paths) {
+    load_calibration_profile(path);  // full validation, with the field named on error
+    std::ifstream in(path);
+    ordered_json p = ordered_json::parse(in);
+    out["provenance"]["merged"].push_back({{"file", path}, {"provenance", p["provenance"]}});
+    if (p.contains("complete") && p["complete"] == false) out["complete"] = false;
+    if (out["nics"].empty() && p.contains("nics") && !p["nics"].empty()) {
+      for (const char* k : {"nics", "aggregate_bandwidth_bytes_per_s", "multi_rail", "loggp", "gpudirect"})
+        if (p.contains(k)) out[k] = p[k];
+    }
+    if (out["gpu"].is_null() && p.contains("gpu") && p["gpu"].is_object() && p["gpu"].value("available", false))
+      out["gpu"] = p["gpu"];
+    if (p.contains("collectives"))
+      for (const auto& c : p["collectives"]) out["collectives"].push_back(c);
+    if (p.contains("intra_node") && p["intra_node"].is_object() && !out.contains("intra_node")) out["intra_node"] = p["intra_node"];
+    if (p.contains("unavailable"))
+      for (const auto& u : p["unavailable"]) unavailable.push_back(u);
+  }
+  ordered_json kept = ordered_json::array();
+  for (const auto& u : unavailable) {
+    std::string what = u.value("what", "");
+    bool supplied = (what == "gpu" && !out["gpu"].is_null()) ||
+                    (what == "aggregate_bandwidth_bytes_per_s" && out["aggregate_bandwidth_bytes_per_s"] > 0) ||
+                    (what.rfind("nics", 0) == 0 && what == "nics" && !out["nics"].empty());
+    bool seen = false;
+    for (const auto& k : kept) seen |= k == u;
+    if (!supplied && !seen) kept.push_back(u);
+  }
+  out["unavailable"] = kept;
+  return out.dump(2) + "\n";
 }
 
 }  // namespace fabricplan::calib

@@ -22,3 +22,14 @@ std::string imported_profile_json(const ImportedLogs& logs);
 std::string gpu_profile_json(const std::string& gpu_object, bool available);
 
 }  // namespace fabricplan::calib
+
+namespace fabricplan::calib {
+
+// `calibrate merge`: one profile from several (e.g. calibrate client's NICs and
+// calibrate gpu's copies): NIC figures from the first profile that has NICs, the GPU
+// from the first with an available GPU, collectives and intra-node tiers from all;
+// each input's provenance is kept; an "unavailable" entry stays only if no input
+// supplies that figure. Throws InputError naming a file that is not a profile.
+std::string merged_profile_json(const std::vector<std::string>& paths);
+
+}  // namespace fabricplan::calib

@@ -1,5 +1,6 @@
 // `fabricplan calibrate import FILE... -o PROFILE.json`
 // `fabricplan calibrate gpu -o PROFILE.json [--max-bytes N]`
+// `fabricplan calibrate merge PROFILE... -o PROFILE.json`
 // (`calibrate server` / `calibrate client`: cmd_calibrate_net.cc.)
 #include <string>
 
@@ -36,6 +37,15 @@ int calibrate_import(const std::vector<std::string>& rest) {
   return kExitOk;
 }
 
+int calibrate_merge(const std::vector<std::string>& rest) {
+  Args args(rest, {"-o", "--output"}, {});
+  if (args.positionals().size() < 2) throw UsageError("calibrate merge needs two or more profiles");
+  std::optional<std::string> out = args.get("-o");
+  if (!out) out = args.get("--output");
+  emit(out, calib::merged_profile_json(args.positionals()));
+  return kExitOk;
+}
+
 int calibrate_gpu(const std::vector<std::string>& rest) {
   Args args(rest, {"-o", "--output", "--max-bytes"}, {});
   std::optional<std::string> out = args.get("-o");
@@ -67,13 +77,14 @@ int calibrate_gpu(const std::vector<std::string>& rest) {
 
 int run_calibrate(const std::vector<std::string>& argv) {
   return guarded("calibrate", commands()[3].usage, [&] {
-    if (argv.empty()) throw UsageError("calibrate needs a mode: import, gpu, server or client");
+    if (argv.empty()) throw UsageError("calibrate needs a mode: import, gpu, server, client or merge");
     std::vector<std::string> rest(argv.begin() + 1, argv.end());
     const std::string& mode = argv[0];
     if (mode == "import") return calibrate_import(rest);
     if (mode == "gpu") return calibrate_gpu(rest);
+    if (mode == "merge") return calibrate_merge(rest);
     if (mode == "server" || mode == "client") return run_calibrate_net(mode, rest);
-    throw UsageError("unknown calibrate mode \"" + mode + "\" (import, gpu, server, client)");
+    throw UsageError("unknown calibrate mode \"" + mode + "\" (import, gpu, server, client, merge)");
   });
 }
 

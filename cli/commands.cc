@@ -11,7 +11,7 @@ const std::vector<Command>& commands() {
       {"catalog", "list the instance catalog",
        "fabricplan catalog [--format text|json] [--sources] [--catalog FILE]", run_catalog},
       {"simulate", "packet-level simulation of a scenario",
-       "fabricplan simulate SCENARIO [--format text|json] [-o FILE] [--seed N] [--progress]",
+       "fabricplan simulate SCENARIO [--format text|json] [-o FILE] [--seed N] [--progress] [--calibration PROFILE]",
        run_simulate},
       {"calibrate", "measure or import calibration figures into a profile",
        "fabricplan calibrate import FILE... -o PROFILE.json | calibrate gpu -o PROFILE.json [--max-bytes N] | "

@@ -13,6 +13,9 @@ std::string render_simulation_json(const SimulationResult& r) {
   j["report_version"] = 1;
   j["scenario"] = r.scenario;
   j["seed"] = r.seed;
+  // Figures that came from somewhere other than the scenario file (a calibration profile).
+  j["figure_sources"] = nlohmann::ordered_json::array();
+  for (const auto& [figure, source] : r.figure_sources) j["figure_sources"].push_back({{"figure", figure}, {"source", source}});
   j["classes"] = nlohmann::ordered_json::array();
   for (const auto& c : r.classes) {
     j["classes"].push_back({{"class", c.name},
@@ -66,6 +69,7 @@ std::string render_simulation_text(const SimulationResult& r) {
   std::ostringstream os;
   char line[512];
   os << "fabricplan simulate: " << r.scenario << " (seed " << r.seed << ")\n";
+  for (const auto& [figure, source] : r.figure_sources) os << "  " << figure << ": " << source << "\n";
   std::snprintf(line, sizeof line, "  %-10s %7s %11s %11s %11s %11s %9s %14s %10s\n", "class", "flows",
                 "FCT p50 us", "p99 us", "p99.9 us", "max us", "goodput", "throughput", "dropped");
   os << line;

@@ -136,6 +136,7 @@ SimulationResult run_scenario(const Scenario& s, bool progress) {
 
   SimulationResult r;
   r.scenario = s.name;
+  r.figure_sources = s.figure_sources;
   r.seed = s.seed;
   r.hit_stop = !sim.queue().empty();
   double line_rate = s.topology.link_gbit_per_s * 1e9 / 8;

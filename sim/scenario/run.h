@@ -47,6 +47,7 @@ struct SimulationResult {
   LinkSummary links;
   std::vector<PortStats> ports;       // per directed port, for tests
   std::vector<FlowRecord> flows;
+  std::vector<std::pair<std::string, std::string>> figure_sources;  // from Scenario
 };
 
 // `progress` (may be empty) receives a one-line status every ~second of wall time.

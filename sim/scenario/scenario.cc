@@ -34,7 +34,7 @@ namespace {
 
 TopologySpec read_topology(const JsonNode& t) {
   t.expect_object({"kind", "leaves", "hosts_per_leaf", "spines", "k", "groups", "servers_per_group", "rails",
-                   "nics_per_server", "link_gbit_per_s", "propagation_us"});
+                   "nics_per_server", "link_gbit_per_s", "host_link_gbit_per_s", "propagation_us"});
   TopologySpec s;
   s.kind = t.at("kind").one_of({"leaf_spine", "fat_tree", "rail_optimized"});
   if (s.kind == "leaf_spine") {
@@ -58,6 +58,7 @@ TopologySpec read_topology(const JsonNode& t) {
     t.at("nics_per_server").fail("a divisor of the endpoint count " + std::to_string(host_count(s)));
   }
   s.link_gbit_per_s = t.positive_or("link_gbit_per_s", 100);
+  s.host_link_gbit_per_s = t.positive_or("host_link_gbit_per_s", s.link_gbit_per_s);
   s.propagation_us = t.non_negative_or("propagation_us", 1);
   return s;
 }
@@ -103,12 +104,23 @@ int host_count(const TopologySpec& t) {
   return t.groups * t.servers_per_group * t.rails;
 }
 
-Topology build_topology(const TopologySpec& t) {
+namespace {
+Topology build_switched(const TopologySpec& t) {
   if (t.kind == "leaf_spine") {
     return build_leaf_spine(t.leaves, t.hosts_per_leaf, t.spines, t.link_gbit_per_s, t.propagation_us);
   }
   if (t.kind == "fat_tree") return build_fat_tree(t.k, t.link_gbit_per_s, t.propagation_us);
   return build_rail_optimized(t.groups, t.servers_per_group, t.rails, t.spines, t.link_gbit_per_s, t.propagation_us);
+}
+}  // namespace
+
+Topology build_topology(const TopologySpec& t) {
+  Topology topo = build_switched(t);
+  // Hosts are node ids [0, hosts): their links are the NIC links.
+  if (t.host_link_gbit_per_s > 0 && t.host_link_gbit_per_s != t.link_gbit_per_s)
+    for (auto& l : topo.links)
+      if (l.a < topo.hosts || l.b < topo.hosts) l.gbit_per_s = t.host_link_gbit_per_s;
+  return topo;
 }
 
 Scenario parse_scenario(const std::string& path) {

@@ -21,6 +21,7 @@ struct TopologySpec {
   int groups = 0, servers_per_group = 0, rails = 0;  // rail_optimized
   int nics_per_server = 1;  // endpoints (NICs) per server: server s owns s*n .. s*n+n-1
   double link_gbit_per_s = 100;
+  double host_link_gbit_per_s = 0;  // host (NIC) links; 0: link_gbit_per_s
   double propagation_us = 1;
 };
 
@@ -68,6 +69,9 @@ struct Scenario {
   std::vector<TrafficSpec> traffic;
   std::vector<FaultSpec> faults;
   std::int64_t stop_ps = -1;  // -1: run until nothing is left to do
+  // Where figures that do not come from the scenario file came from (e.g. the NIC rate
+  // from a calibration profile): (figure, value and source), reported with the result.
+  std::vector<std::pair<std::string, std::string>> figure_sources;
 };
 
 Scenario parse_scenario(const std::string& path);

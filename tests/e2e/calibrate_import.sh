@@ -63,6 +63,27 @@ assert any(abs(v - 4 * bw) / (4 * bw) < 1e-9 for v in b), (b, 4 * bw)
 assert "calibration" in json.dumps(plan)
 PY
 
+# simulate follows the profile: the NIC links of a lone-message scenario take the
+# fi_pingpong NIC's fitted bandwidth (switch links stay at the scenario's 100 Gbit/s),
+# so the 8 MB message takes bytes / bandwidth, plus by hand 4 x 1 us propagation and
+# the last 4160-byte packet's serialization on the two 100 Gbit/s switch hops.
+"$bin" calibrate import "$data/fi_pingpong_tcp_localhost.txt" -o "$tmp/fi.json"
+"$bin" simulate "$src/tests/data/sim/lone-message-srd.json" --calibration "$tmp/fi.json" --format json -o "$tmp/sim-cal.json"
+"$bin" simulate "$src/tests/data/sim/lone-message-srd.json" --format json -o "$tmp/sim.json"
+/usr/bin/python3 - "$tmp/fi.json" "$tmp/sim-cal.json" "$tmp/sim.json" <<'PY'
+import json, sys
+prof, cal, base = (json.load(open(f)) for f in sys.argv[1:])
+bw = prof["nics"][0]["bandwidth_bytes_per_s"]
+want_us = 8e6 / bw * 1e6 + 4 * 1.0 + 2 * 4160 * 8 / 100e9 * 1e6
+got_us = cal["classes"][0]["fct_us"]["max"]
+assert abs(got_us / want_us - 1) < 0.005, (got_us, want_us)
+assert base["classes"][0]["fct_us"]["max"] < got_us / 3, "the catalog 100G run must be much faster"
+src = {f["figure"]: f["source"] for f in cal["figure_sources"]}
+assert "calibration" in src["host_link_gbit_per_s"] and "scenario" in src["switch link_gbit_per_s"], src
+assert base["figure_sources"] == []
+print(f"simulate --calibration: lone 8 MB message {got_us:.1f} us, hand figure {want_us:.1f} us")
+PY
+
 # calibrate gpu: a profile either way; without a usable GPU, exit 1 and say why.
 set +e; "$bin" calibrate gpu -o "$tmp/gpu.json" --max-bytes 1048576 2>"$tmp/gpu.err"; rc=$?; set -e
 /usr/bin/python3 - "$tmp/gpu.json" "$rc" <<'PY'
@@ -74,4 +95,16 @@ else:
     assert rc == 1 and g["unavailable_reason"], g
 PY
 python3 "$src/tests/e2e/check_profile_schema.py" "$src/configs/schema/calibration.schema.json" "$tmp/gpu.json"
+
+# calibrate merge: NICs from one profile, GPU (when available) from another, both
+# provenances kept; a file that is not a profile is refused by name.
+"$bin" calibrate merge "$tmp/fi.json" "$tmp/gpu.json" "$tmp/profile.json" -o "$tmp/merged.json"
+python3 "$src/tests/e2e/check_profile_schema.py" "$src/configs/schema/calibration.schema.json" "$tmp/merged.json"
+/usr/bin/python3 - "$tmp/merged.json" "$tmp/fi.json" <<'PY'
+import json, sys
+m, fi = (json.load(open(f)) for f in sys.argv[1:])
+assert m["nics"] == fi["nics"] and len(m["provenance"]["merged"]) == 3 and len(m["collectives"]) == 1, m.keys()
+PY
+set +e; err=$("$bin" calibrate merge "$tmp/fi.json" "$src/configs/clusters/p4d-moe-pd.json" -o "$tmp/bad.json" 2>&1); rc=$?; set -e
+[[ $rc == 2 && $err == *p4d-moe-pd.json* && ! -e $tmp/bad.json ]] || { echo "merge of a non-profile: rc $rc: $err"; exit 1; }
 echo "calibrate import/gpu: ok"
