@@ -131,3 +131,38 @@ std::string merged_profile_json(const std::vector<std::string>& paths) {
 }
 
 }  // namespace fabricplan::calib
+
+namespace fabricplan::calib {
+
+std::string intra_node_profile_json(const std::string& intra_node_object) {
+  ordered_json j;
+  j["$schema"] = kProfileSchemaId;
+  j["profile_version"] = 1;
+  ordered_json intra = ordered_json::parse(intra_node_object);
+  ordered_json prov = provenance("calibrate collectives");
+  prov["nccl_version"] = intra.value("nccl_version", "");
+  j["provenance"] = prov;
+  j["nics"] = ordered_json::array();
+  j["unavailable"] = ordered_json::array();
+  if (intra.value("available", false)) {
+    for (auto& c : intra["collectives"]) {
+      std::vector<Sample> samples;
+      for (const auto& r : c["sweep"]) samples.push_back({r["bytes"].get<double>(), r["time_us"].get<double>() * 1e-6});
+      c["large_message_busbw_bytes_per_s"] = c["sweep"].empty() ? 0.0 : c["sweep"].back()["busbw_bytes_per_s"].get<double>();
+      if (samples.size() >= 2) {
+        AlphaBetaFit f = fit_alpha_beta(samples);
+        c["segments"] = segments_json(f);
+        c["fit"] = fit_json(f);
+      }
+    }
+    if (intra.value("gpus", 0) < 2)
+      j["unavailable"].push_back({{"what", "intra_node bus bandwidth"},
+                                  {"why", "one GPU: collectives never leave it (busbw is 0 by definition); run on a host with 2+ GPUs"}});
+  } else {
+    j["unavailable"].push_back({{"what", "intra_node"}, {"why", intra.value("unavailable_reason", "unknown")}});
+  }
+  j["intra_node"] = intra;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace fabricplan::calib

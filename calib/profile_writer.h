@@ -33,3 +33,12 @@ namespace fabricplan::calib {
 std::string merged_profile_json(const std::vector<std::string>& paths);
 
 }  // namespace fabricplan::calib
+
+namespace fabricplan::calib {
+
+// The profile of `calibrate collectives`: `intra_node_object` is the benchmark's JSON
+// (nccl_bench.h); each collective gets an alpha-beta fit of time over size and its
+// large-message bus bandwidth.
+std::string intra_node_profile_json(const std::string& intra_node_object);
+
+}  // namespace fabricplan::calib

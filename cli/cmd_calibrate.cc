@@ -1,6 +1,7 @@
 // `fabricplan calibrate import FILE... -o PROFILE.json`
 // `fabricplan calibrate gpu -o PROFILE.json [--max-bytes N]`
 // `fabricplan calibrate merge PROFILE... -o PROFILE.json`
+// `fabricplan calibrate collectives -o PROFILE.json [--max-bytes N] [--gpus N]` (NCCL, one host)
 // (`calibrate server` / `calibrate client`: cmd_calibrate_net.cc.)
 #include <string>
 
@@ -13,6 +14,9 @@
 #include "models/json_input/json_reader.h"
 #ifdef FABRICPLAN_HAVE_CUDA
 #include "calib/gpu/gpu_bench.h"
+#endif
+#ifdef FABRICPLAN_HAVE_NCCL
+#include "calib/nccl/nccl_bench.h"
 #endif
 
 namespace fabricplan::cli {
@@ -34,6 +38,36 @@ int calibrate_import(const std::vector<std::string>& rest) {
   std::optional<std::string> out = args.get("-o");
   if (!out) out = args.get("--output");
   emit(out, calib::imported_profile_json(logs));
+  return kExitOk;
+}
+
+int calibrate_collectives(const std::vector<std::string>& rest) {
+  Args args(rest, {"-o", "--output", "--max-bytes", "--gpus"}, {});
+  std::optional<std::string> out = args.get("-o");
+  if (!out) out = args.get("--output");
+#ifdef FABRICPLAN_HAVE_NCCL
+  calib::CollectivesBenchOptions o;
+  auto number = [](const std::string& flag, const std::string& v, unsigned long long lo) {
+    std::size_t used = 0;
+    unsigned long long x = 0;
+    try { x = std::stoull(v, &used); } catch (...) { used = 0; }
+    if (used == 0 || used != v.size() || x < lo) throw UsageError(flag + " must be an integer >= " + std::to_string(lo));
+    return x;
+  };
+  if (auto m = args.get("--max-bytes")) o.max_bytes = number("--max-bytes", *m, 4096);
+  if (auto g = args.get("--gpus")) o.gpus = static_cast<int>(number("--gpus", *g, 1));
+  std::string intra = calib::run_collectives_bench_json(o);
+#else
+  std::string intra =
+      "{\"available\": false, \"unavailable_reason\": \"this fabricplan was built without NCCL (no nccl.h / libnccl "
+      "found at configure time, or no CUDA toolkit)\"}";
+#endif
+  std::string profile = calib::intra_node_profile_json(intra);
+  emit(out, profile);
+  if (intra.find("\"available\": true") == std::string::npos) {
+    std::fprintf(stderr, "fabricplan calibrate collectives: unavailable (the profile records why)\n");
+    return kExitFailure;
+  }
   return kExitOk;
 }
 
@@ -77,14 +111,15 @@ int calibrate_gpu(const std::vector<std::string>& rest) {
 
 int run_calibrate(const std::vector<std::string>& argv) {
   return guarded("calibrate", commands()[3].usage, [&] {
-    if (argv.empty()) throw UsageError("calibrate needs a mode: import, gpu, server, client or merge");
+    if (argv.empty()) throw UsageError("calibrate needs a mode: import, gpu, collectives, server, client or merge");
     std::vector<std::string> rest(argv.begin() + 1, argv.end());
     const std::string& mode = argv[0];
     if (mode == "import") return calibrate_import(rest);
     if (mode == "gpu") return calibrate_gpu(rest);
     if (mode == "merge") return calibrate_merge(rest);
+    if (mode == "collectives") return calibrate_collectives(rest);
     if (mode == "server" || mode == "client") return run_calibrate_net(mode, rest);
-    throw UsageError("unknown calibrate mode \"" + mode + "\" (import, gpu, server, client, merge)");
+    throw UsageError("unknown calibrate mode \"" + mode + "\" (import, gpu, collectives, server, client, merge)");
   });
 }
 
