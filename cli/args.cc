@@ -1,5 +1,7 @@
 #include "cli/args.h"
 
+#include <charconv>
+
 #include <algorithm>
 
 #include "models/json_input/suggest.h"
@@ -62,6 +64,29 @@ std::vector<std::string> Args::all(const std::string& name) const {
   auto [lo, hi] = options_.equal_range(name);
   for (auto it = lo; it != hi; ++it) out.push_back(it->second);
   return out;
+}
+
+std::optional<unsigned long long> Args::unsigned_in(const std::string& name, unsigned long long lo,
+                                                  unsigned long long hi, bool byte_suffixes) const {
+  std::optional<std::string> text = get(name);
+  if (!text) return std::nullopt;
+  unsigned long long v = 0;
+  const char* end = text->data() + text->size();
+  auto [rest, ec] = std::from_chars(text->data(), end, v);
+  unsigned long long scale = 1;
+  std::string suffix(rest, end);
+  if (byte_suffixes && !suffix.empty()) {
+    scale = suffix == "K" || suffix == "k" ? 1ull << 10 : suffix == "M" ? 1ull << 20 : suffix == "G" ? 1ull << 30 : 0;
+    suffix.clear();
+  }
+  bool ok = ec == std::errc() && suffix.empty() && scale && v <= hi / scale && v * scale >= lo;
+  if (!ok) {
+    std::string range = "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+    throw UsageError(name + ": expected " +
+                     (byte_suffixes ? "a size in " + range + " bytes (suffix K, M or G allowed)" : "an integer in " + range) +
+                     ", found \"" + *text + "\"");
+  }
+  return v * scale;
 }
 
 }  // namespace fabricplan::cli

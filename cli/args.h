@@ -28,6 +28,11 @@ class Args {
   std::string get_or(const std::string& name, const std::string& fallback) const;
   bool has(const std::string& name) const;
   std::vector<std::string> all(const std::string& name) const;  // repeated option
+  // The value of `name` as an integer in [lo, hi]; nullopt when absent. Anything else
+  // (a sign, trailing text, out of range) is a UsageError naming the option, the range
+  // and the text. With `byte_suffixes`, K, M or G (powers of 1024) may follow.
+  std::optional<unsigned long long> unsigned_in(const std::string& name, unsigned long long lo, unsigned long long hi,
+                                                bool byte_suffixes = false) const;
 
  private:
   std::vector<std::string> positionals_;

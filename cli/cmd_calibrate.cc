@@ -47,15 +47,8 @@ int calibrate_collectives(const std::vector<std::string>& rest) {
   if (!out) out = args.get("--output");
 #ifdef FABRICPLAN_HAVE_NCCL
   calib::CollectivesBenchOptions o;
-  auto number = [](const std::string& flag, const std::string& v, unsigned long long lo) {
-    std::size_t used = 0;
-    unsigned long long x = 0;
-    try { x = std::stoull(v, &used); } catch (...) { used = 0; }
-    if (used == 0 || used != v.size() || x < lo) throw UsageError(flag + " must be an integer >= " + std::to_string(lo));
-    return x;
-  };
-  if (auto m = args.get("--max-bytes")) o.max_bytes = number("--max-bytes", *m, 4096);
-  if (auto g = args.get("--gpus")) o.gpus = static_cast<int>(number("--gpus", *g, 1));
+  o.max_bytes = args.unsigned_in("--max-bytes", 4096, ~0ull).value_or(o.max_bytes);
+  if (auto g = args.unsigned_in("--gpus", 1, 1024)) o.gpus = static_cast<int>(*g);
   std::string intra = calib::run_collectives_bench_json(o);
 #else
   std::string intra =
@@ -85,12 +78,7 @@ int calibrate_gpu(const std::vector<std::string>& rest) {
   std::optional<std::string> out = args.get("-o");
   if (!out) out = args.get("--output");
 #ifdef FABRICPLAN_HAVE_CUDA
-  unsigned long long max_bytes = 256ull << 20;
-  if (auto m = args.get("--max-bytes")) {
-    std::size_t used = 0;
-    try { max_bytes = std::stoull(*m, &used); } catch (...) { used = 0; }
-    if (used == 0 || used != m->size() || max_bytes < 4096) throw UsageError("--max-bytes must be an integer >= 4096");
-  }
+  unsigned long long max_bytes = args.unsigned_in("--max-bytes", 4096, ~0ull).value_or(256ull << 20);
   calib::GpuBenchResult r = calib::run_gpu_bench(4096, max_bytes);
   emit(out, calib::gpu_profile_json(calib::gpu_bench_json(r), r.available));
   if (!r.available) {

@@ -18,28 +18,6 @@ namespace fabricplan::cli {
 namespace {
 
 #ifdef FABRICPLAN_HAVE_LIBFABRIC
-// "65536", "64K", "16M", "1G" (powers of 1024, as fi_pingpong prints sizes).
-std::size_t parse_bytes(const std::string& flag, const std::string& text, std::size_t lo, std::size_t hi) {
-  std::size_t used = 0;
-  unsigned long long v = 0;
-  try { v = std::stoull(text, &used); } catch (...) { used = 0; }
-  std::string suffix = used ? text.substr(used) : "";
-  unsigned long long scale = suffix.empty() ? 1 : suffix == "K" || suffix == "k" ? 1ull << 10 : suffix == "M" ? 1ull << 20 : suffix == "G" ? 1ull << 30 : 0;
-  if (!used || !scale || v * scale < lo || v * scale > hi)
-    throw UsageError(flag + ": expected a size in [" + std::to_string(lo) + ", " + std::to_string(hi) +
-                     "] bytes (suffix K, M or G allowed), found \"" + text + "\"");
-  return static_cast<std::size_t>(v * scale);
-}
-
-int parse_int(const std::string& flag, const std::string& text, long lo, long hi) {
-  std::size_t used = 0;
-  long v = 0;
-  try { v = std::stol(text, &used); } catch (...) { used = 0; }
-  if (!used || used != text.size() || v < lo || v > hi)
-    throw UsageError(flag + ": expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], found \"" + text + "\"");
-  return static_cast<int>(v);
-}
-
 std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -60,10 +38,10 @@ int server(const std::vector<std::string>& rest) {
   if (!args.positionals().empty()) throw UsageError("calibrate server takes no positional arguments");
   calib::ServerOptions o;
   o.bind = args.get_or("--bind", o.bind);
-  if (auto p = args.get("--port")) o.port = parse_int("--port", *p, 0, 65535);
+  if (auto p = args.unsigned_in("--port", 0, 65535)) o.port = static_cast<int>(*p);
   o.provider = args.get_or("--provider", o.provider);
   if (auto r = args.get("--rails")) o.rails = split_list(*r);
-  if (auto t = args.get("--timeout-s")) o.accept_timeout_s = o.idle_timeout_s = parse_int("--timeout-s", *t, 1, 86400);
+  if (auto t = args.unsigned_in("--timeout-s", 1, 86400)) o.accept_timeout_s = o.idle_timeout_s = static_cast<double>(*t);
   calib::run_server(o, log_line);
   return kExitOk;
 }
@@ -76,18 +54,19 @@ int client(const std::vector<std::string>& rest) {
   if (args.positionals().size() != 1) throw UsageError("calibrate client needs the server's HOST");
   calib::ClientOptions o;
   o.host = args.positionals()[0];
-  if (auto p = args.get("--port")) o.port = parse_int("--port", *p, 1, 65535);
+  if (auto p = args.unsigned_in("--port", 1, 65535)) o.port = static_cast<int>(*p);
   o.provider = args.get_or("--provider", o.provider);
   if (auto r = args.get("--rails")) o.rails = split_list(*r);
-  if (auto v = args.get("--min-bytes")) o.min_bytes = parse_bytes("--min-bytes", *v, 1, std::size_t{1} << 30);
-  if (auto v = args.get("--max-bytes")) o.max_bytes = parse_bytes("--max-bytes", *v, 1, std::size_t{1} << 30);
+  constexpr unsigned long long kGiB = 1ull << 30;
+  o.min_bytes = args.unsigned_in("--min-bytes", 1, kGiB, true).value_or(o.min_bytes);
+  o.max_bytes = args.unsigned_in("--max-bytes", 1, kGiB, true).value_or(o.max_bytes);
   if (o.min_bytes > o.max_bytes) throw UsageError("--min-bytes must not exceed --max-bytes");
-  if (auto v = args.get("--bytes-per-point")) o.bytes_per_point = parse_bytes("--bytes-per-point", *v, 1, std::size_t{1} << 40);
-  if (auto v = args.get("--window")) o.window = parse_int("--window", *v, 1, 4096);
-  if (auto v = args.get("--iterations")) o.latency_iterations = parse_int("--iterations", *v, 1, 10'000'000);
-  if (auto v = args.get("--rounds")) o.stream_rounds = parse_int("--rounds", *v, 4, 10'000'000);
-  if (auto v = args.get("--warmup")) o.warmup = parse_int("--warmup", *v, 0, 100'000);
-  if (auto v = args.get("--timeout-s")) o.timeout_s = parse_int("--timeout-s", *v, 1, 3600);
+  o.bytes_per_point = args.unsigned_in("--bytes-per-point", 1, 1024 * kGiB, true).value_or(o.bytes_per_point);
+  o.window = args.unsigned_in("--window", 1, 4096).value_or(o.window);
+  o.latency_iterations = args.unsigned_in("--iterations", 1, 10'000'000).value_or(o.latency_iterations);
+  o.stream_rounds = args.unsigned_in("--rounds", 4, 10'000'000).value_or(o.stream_rounds);
+  o.warmup = args.unsigned_in("--warmup", 0, 100'000).value_or(o.warmup);
+  if (auto t = args.unsigned_in("--timeout-s", 1, 3600)) o.timeout_s = static_cast<double>(*t);
   if (auto t = args.get("--tests")) {
     o.latency = o.stream = o.bidir = o.multirail = false;
     for (const auto& name : split_list(*t)) {

@@ -18,13 +18,9 @@ int run_simulate(const std::vector<std::string>& argv) {
     std::string format = args.get_or("--format", "text");
     if (format != "text" && format != "json") throw UsageError("--format must be text or json");
     sim::Scenario scenario = sim::parse_scenario(args.positionals()[0]);
-    if (auto seed = args.get("--seed")) {
-      std::size_t used = 0;
-      unsigned long long v = 0;
-      try { v = std::stoull(*seed, &used); } catch (...) { used = 0; }
-      if (used == 0 || used != seed->size()) throw UsageError("--seed must be a non-negative integer, not \"" + *seed + "\"");
-      scenario.seed = v;
-      scenario.fabric.seed = v;
+    if (auto seed = args.unsigned_in("--seed", 0, ~0ull)) {
+      scenario.seed = *seed;
+      scenario.fabric.seed = *seed;
     }
     if (auto profile = args.get("--calibration")) sim::apply_calibration(scenario, load_calibration_profile(*profile));
     std::optional<std::string> out = args.get("-o");
