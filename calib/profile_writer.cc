@@ -1,5 +1,6 @@
 #include "calib/profile_writer.h"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -120,11 +121,8 @@ std::string merged_profile_json(const std::vector<std::string>& paths) {
   for (const auto& u : unavailable) {
     std::string what = u.value("what", "");
     bool supplied = (what == "gpu" && !out["gpu"].is_null()) ||
-                    (what == "aggregate_bandwidth_bytes_per_s" && out["aggregate_bandwidth_bytes_per_s"] > 0) ||
-                    (what.rfind("nics", 0) == 0 && what == "nics" && !out["nics"].empty());
-    bool seen = false;
-    for (const auto& k : kept) seen |= k == u;
-    if (!supplied && !seen) kept.push_back(u);
+                    (what == "aggregate_bandwidth_bytes_per_s" && out["aggregate_bandwidth_bytes_per_s"] > 0);
+    if (!supplied && std::find(kept.begin(), kept.end(), u) == kept.end()) kept.push_back(u);
   }
   out["unavailable"] = kept;
   return out.dump(2) + "\n";

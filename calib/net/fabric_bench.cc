@@ -13,8 +13,8 @@ Clock::time_point deadline(const StepShape& s) {
   return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s.timeout_s));
 }
 
-void post_recvs(FabricRail& rail, std::size_t n, std::size_t bytes, const StepShape& s) {
-  for (std::size_t i = 0; i < n; ++i) rail.post_recv(bytes, deadline(s));
+void post_recvs(FabricRail& rail, std::size_t n, std::size_t bytes, Clock::time_point until) {
+  for (std::size_t i = 0; i < n; ++i) rail.post_recv(bytes, until);
 }
 
 }  // namespace
@@ -25,18 +25,19 @@ double sorted_percentile(const std::vector<double>& sorted, double p) {
   return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
 }
 
-void prepare_responder(FabricRail& rail, const StepShape& s) { post_recvs(rail, 1, s.bytes, s); }
-void prepare_stream_receiver(FabricRail& rail, const StepShape& s) { post_recvs(rail, s.window, s.bytes, s); }
-void prepare_bidir(FabricRail& rail, const StepShape& s) { post_recvs(rail, s.window, s.bytes, s); }
+void prepare_responder(FabricRail& rail, const StepShape& s) { post_recvs(rail, 1, s.bytes, deadline(s)); }
+void prepare_stream_receiver(FabricRail& rail, const StepShape& s) { post_recvs(rail, s.window, s.bytes, deadline(s)); }
+void prepare_bidir(FabricRail& rail, const StepShape& s) { post_recvs(rail, s.window, s.bytes, deadline(s)); }
 
 LatencyPoint pingpong_initiator(FabricRail& rail, const StepShape& s) {
   std::vector<double> one_way_us;
   one_way_us.reserve(s.iterations);
   for (std::size_t i = 0; i < s.warmup + s.iterations; ++i) {
     auto t0 = Clock::now();
-    rail.post_recv(s.bytes, deadline(s));
-    rail.post_send(s.bytes, deadline(s));
-    rail.wait_for(1, 1, deadline(s));
+    auto until = deadline(s);  // one clock read per iteration, not per operation
+    rail.post_recv(s.bytes, until);
+    rail.post_send(s.bytes, until);
+    rail.wait_for(1, 1, until);
     auto t1 = Clock::now();
     if (i >= s.warmup) one_way_us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count() / 2);
   }
@@ -54,10 +55,11 @@ LatencyPoint pingpong_initiator(FabricRail& rail, const StepShape& s) {
 void pingpong_responder(FabricRail& rail, const StepShape& s) {
   // The first receive was posted by prepare_responder.
   for (std::size_t i = 0, n = s.warmup + s.iterations; i < n; ++i) {
-    rail.wait_for(0, 1, deadline(s));
-    if (i + 1 < n) rail.post_recv(s.bytes, deadline(s));
-    rail.post_send(s.bytes, deadline(s));
-    rail.wait_for(1, 0, deadline(s));
+    auto until = deadline(s);
+    rail.wait_for(0, 1, until);
+    if (i + 1 < n) rail.post_recv(s.bytes, until);
+    rail.post_send(s.bytes, until);
+    rail.wait_for(1, 0, until);
   }
 }
 
@@ -66,9 +68,10 @@ BandwidthPoint stream_sender(FabricRail& rail, const StepShape& s) {
   p.bytes = s.bytes;
   for (std::size_t r = 0; r < s.warmup + s.iterations; ++r) {
     if (r == s.warmup) p.start = Clock::now();
-    rail.post_recv(kAckBytes, deadline(s));
-    for (std::size_t k = 0; k < s.window; ++k) rail.post_send(s.bytes, deadline(s));
-    rail.wait_for(s.window, 1, deadline(s));
+    auto until = deadline(s);  // per round: the window's operations share it
+    rail.post_recv(kAckBytes, until);
+    for (std::size_t k = 0; k < s.window; ++k) rail.post_send(s.bytes, until);
+    rail.wait_for(s.window, 1, until);
   }
   p.end = Clock::now();
   p.messages = s.iterations * s.window;
@@ -80,10 +83,11 @@ BandwidthPoint stream_sender(FabricRail& rail, const StepShape& s) {
 void stream_receiver(FabricRail& rail, const StepShape& s) {
   // The first window of receives was posted by prepare_stream_receiver.
   for (std::size_t r = 0, n = s.warmup + s.iterations; r < n; ++r) {
-    rail.wait_for(0, s.window, deadline(s));
-    if (r + 1 < n) post_recvs(rail, s.window, s.bytes, s);
-    rail.post_send(kAckBytes, deadline(s));
-    rail.wait_for(1, 0, deadline(s));
+    auto until = deadline(s);
+    rail.wait_for(0, s.window, until);
+    if (r + 1 < n) post_recvs(rail, s.window, s.bytes, until);
+    rail.post_send(kAckBytes, until);
+    rail.wait_for(1, 0, until);
   }
 }
 
@@ -93,9 +97,10 @@ BandwidthPoint bidir(FabricRail& rail, const StepShape& s) {
   p.bytes = s.bytes;
   for (std::size_t r = 0, n = s.warmup + s.iterations; r < n; ++r) {
     if (r == s.warmup) p.start = Clock::now();
-    for (std::size_t k = 0; k < s.window; ++k) rail.post_send(s.bytes, deadline(s));
-    rail.wait_for(s.window, s.window, deadline(s));
-    if (r + 1 < n) post_recvs(rail, s.window, s.bytes, s);
+    auto until = deadline(s);
+    for (std::size_t k = 0; k < s.window; ++k) rail.post_send(s.bytes, until);
+    rail.wait_for(s.window, s.window, until);
+    if (r + 1 < n) post_recvs(rail, s.window, s.bytes, until);
   }
   p.end = Clock::now();
   p.messages = s.iterations * s.window;

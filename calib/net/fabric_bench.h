@@ -38,7 +38,7 @@ struct StepShape {
   std::size_t warmup = 0;      // iterations (ping-pong) or rounds (stream, bidir)
   std::size_t iterations = 0;  // ping-pong iterations, or rounds of `window` messages
   std::size_t window = 1;
-  double timeout_s = 30;       // longest wait for any one completion
+  double timeout_s = 30;       // longest wait for one round (iteration or window) to complete
 };
 
 // Posts what the responder/receiver must have in place before the peer starts.

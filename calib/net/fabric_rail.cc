@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cstring>
-#include <functional>
 #include <thread>
 #include <netinet/in.h>
 #include <rdma/fabric.h>
@@ -263,8 +262,8 @@ void FabricRail::progress() {
 }
 
 namespace {
-template <typename Post>
-void post_with_retry(Post post, const std::function<void()>& progress, FabricRail::Clock::time_point deadline,
+template <typename Post, typename Progress>
+void post_with_retry(Post post, Progress progress, FabricRail::Clock::time_point deadline,
                      const char* what, const std::string& domain) {
   for (std::uint32_t spins = 0;; ++spins) {
     ssize_t rc = post();
@@ -278,12 +277,16 @@ void post_with_retry(Post post, const std::function<void()>& progress, FabricRai
 }  // namespace
 
 void FabricRail::post_send(std::size_t bytes, Clock::time_point deadline) {
-  post_with_retry([&] { return fi_send(impl_->ep, impl_->send_buf.data(), bytes, impl_->send_desc, impl_->peer, impl_->context()); },
+  // One context per operation, taken once: retries on FI_EAGAIN reuse it, so the ring
+  // never advances onto a context still owned by an outstanding operation.
+  fi_context2* ctx = impl_->context();
+  post_with_retry([&] { return fi_send(impl_->ep, impl_->send_buf.data(), bytes, impl_->send_desc, impl_->peer, ctx); },
                   [this] { progress(); }, deadline, "fi_send", choice_.domain);
 }
 
 void FabricRail::post_recv(std::size_t bytes, Clock::time_point deadline) {
-  post_with_retry([&] { return fi_recv(impl_->ep, impl_->recv_buf.data(), bytes, impl_->recv_desc, FI_ADDR_UNSPEC, impl_->context()); },
+  fi_context2* ctx = impl_->context();
+  post_with_retry([&] { return fi_recv(impl_->ep, impl_->recv_buf.data(), bytes, impl_->recv_desc, FI_ADDR_UNSPEC, ctx); },
                   [this] { progress(); }, deadline, "fi_recv", choice_.domain);
 }
 

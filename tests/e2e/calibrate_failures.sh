@@ -7,7 +7,7 @@ set -uo pipefail
 bin=$(realpath "$1"); src=$(realpath "$2")
 tmp=$(mktemp -d)
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null; [[ -n ${KEEP_DIR:-} ]] && cp -r "$tmp"/. "$KEEP_DIR"; rm -rf "$tmp"' EXIT
+trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 port=$((47800 + $$ % 1000))
 

@@ -44,20 +44,12 @@ set +e; "$bin" calibrate import "$tmp/nope.txt" -o "$tmp/bad.json" 2>/dev/null; 
 "$bin" calibrate import "$data/ib_write_bw_ndr.txt" -o "$tmp/ib.json"
 "$bin" plan "$src/configs/clusters/p4d-moe-pd.json" --calibration "$tmp/ib.json" --format json -o "$tmp/plan.json"
 "$bin" plan "$src/configs/clusters/p4d-moe-pd.json" --format json -o "$tmp/plan-catalog.json"
-/usr/bin/python3 - "$tmp/ib.json" "$tmp/plan.json" "$tmp/plan-catalog.json" <<'PY'
+PYTHONPATH="$src/tests/e2e" /usr/bin/python3 - "$tmp/ib.json" "$tmp/plan.json" "$tmp/plan-catalog.json" <<'PY'
 import json, sys
+from plan_budgets import plan_budgets
 prof, plan, cat = (json.load(open(f)) for f in sys.argv[1:])
 bw = prof["nics"][0]["bandwidth_bytes_per_s"]
-def budgets(doc):
-    out = []
-    def walk(x):
-        if isinstance(x, dict):
-            if "budget_bytes_per_s" in x: out.append(x["budget_bytes_per_s"])
-            for v in x.values(): walk(v)
-        elif isinstance(x, list):
-            for v in x: walk(v)
-    walk(doc); return out
-b, c = budgets(plan), budgets(cat)
+b, c = plan_budgets(plan), plan_budgets(cat)
 assert b and b != c, (b, c)
 assert any(abs(v - 4 * bw) / (4 * bw) < 1e-9 for v in b), (b, 4 * bw)
 assert "calibration" in json.dumps(plan)

@@ -36,7 +36,6 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-[[ -n ${KEEP_PROFILE:-} ]] && trap "cp $tmp/profile.json $KEEP_PROFILE 2>/dev/null; cleanup" EXIT
 ip netns add "$ns_a" 2>"$tmp/err" || skip "cannot create a network namespace: $(cat "$tmp/err")"
 ip netns add "$ns_b"
 ip -n "$ns_a" link set lo up; ip -n "$ns_b" link set lo up
@@ -70,8 +69,9 @@ echo "session took $(( $(date +%s) - start )) s"
 python3 "$src/tests/e2e/check_profile_schema.py" "$src/configs/schema/calibration.schema.json" "$tmp/profile.json"
 "$bin" plan "$src/configs/clusters/p4d-moe-pd.json" --calibration "$tmp/profile.json" --format json -o "$tmp/plan.json"
 
-python3 - "$tmp/profile.json" "$tmp/plan.json" "$rate_mbit" "$rails" "$src" <<'PY'
+PYTHONPATH="$src/tests/e2e" python3 - "$tmp/profile.json" "$tmp/plan.json" "$rate_mbit" "$rails" "$src" <<'PY'
 import json, sys, statistics
+from plan_budgets import plan_budgets
 profile, plan, rate_mbit, rails, src = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 rate = rate_mbit * 1e6 / 8  # bytes/s the tbf lets through, counted in L2 frame bytes
 # What TCP payload can get: 9000-byte MTU, 20 IP + 20 TCP + 12 timestamp option bytes of
@@ -94,14 +94,7 @@ check("aggregate of all rails at once", profile["aggregate_bandwidth_bytes_per_s
 # plan: the p4d groups use 4 EFA x per-NIC (median) x multi-rail efficiency.
 per_nic = statistics.median(n["bandwidth_bytes_per_s"] for n in profile["nics"])
 eff = min(1.0, profile["aggregate_bandwidth_bytes_per_s"] / (per_nic * rails))
-budgets = []
-def walk(x):
-    if isinstance(x, dict):
-        if "budget_bytes_per_s" in x: budgets.append(x["budget_bytes_per_s"])
-        for v in x.values(): walk(v)
-    elif isinstance(x, list):
-        for v in x: walk(v)
-walk(plan)
+budgets = plan_budgets(plan)
 assert budgets, "plan has no budget_bytes_per_s"
 want = 4 * per_nic * eff
 match = [b for b in budgets if abs(b / want - 1) < 1e-9]
