@@ -64,6 +64,68 @@ TEST(EventQueue, ManyEventsComeOutSorted) {
   EXPECT_EQ(r.seen, expected);
 }
 
+TEST(EventQueue, HoldModelMatchesAReferenceOrderAcrossBucketsRingAndOverflow) {
+  // The calendar layout (current bucket, ring, overflow heap) must pop exactly in
+  // (time, push order), as one sorted set does. Delays mix same-instant pushes (into the
+  // bucket being run), sub-bucket and ring-range delays, and timers far past the ring;
+  // a quarter of the events are cancellable and a third of those get cancelled.
+  EventQueue q;
+  struct Null : EventHandler {
+    void on_event(Simulator&, std::uint64_t) override {}
+  } h;
+  Rng rng(11, "hold");
+  std::map<std::pair<std::int64_t, std::uint64_t>, std::uint64_t> reference;  // (time, push#) -> id
+  std::vector<std::pair<EventHandle, std::pair<std::int64_t, std::uint64_t>>> cancellable;
+  const std::int64_t bucket_ps = std::int64_t{1} << EventQueue::kBucketShift;
+  const std::int64_t ring_ps = bucket_ps * static_cast<std::int64_t>(EventQueue::kBuckets);
+  std::uint64_t pushes = 0, id = 0;
+  auto push = [&](std::int64_t at) {
+    const auto key = std::make_pair(at, pushes++);
+    if (rng.below(4) == 0) {
+      cancellable.push_back({q.push_cancellable(Time::from_ps(at), &h, id), key});
+    } else {
+      q.push(Time::from_ps(at), &h, id);
+    }
+    reference[key] = id++;
+  };
+  auto delay = [&]() -> std::int64_t {
+    switch (rng.below(5)) {
+      case 0: return 0;                                                    // same instant
+      case 1: return static_cast<std::int64_t>(rng.below(bucket_ps));      // same or next bucket
+      case 2: return static_cast<std::int64_t>(rng.below(ring_ps));        // in the ring
+      case 3: return ring_ps + static_cast<std::int64_t>(rng.below(4 * ring_ps));  // overflow
+      default: return 332800;                                              // a serialization time
+    }
+  };
+  for (int i = 0; i < 2000; ++i) push(static_cast<std::int64_t>(rng.below(2 * ring_ps)));
+  Event e;
+  std::int64_t now = 0;
+  std::size_t popped = 0;
+  while (popped < 200000 && q.pop(e)) {
+    ASSERT_FALSE(reference.empty());
+    auto first = reference.begin();
+    ASSERT_EQ(e.time_ps, first->first.first) << "pop " << popped;
+    ASSERT_EQ(e.arg, first->second) << "pop " << popped;
+    reference.erase(first);
+    ASSERT_GE(e.time_ps, now);
+    now = e.time_ps;
+    ++popped;
+    if (popped < 150000) {
+      push(now + delay());
+      if (rng.below(3) == 0) push(now + delay());
+    }
+    if (!cancellable.empty() && rng.below(3) == 0) {
+      const auto pick = static_cast<std::size_t>(rng.below(cancellable.size()));
+      if (q.cancel(cancellable[pick].first)) reference.erase(cancellable[pick].second);
+      cancellable[pick] = cancellable.back();
+      cancellable.pop_back();
+    }
+  }
+  EXPECT_GT(popped, 150000u);
+  EXPECT_TRUE(reference.empty());
+  EXPECT_FALSE(q.pop(e));
+}
+
 TEST(Simulator, TwoSimulationsInOneProcessAreIndependent) {
   Simulator a, b;
   Recorder ra, rb;
