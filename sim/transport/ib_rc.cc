@@ -76,7 +76,7 @@ void IbRcTransport::pump(std::uint32_t qi) {
   }
   if (q.una < q.next_psn && !q.timer_armed) {
     q.timer_armed = true;
-    sim_.schedule_at(Time::from_ps(q.last_progress_ps) + Time::from_us(params_.ack_timeout_us), this, qi);
+    q.timer = sim_.schedule_cancellable(Time::from_ps(q.last_progress_ps) + Time::from_us(params_.ack_timeout_us), this, qi);
   }
 }
 
@@ -135,6 +135,10 @@ void IbRcTransport::on_ack(const Packet& p) {
   }
   if ((p.flags & kFlagNak) && q.next_psn > p.seq) q.next_psn = p.seq;  // go back N
   pump(qi);
+  if (q.una == q.next_psn && q.timer_armed) {
+    sim_.cancel(q.timer);
+    q.timer_armed = false;
+  }
 }
 
 void IbRcTransport::on_event(Simulator&, std::uint64_t arg) {

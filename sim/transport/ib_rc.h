@@ -67,6 +67,8 @@ class IbRcTransport : public Transport {
     std::uint32_t max_sent = 0;    // highest PSN ever sent + 1 (to count retransmissions)
     std::int64_t last_progress_ps = 0;
     bool timer_armed = false;
+    EventHandle timer;  // cancelled once everything sent is acknowledged, so an idle
+                        // QP leaves nothing in the queue to stretch the simulated time
     // Receiver.
     std::deque<Run> expecting;     // runs not yet fully received
     std::uint32_t expected_psn = 0;
