@@ -78,6 +78,20 @@ void Fabric::inject(std::uint32_t id) {
   }
 }
 
+std::int64_t Fabric::unloaded_one_way_ps(std::uint32_t src, std::uint32_t dst, std::uint32_t wire_bytes) const {
+  std::int64_t t = 0;
+  std::uint32_t port = host_port_[src];
+  for (int hops = 0; hops <= static_cast<int>(topo_.nodes.size()); ++hops) {
+    const Port& q = ports_[port];
+    t += q.propagation_ps + static_cast<std::int64_t>(wire_bytes) * q.ps_per_byte;
+    if (q.to == static_cast<int>(dst)) return t;
+    auto [next, n] = next_hops_.choices(q.to, static_cast<int>(dst));
+    if (n == 0) return -1;
+    port = next[0];
+  }
+  return -1;  // a routing loop: not a shortest-path table
+}
+
 std::int64_t Fabric::nic_drained_at_ps(std::uint32_t host) const {
   const Port& q = ports_[host_port_[host]];
   const std::int64_t now = sim_.now().ps();

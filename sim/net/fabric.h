@@ -97,6 +97,11 @@ class Fabric : public EventHandler {
   // retransmission timer starts there, not when it queued the packet.
   std::int64_t nic_drained_at_ps(std::uint32_t host) const;
 
+  // The one-way time of a `wire_bytes` packet from host src to host dst through empty
+  // queues: serialization plus propagation on each hop of the first equal-cost route
+  // (equal-cost routes have the same hop count and per-tier speeds). -1 if unreachable.
+  double nic_bytes_per_s(std::uint32_t host) const { return port_bytes_per_s(host_port_[host]); }
+  std::int64_t unloaded_one_way_ps(std::uint32_t src, std::uint32_t dst, std::uint32_t wire_bytes) const;
   // Link `link` (index into topology().links) goes down or comes back, now.
   void set_link_up(std::size_t link, bool up);
   bool link_up(std::size_t link) const { return ports_[2 * link].up; }

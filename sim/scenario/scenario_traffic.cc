@@ -72,13 +72,21 @@ TransportSpec read_transport(const JsonNode& n) {
   if (!n.has("transport_params")) return t;
   JsonNode p = n.at("transport_params");
   if (t.name == "srd") {
-    p.expect_object({"paths", "path_fail_threshold", "init_window_packets", "max_window_packets",
-                     "target_queue_delay_us", "rto_min_us", "rto_max_us"});
+    p.expect_object({"paths", "path_fail_threshold", "init_window_packets", "slow_start", "min_window_packets",
+                     "max_window_packets", "ai_packets", "target_queue_delay_us", "rto_min_us", "rto_max_us",
+                     "congestion_loss_slot_fraction"});
     SrdParams& s = t.srd;
     s.paths = static_cast<std::uint32_t>(p.integer_or("paths", 1, 65535, s.paths));
     s.path_fail_threshold = static_cast<std::uint32_t>(p.integer_or("path_fail_threshold", 1, 1000, s.path_fail_threshold));
     s.init_window_packets = p.positive_or("init_window_packets", s.init_window_packets);
+    s.slow_start = p.boolean_or("slow_start", s.slow_start);
+    s.min_window_packets = p.positive_or("min_window_packets", s.min_window_packets);
     s.max_window_packets = p.positive_or("max_window_packets", s.max_window_packets);
+    if (s.max_window_packets < s.min_window_packets) p.at("max_window_packets").fail("max_window_packets >= min_window_packets");
+    s.ai_packets = p.positive_or("ai_packets", s.ai_packets);
+    if (p.has("congestion_loss_slot_fraction")) {
+      s.congestion_loss_slot_fraction = p.at("congestion_loss_slot_fraction").in_range(0, 1);
+    }
     s.target_queue_delay_us = p.non_negative_or("target_queue_delay_us", s.target_queue_delay_us);
     s.rto_min_us = p.positive_or("rto_min_us", s.rto_min_us);
     s.rto_max_us = p.positive_or("rto_max_us", s.rto_max_us);

@@ -18,6 +18,13 @@ std::uint32_t SrdTransport::add_connection(std::uint32_t src, std::uint32_t dst)
   k.src = src;
   k.dst = dst;
   k.cwnd = params_.init_window_packets;
+  k.in_slow_start = params_.slow_start;
+  const std::int64_t there = fabric_.unloaded_one_way_ps(src, dst, format_.mtu_payload_bytes + format_.header_bytes);
+  const std::int64_t back = fabric_.unloaded_one_way_ps(dst, src, format_.ack_bytes);
+  if (there > 0 && back > 0) k.base_rtt_ps = there + back;
+  const double wire_bytes = format_.mtu_payload_bytes + format_.header_bytes;
+  k.bdp_packets = static_cast<double>(k.base_rtt_ps) * 1e-12 * fabric_.nic_bytes_per_s(src) / wire_bytes;
+  if (k.cwnd >= k.bdp_packets) k.in_slow_start = false;
   k.slots.resize(params_.paths);
   for (auto& s : k.slots) s.entropy = static_cast<std::uint32_t>(rng_.next_u64());
   conns_.push_back(std::move(k));
@@ -38,7 +45,19 @@ void SrdTransport::post(std::uint32_t src, std::uint32_t dst, std::uint64_t byte
 void SrdTransport::pump(std::uint32_t c) {
   Conn& k = conns_[c];
   const auto window = static_cast<std::uint32_t>(std::max(1.0, std::floor(k.cwnd)));
+  const bool paced = k.cwnd < 1;
   while (k.in_flight < window) {
+    if (paced) {
+      if (k.retransmit.empty() && k.next_new == k.posted_end) break;
+      const std::int64_t now = sim_.now().ps();
+      if (now < k.next_send_ps) {
+        if (!k.pace_armed) {
+          k.pace_armed = true;
+          sim_.schedule_at(Time::from_ps(k.next_send_ps), this, c | kPaceEvent);
+        }
+        break;
+      }
+    }
     if (!k.retransmit.empty()) {
       std::uint32_t seq = k.retransmit.front();
       k.retransmit.pop_front();
@@ -68,6 +87,10 @@ void SrdTransport::transmit(std::uint32_t c, std::uint32_t seq, bool retransmiss
   const std::int64_t now = sim_.now().ps();
   s.in_flight = true;
   ++k.in_flight;
+  if (k.cwnd < 1) {  // paced: the next packet may leave one srtt / cwnd from now (Swift)
+    const double rtt_ps = static_cast<double>(k.srtt_ps > 0 ? k.srtt_ps : k.base_rtt_ps);
+    k.next_send_ps = now + static_cast<std::int64_t>(rtt_ps / k.cwnd);
+  }
   std::uint32_t id = new_packet(c, k.src, k.dst, seq, s.payload, 0);
   Packet& p = fabric_.pool()[id];
   p.entropy = k.slots[s.slot].entropy;
@@ -132,6 +155,7 @@ void SrdTransport::on_ack(const Packet& p) {
     --k.in_flight;
   }
   k.slots[s.slot].consecutive_timeouts = 0;
+  note_outcome(k, k.slots[s.slot], PathSlot::kAcked);
   on_rtt(k, sim_.now().ps() - p.sent_ps);
   while (k.una < k.next_new && sent(k, k.una).acked) ++k.una;
   if (k.una - k.sent_base >= kTrimStep) {
@@ -151,17 +175,39 @@ void SrdTransport::on_rtt(Conn& k, std::int64_t rtt) {
     k.rttvar_ps += (std::llabs(k.srtt_ps - rtt) - k.rttvar_ps) / 4;
     k.srtt_ps += (rtt - k.srtt_ps) / 8;
   }
-  const double target = k.min_rtt_ps + params_.target_queue_delay_us * 1e6;
+  // Measured against the path's unloaded RTT: a minimum learned from samples would
+  // learn the standing queue of a fabric that is congested from the first packet.
+  const double base = k.base_rtt_ps > 0 ? static_cast<double>(k.base_rtt_ps) : static_cast<double>(k.min_rtt_ps);
+  const double target = base + params_.target_queue_delay_us * 1e6;
   if (rtt <= target) {
     // Grow only while the window is what limits the sender (RFC 7661): an idle or
     // application-limited connection must not bank a window it has not used.
-    if (k.in_flight + 1 >= k.cwnd) k.cwnd += params_.ai_packets / k.cwnd;
-  } else if (now - k.last_decrease_ps >= k.srtt_ps) {
-    double cut = std::min(params_.beta * (rtt - target) / rtt, params_.max_decrease);
-    k.cwnd *= 1 - cut;
-    k.last_decrease_ps = now;
+    if (k.in_flight + 1 >= k.cwnd) {
+      // Below one packet the window grows by ai per RTT too: one ACK per srtt/cwnd.
+      k.cwnd += k.in_slow_start ? 1.0 : k.cwnd >= 1 ? params_.ai_packets / k.cwnd : params_.ai_packets;
+      if (k.in_slow_start && k.cwnd >= k.bdp_packets) k.in_slow_start = false;
+    }
+  } else {
+    k.in_slow_start = false;
+    decrease(k, std::min(params_.beta * (rtt - target) / rtt, params_.max_decrease));
   }
   k.cwnd = std::clamp(k.cwnd, params_.min_window_packets, params_.max_window_packets);
+}
+
+void SrdTransport::note_outcome(Conn& k, PathSlot& slot, PathSlot::Outcome o) {
+  if (slot.last == PathSlot::kNone) ++k.slots_with_outcome;
+  if (slot.last == PathSlot::kTimedOut) --k.slots_timed_out;
+  if (o == PathSlot::kTimedOut) ++k.slots_timed_out;
+  slot.last = o;
+}
+
+void SrdTransport::decrease(Conn& k, double fraction) {
+  const std::int64_t now = sim_.now().ps();
+  // At most once per RTT (the unloaded one until a sample has come back).
+  if (now - k.last_decrease_ps < (k.srtt_ps > 0 ? k.srtt_ps : k.base_rtt_ps)) return;
+  k.in_slow_start = false;
+  k.cwnd = std::max(k.cwnd * (1 - fraction), params_.min_window_packets);
+  k.last_decrease_ps = now;
 }
 
 std::int64_t SrdTransport::rto_ps(const Conn& k) const {
@@ -176,11 +222,21 @@ void SrdTransport::arm_timer(std::uint32_t c, std::int64_t at_ps) {
 
 void SrdTransport::on_event(Simulator&, std::uint64_t arg) {
   const auto c = static_cast<std::uint32_t>(arg);
+  if (arg & kPaceEvent) {
+    conns_[c].pace_armed = false;
+    pump(c);
+    return;
+  }
+  on_timeout(c);
+}
+
+void SrdTransport::on_timeout(std::uint32_t c) {
   Conn& k = conns_[c];
   k.timer_armed = false;
   const std::int64_t now = sim_.now().ps();
   const std::int64_t rto = rto_ps(k);
   std::int64_t next_deadline = INT64_MAX;
+  bool lost_any = false;
   for (std::uint32_t seq = k.una; seq < k.next_new; ++seq) {
     Sent& s = sent(k, seq);
     if (!s.in_flight) continue;
@@ -193,14 +249,17 @@ void SrdTransport::on_event(Simulator&, std::uint64_t arg) {
     k.retransmit.push_back(seq);
     ++counters_.timeouts;
     PathSlot& slot = k.slots[s.slot];
+    note_outcome(k, slot, PathSlot::kTimedOut);
+    lost_any = true;
     if (++slot.consecutive_timeouts >= params_.path_fail_threshold) {
       slot.entropy = static_cast<std::uint32_t>(rng_.next_u64());  // try another path
       slot.consecutive_timeouts = 0;
       ++counters_.path_changes;
     }
   }
-  // A timeout moves the path but leaves the window alone: SRD's congestion signal is
-  // delay, and a packet lost on a dead path says nothing about the queues of the others.
+  if (lost_any && k.slots_timed_out >= params_.congestion_loss_slot_fraction * k.slots_with_outcome) {
+    decrease(k, params_.max_decrease);  // loss on most paths: a shared hop is congested
+  }
   if (next_deadline != INT64_MAX) arm_timer(c, next_deadline);
   pump(c);
 }

@@ -20,11 +20,32 @@
 //   A slot whose packets time out `path_fail_threshold` times in a row gets a fresh
 //   random entropy: that is how SRD stops using a path through a failed link.
 // - Window: cwnd packets in flight. Each ACK's RTT is compared with a target of the
-//   smallest RTT seen plus `target_queue_delay_us`: below it cwnd grows by ai/cwnd
-//   (about `ai` packets per RTT); above it cwnd shrinks by beta x (rtt - target) / rtt
-//   (at most max_decrease) at most once per RTT. A timeout moves the packet to another
-//   path but does not shrink the window (loss on a dead path is not congestion;
-//   halving here made a single failed link collapse windows to 1 and cost ~1 ms).
+//   path's unloaded RTT (serialization and propagation of a full packet out and its ACK
+//   back, which the NIC knows as Swift's base delay; not the smallest RTT seen, which
+//   an incast that queues from its first packet would learn as the base) plus
+//   `target_queue_delay_us`. A connection starts in slow start:
+//   below the target cwnd grows by one packet per ACK (doubling per RTT) up to the
+//   path's bandwidth-delay product (unloaded RTT x NIC rate), so a lone message on a
+//   400 Gbit/s path gets there in two RTTs instead of the ~90 additive increase from 32
+//   packets takes. Slow start stops at the BDP because a larger window on an idle
+//   path only queues at the sender's own NIC, which the RTT (stamped as the packet
+//   goes on the wire) does not see. The first RTT above the target, or the first
+//   congestion cut, also ends it (TCP Vegas's delay-
+//   limited slow start: Brakmo and Peterson, IEEE JSAC 13(8), 1995). After it, below the
+//   target cwnd grows by ai/cwnd (about `ai` packets per RTT); above it cwnd shrinks by
+//   beta x (rtt - target) / rtt (at most max_decrease), at most once per RTT (Swift).
+// - cwnd may fall below one packet (down to min_window_packets): then one packet is in
+//   flight and the next leaves srtt / cwnd after the previous one (Swift's pacing), so
+//   hundreds of senders into one port can share it without overflowing its buffer.
+// - Timeouts: the packet moves to another path. Whether the window shrinks depends on
+//   where the loss is. A failed link loses the packets of the few path slots through
+//   it; congestion at a hop every path shares (the receiver's downlink under incast)
+//   loses packets on most slots. Each slot remembers whether its latest packet was
+//   acknowledged or timed out; cwnd is cut by max_decrease (once per RTT, as Swift does
+//   on a retransmission timeout) when a timeout leaves at least
+//   `congestion_loss_slot_fraction` of the slots with an outcome at "timed out". (Cutting on every timeout made a single failed link collapse
+//   windows to 1 and cost ~1 ms; never cutting let an incast keep dropping half its
+//   packets.)
 // - RTT samples run from the moment the source NIC puts the packet on the wire (the
 //   NIC's own timestamp), so a sender's queue at its own NIC is not read as congestion.
 // - The NIC serves the connections of a host in FIFO order of their packets; there is
@@ -42,7 +63,8 @@ struct SrdParams {
   std::uint32_t paths = 64;
   std::uint32_t path_fail_threshold = 1;
   double init_window_packets = 32;
-  double min_window_packets = 1;
+  bool slow_start = true;
+  double min_window_packets = 0.25;
   double max_window_packets = 256;
   double target_queue_delay_us = 10;
   double ai_packets = 1;
@@ -50,6 +72,7 @@ struct SrdParams {
   double max_decrease = 0.5;
   double rto_min_us = 50;
   double rto_max_us = 5000;
+  double congestion_loss_slot_fraction = 0.5;
 };
 
 class SrdTransport : public Transport {
@@ -58,7 +81,8 @@ class SrdTransport : public Transport {
 
   void post(std::uint32_t src, std::uint32_t dst, std::uint64_t bytes, std::uint32_t message) override;
   void delivered(Simulator& sim, const Packet& p) override;
-  void on_event(Simulator& sim, std::uint64_t conn) override;  // retransmission timer
+  // Retransmission timer (arg = conn) or pacing release (arg = conn | kPaceEvent).
+  void on_event(Simulator& sim, std::uint64_t arg) override;
 
  private:
   struct Sent {
@@ -72,6 +96,7 @@ class SrdTransport : public Transport {
   struct PathSlot {
     std::uint32_t entropy;
     std::uint32_t consecutive_timeouts = 0;
+    enum Outcome : std::uint8_t { kNone, kAcked, kTimedOut } last = kNone;  // of its latest packet
   };
   struct Chunk {  // a posted message's packets [first, end) on this connection
     std::uint32_t message, first, end;
@@ -90,9 +115,15 @@ class SrdTransport : public Transport {
     std::deque<std::uint32_t> retransmit;
     std::vector<PathSlot> slots;
     std::uint32_t next_slot = 0;
+    std::uint32_t slots_with_outcome = 0, slots_timed_out = 0;
     double cwnd;
     std::int64_t srtt_ps = 0, rttvar_ps = 0, min_rtt_ps = INT64_MAX, last_decrease_ps = INT64_MIN / 2;
+    std::int64_t base_rtt_ps = 0;  // unloaded round trip of a full data packet and its ACK
+    double bdp_packets = 0;        // base_rtt at the NIC's rate: where slow start ends
     bool timer_armed = false;
+    bool in_slow_start = true;
+    std::int64_t next_send_ps = 0;  // pacing while cwnd < 1
+    bool pace_armed = false;
     // Receiver.
     std::vector<bool> got;           // from got_base
     std::uint32_t got_base = 0;
@@ -107,6 +138,11 @@ class SrdTransport : public Transport {
   void on_rtt(Conn& k, std::int64_t rtt_ps);
   std::int64_t rto_ps(const Conn& k) const;
   void arm_timer(std::uint32_t c, std::int64_t at_ps);
+  void on_timeout(std::uint32_t c);
+  static void note_outcome(Conn& k, PathSlot& slot, PathSlot::Outcome o);
+  // Multiplies cwnd by (1 - fraction) unless it was cut less than an RTT ago.
+  void decrease(Conn& k, double fraction);
+  static constexpr std::uint64_t kPaceEvent = std::uint64_t{1} << 63;
   Sent& sent(Conn& k, std::uint32_t seq) { return k.sent[seq - k.sent_base]; }
 
   SrdParams params_;

@@ -1,7 +1,8 @@
 // The transports held against hand calculations and against what routing theory
 // predicts: store-and-forward line rate for a lone message, D-mod-K collisions setting
 // the slowest IB flow, lossless links dropping nothing, spraying beating single paths,
-// SRD routing around a failed link within a bounded time while IB waits for the reroute.
+// SRD routing around a failed link within a bounded time while IB waits for the reroute,
+// SRD's window reaching a 400 Gbit/s path's BDP and holding an incast at line rate.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -37,6 +38,48 @@ TEST(TransportValidation, LoneMessageMatchesStoreAndForwardHandCalculation) {
     EXPECT_EQ(r.retransmissions, 0u) << variant;
     EXPECT_EQ(r.classes[0].packets_delivered, 489u) << variant;
   }
+}
+
+TEST(TransportValidation, SrdSlowStartFillsA400GbitPathWithinAFewRtts) {
+  // 8,000,000 B on 400 Gbit/s links: 1953 full packets and one of 512 + 64 B, 83.2 ns
+  // per full packet, so the NIC alone needs 1953 x 83,200 + 576 x 20 ps = 162.50 us and
+  // the last packet then crosses 4 hops (4 x 1 us + 3 more serializations) to arrive.
+  // The unloaded RTT (4 data + 4 ACK serializations, 8 us of propagation) is 8.33 us,
+  // so the bandwidth-delay product is ~100 packets: from the initial 32 the window
+  // must double twice. Additive increase alone (+1 per RTT) would need ~70 RTTs and
+  // leave the message at a third of line rate.
+  Scenario s = lone_message("srd");
+  s.topology.link_gbit_per_s = s.topology.host_link_gbit_per_s = 400;
+  s.traffic[0].bytes = 8000000;
+  const double ideal_us = (1953 * 83200 + 576 * 20) * 1e-6 + 4.0 + 3 * 83200 * 1e-6;
+  SimulationResult r = run_scenario(s);
+  EXPECT_EQ(r.retransmissions, 0u);
+  EXPECT_LT(max_fct_us(r), 1.10 * ideal_us);  // within 10% of the store-and-forward figure
+  s.traffic[0].transport.srd.slow_start = false;
+  EXPECT_GT(max_fct_us(run_scenario(s)), 2 * ideal_us);
+}
+
+TEST(TransportValidation, SrdIncastKeepsTheBottleneckBusyAndStopsDropping) {
+  // 127 senders, 2,000,000 B each, into host 0 of the bench-t-128 fabric. The
+  // receiver's 100 Gbit/s downlink is the bottleneck: 127 x 489 packets (488 x 4160 B
+  // + 1216 B) take 127 x (488 x 332.8 + 97.28) ns = 20.64 ms at line rate. The
+  // initial windows (127 x 32 packets) overflow the 1 MiB port at once, so some
+  // thousand drops are unavoidable; after that the delay target and the cut on
+  // timeouts spread over most paths must stop the loss and keep the port busy.
+  Scenario s = parse_scenario(scenario_path("bench-t-128-srd.json"));
+  TrafficSpec& t = s.traffic[0];
+  t.pattern = "incast";
+  t.flows.clear();
+  t.receiver = 0;
+  t.senders.clear();
+  for (std::uint32_t h = 1; h < 128; ++h) t.senders.push_back(h);
+  const double line_rate_ms = 127 * (488 * 332.8 + 97.28) * 1e-6;
+  SimulationResult r = run_scenario(s);
+  EXPECT_EQ(r.classes[0].incomplete_flows, 0u);
+  EXPECT_LT(max_fct_us(r) * 1e-3, line_rate_ms / 0.90);  // the bottleneck >= 90% busy
+  const std::uint64_t initial_overflow = 127 * 32 - (1 << 20) / 4160;
+  EXPECT_LT(r.drops, 2 * initial_overflow);
+  EXPECT_LT(r.drops, r.packets_sent / 10);
 }
 
 TEST(TransportValidation, IbDModKCollisionsSetTheSlowestFlowAndLosslessDropsNothing) {
