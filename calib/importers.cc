@@ -2,10 +2,12 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
+#include "calib/nccl/busbw.h"
 #include "models/json_input/json_reader.h"
 
 namespace fabricplan::calib {
@@ -57,11 +59,85 @@ double suffixed(const std::string& path, std::size_t n, std::string tok, const s
   return number(path, n, tok, line) * scale;
 }
 
+// Launchers prefix every output line when asked to tag it: Open MPI's --tag-output
+// ("[1,0]<stdout>:"), MPICH/Intel MPI's -prepend-rank ("[0] ") and Slurm's srun --label
+// ("0: "). nccl-tests rows never start with any of these, so they are cut off first.
+std::string strip_launcher_prefix(const std::string& line) {
+  static const std::regex prefix(R"(^(\[\d+,\d+\]<std(out|err)>:\s?|\[\d+\]\s|\s*\d+:\s))");
+  std::smatch m;
+  if (std::regex_search(line, m, prefix)) return line.substr(static_cast<std::size_t>(m.length(0)));
+  return line;
+}
+
 // Every importer ends the same way: the table's header was there, and rows under it.
 void require_table(const std::string& path, bool saw_header, const std::string& expected_header,
                    std::size_t rows) {
   if (!saw_header) throw InputError(path, "", expected_header, "no such header");
   if (rows == 0) throw InputError(path, "", "at least one result row", "none (a truncated log?)");
+}
+
+// Older nccl-tests do not print the test name: people name their files after it, with
+// or without the underscores ("allreduce.log", "all_reduce_perf.out", "a2a-..." no).
+// "" when the name says nothing.
+std::string op_from_file_name(const std::string& path) {
+  std::string base = path.substr(path.find_last_of('/') + 1);
+  std::string squeezed;
+  for (char c : base) {
+    if (c != '_' && c != '-') squeezed += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  // Longest names first: "allreduce" also contains "reduce".
+  static const std::pair<const char*, const char*> names[] = {
+      {"reducescatter", "reduce_scatter"}, {"allreduce", "all_reduce"}, {"allgather", "all_gather"},
+      {"alltoall", "alltoall"},           {"sendrecv", "sendrecv"},     {"hypercube", "hypercube"},
+      {"broadcast", "broadcast"},         {"gather", "gather"},         {"scatter", "scatter"},
+      {"reduce", "reduce"}};
+  for (const auto& [key, op] : names) {
+    if (squeezed.find(key) != std::string::npos) return op;
+  }
+  return "";
+}
+
+// busbw / algbw of nccl-tests' own arithmetic, or 0 for collectives whose factor is
+// not modelled here (broadcast, reduce, ...: nccl-tests uses 1 for them).
+double expected_bus_factor(const std::string& op, int ranks) {
+  if (ranks < 1) return 0;
+  if (op == "all_reduce") return bus_factor(CollectiveOp::kAllReduce, ranks);
+  if (op == "all_gather") return bus_factor(CollectiveOp::kAllGather, ranks);
+  if (op == "reduce_scatter") return bus_factor(CollectiveOp::kReduceScatter, ranks);
+  if (op == "alltoall") return bus_factor(CollectiveOp::kAllToAll, ranks);
+  if (op == "sendrecv") return bus_factor(CollectiveOp::kSendRecv, ranks);
+  return 0;
+}
+
+// The log's own busbw / algbw must be nccl-tests' factor for the collective and rank
+// count: that catches a misnamed file and a log whose "# Using devices" lines were cut.
+// Without a name, the columns decide where they can (a reduction without a root at
+// 2(n-1)/n is all_reduce, at (n-1)/n reduce_scatter).
+void check_bus_factor(const std::string& path, CollectiveRun& run) {
+  const CollectiveRow* best = &run.rows.front();  // the largest algbw: the least rounding
+  for (const CollectiveRow& r : run.rows) {
+    if (r.algbw_bytes_per_s > best->algbw_bytes_per_s) best = &r;
+  }
+  if (best->algbw_bytes_per_s < 0.1e9) return;  // two decimals of GB/s say too little
+  const double ratio = best->busbw_bytes_per_s / best->algbw_bytes_per_s;
+  const double tolerance = 0.006e9 / best->algbw_bytes_per_s + 0.005;  // the columns' rounding
+  const auto near = [&](double factor) { return std::abs(ratio - factor) <= tolerance * factor; };
+  if (run.op.empty()) {
+    const bool reduction = best->redop != "none" && best->root == "-1";
+    const int n = run.ranks;
+    if (reduction && n > 1 && near(bus_factor(CollectiveOp::kAllReduce, n))) run.op = "all_reduce";
+    else if (reduction && n > 1 && near(bus_factor(CollectiveOp::kReduceScatter, n))) run.op = "reduce_scatter";
+    else throw InputError(path, "", "the collective named by \"Collective test starting\" or in the file name",
+                          "neither, and its columns fit more than one");
+    return;
+  }
+  const double factor = expected_bus_factor(run.op, run.ranks);
+  if (factor == 0 || near(factor)) return;
+  char expected[160], found[64];
+  std::snprintf(expected, sizeof expected, "busbw / algbw = %.3f, nccl-tests' factor for %s over %d ranks", factor,
+                run.op.c_str(), run.ranks);
+  std::snprintf(found, sizeof found, "%.3f (a misnamed file, or rank lines missing?)", ratio);
+  throw InputError(path, "line " + std::to_string(best->line), expected, found);
 }
 
 }  // namespace
@@ -89,7 +165,7 @@ CollectiveRun import_nccl_tests(const std::string& path) {
   std::smatch m;
   bool saw_header = false;
   for (std::size_t n = 0; n < lines.size(); ++n) {
-    const std::string& l = lines[n];
+    const std::string l = strip_launcher_prefix(lines[n]);
     if (std::regex_search(l, m, op_re)) run.op = m[1];
     if (std::regex_search(l, m, rank_re)) ++run.ranks;
     if (std::regex_search(l, m, version_re)) run.nccl_version = m[1];
@@ -108,6 +184,8 @@ CollectiveRun import_nccl_tests(const std::string& path) {
     r.count = static_cast<std::uint64_t>(number(path, n, t[1], l));
     r.type = t[2];
     r.redop = t[3];
+    r.root = t[4];
+    r.line = n + 1;
     r.time_us = number(path, n, t[5], l);
     r.algbw_bytes_per_s = number(path, n, t[6], l) * 1e9;
     r.busbw_bytes_per_s = number(path, n, t[7], l) * 1e9;
@@ -124,13 +202,8 @@ CollectiveRun import_nccl_tests(const std::string& path) {
     throw InputError(path, "line " + std::to_string(lines.size()), "the closing \"# Avg bus bandwidth\" line",
                      "end of file (a truncated log?)");
   }
-  if (run.op.empty()) {
-    // Older nccl-tests do not print the test name: take it from the file name.
-    static const std::regex file_re(R"((all_reduce|all_gather|alltoall|reduce_scatter|sendrecv|broadcast|reduce|gather|scatter|hypercube))");
-    std::string base = path.substr(path.find_last_of('/') + 1);
-    if (std::regex_search(base, m, file_re)) run.op = m[1];
-    else throw InputError(path, "", "the collective named by \"Collective test starting\" or in the file name", "neither");
-  }
+  if (run.op.empty()) run.op = op_from_file_name(path);
+  check_bus_factor(path, run);
   return run;
 }
 

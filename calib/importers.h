@@ -13,7 +13,8 @@ namespace fabricplan::calib {
 struct CollectiveRow {
   std::uint64_t bytes = 0;
   std::uint64_t count = 0;
-  std::string type, redop;
+  std::string type, redop, root;  // root "-1": no root (all_reduce, all_gather, ...)
+  std::size_t line = 0;            // 1-based, for messages
   double time_us = 0, algbw_bytes_per_s = 0, busbw_bytes_per_s = 0;           // out of place
   double in_place_time_us = 0, in_place_algbw_bytes_per_s = 0, in_place_busbw_bytes_per_s = 0;
 };

@@ -27,6 +27,27 @@ assert abs(ib["bandwidth_bytes_per_s"] * 8 / 1e9 - 392.38) / 392.38 < 0.01, ib["
 assert all(s["beta_bytes_per_s"] > 0 for s in ib["segments"])
 PY
 
+# A two-node run launched with Open MPI's --tag-output: every line carries "[1,r]<stdout>:",
+# NCCL INFO lines of other ranks fall inside the table, two size-0 rows lead it, and
+# this nccl-tests version prints no "Collective test starting" line, so the op comes
+# from the file name ("allreduce", no underscore). Seen in public EKS/EFA logs.
+"$bin" calibrate import "$data/allreduce_16rank_ompi_tagged.txt" -o "$tmp/tagged.json"
+/usr/bin/python3 - "$tmp/tagged.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))["collectives"][0]
+assert (c["op"], c["ranks"], c["nccl_version"]) == ("all_reduce", 16, "2.18.5+cuda12.2"), c
+assert len(c["sweep"]) == 18, len(c["sweep"])
+assert abs(c["large_message_busbw_bytes_per_s"] - 86.22e9) < 1e3  # the 4 GiB row as printed
+# The rows follow t = 30 us + size / 46 GB/s (plus < 0.8 us jitter): the fit must find it.
+seg = c["segments"][-1]
+assert abs(seg["beta_bytes_per_s"] - 46e9) / 46e9 < 0.01 and abs(seg["alpha_us"] - 30.3) < 1, seg
+PY
+# The log's busbw / algbw is nccl-tests' factor for its op and rank count: an all_reduce
+# log filed as alltoall is refused at the row that shows it.
+cp "$data/all_reduce_perf_8xH100.txt" "$tmp/alltoall_perf_8xH100.txt"
+set +e; err=$("$bin" calibrate import "$tmp/alltoall_perf_8xH100.txt" -o "$tmp/bad.json" 2>&1); rc=$?; set -e
+[[ $rc == 2 && $err == *"line 24"*"0.875"*"1.750"* && ! -e $tmp/bad.json ]] || fail "misnamed log: exit $rc: $err"
+
 # Failure modes: truncated log, cut row, unknown file, missing file.
 for f in all_reduce_perf_truncated all_reduce_perf_cut_row; do
   set +e; err=$("$bin" calibrate import "$data/$f.txt" -o "$tmp/bad.json" 2>&1); rc=$?; set -e
