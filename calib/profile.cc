@@ -25,7 +25,7 @@ namespace {
 
 NicCalibration read_nic(const JsonNode& n) {
   n.expect_object({"name", "latency_us", "bandwidth_bytes_per_s", "segments", "sweep", "fit", "provider", "address",
-                   "peer_domain", "bandwidth_from", "stream_segments", "stream_fit"});
+                   "peer_domain", "memory", "bandwidth_from", "stream_segments", "stream_fit"});
   NicCalibration nic;
   nic.name = n.at("name").string();
   nic.latency_us = n.at("latency_us").non_negative();

@@ -1,5 +1,5 @@
 // `fabricplan calibrate server [--bind ADDR] [--port P] [--provider NAME] [--rails IF,...]`
-// `fabricplan calibrate client HOST [--port P] [--provider NAME] [--rails IF,...] -o PROFILE.json`
+// `fabricplan calibrate client HOST [--port P] [--provider NAME] [--rails IF,...] [--buffers host|cuda] -o PROFILE.json`
 // The libfabric benchmarks (calib/net). Built where libfabric is found; elsewhere
 // both modes say so and exit 1.
 #include <cstdio>
@@ -49,7 +49,7 @@ int server(const std::vector<std::string>& rest) {
 int client(const std::vector<std::string>& rest) {
   Args args(rest,
             {"--port", "--provider", "--rails", "-o", "--output", "--min-bytes", "--max-bytes", "--bytes-per-point",
-             "--window", "--iterations", "--rounds", "--warmup", "--timeout-s", "--tests"},
+             "--window", "--iterations", "--rounds", "--warmup", "--timeout-s", "--tests", "--buffers"},
             {});
   if (args.positionals().size() != 1) throw UsageError("calibrate client needs the server's HOST");
   calib::ClientOptions o;
@@ -76,6 +76,10 @@ int client(const std::vector<std::string>& rest) {
       else if (name == "multirail") o.multirail = true;
       else throw UsageError("--tests: expected a list of latency, bw, bidir, multirail, found \"" + name + "\"");
     }
+  }
+  if (auto b = args.get("--buffers")) {
+    if (*b == "cuda") o.buffers = calib::BufferKind::kCuda;
+    else if (*b != "host") throw UsageError("--buffers: expected host or cuda, found \"" + *b + "\"");
   }
   std::optional<std::string> out = args.get("-o");
   if (!out) out = args.get("--output");

@@ -1,5 +1,7 @@
 #include "calib/net/fabric_rail.h"
 
+#include "calib/net/cuda_driver.h"
+
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cstring>
@@ -14,7 +16,8 @@
 namespace fabricplan::calib {
 namespace {
 
-constexpr std::uint32_t kApiVersion = FI_VERSION(1, 9);
+// The headers' own version: FI_HMEM and fi_mr_attr's iface/device need at least 1.10.
+constexpr std::uint32_t kApiVersion = FI_VERSION(FI_MAJOR_VERSION, FI_MINOR_VERSION);
 
 std::string fi_text(const char* what, int rc) { return std::string(what) + ": " + fi_strerror(-rc); }
 
@@ -135,6 +138,20 @@ bool provider_supports_hmem(const std::string& provider, std::string* why) {
   return true;
 }
 
+const char* buffer_kind_name(BufferKind k) { return k == BufferKind::kCuda ? "cuda" : "host"; }
+
+bool buffers_usable(const std::string& provider, BufferKind kind, std::string* why) {
+  if (kind == BufferKind::kHost) {
+    if (why) *why = "host memory";
+    return true;
+  }
+  std::string cuda_why, hmem_why;
+  const bool cuda = cuda_device_memory_available(&cuda_why);
+  const bool hmem = provider_supports_hmem(provider, &hmem_why);
+  if (why) *why = cuda_why + "; " + hmem_why;
+  return cuda && hmem;
+}
+
 struct FabricRail::Impl {
   fi_info* info = nullptr;
   fid_fabric* fabric = nullptr;
@@ -144,7 +161,10 @@ struct FabricRail::Impl {
   fid_ep* ep = nullptr;
   fid_mr* send_mr = nullptr;
   fid_mr* recv_mr = nullptr;
-  std::vector<std::uint8_t> send_buf, recv_buf;
+  std::vector<std::uint8_t> send_buf, recv_buf;             // host buffers
+  std::unique_ptr<CudaDeviceBuffer> send_gpu, recv_gpu;     // or GPU buffers
+  void* send_ptr = nullptr;
+  void* recv_ptr = nullptr;
   void* send_desc = nullptr;
   void* recv_desc = nullptr;
   fi_addr_t peer = FI_ADDR_UNSPEC;
@@ -170,13 +190,14 @@ struct FabricRail::Impl {
   }
 };
 
-FabricRail::FabricRail(const RailChoice& choice, std::size_t max_bytes, std::size_t depth)
-    : choice_(choice), impl_(std::make_unique<Impl>()) {
-  fi_info* hints = rdm_hints(choice.provider.substr(0, choice.provider.find(';')), 0);
+FabricRail::FabricRail(const RailChoice& choice, std::size_t max_bytes, std::size_t depth, BufferKind buffers)
+    : choice_(choice), buffers_(buffers), impl_(std::make_unique<Impl>()) {
+  const bool gpu = buffers == BufferKind::kCuda;
+  fi_info* hints = rdm_hints(choice.provider.substr(0, choice.provider.find(';')), gpu ? FI_HMEM : 0);
   InfoList list;
   int rc = fi_getinfo(kApiVersion, nullptr, nullptr, 0, hints, &list.head);
   fi_freeinfo(hints);
-  if (rc) throw FabricError(fi_text("fi_getinfo", rc));
+  if (rc) throw FabricError(fi_text(gpu ? "fi_getinfo(FI_HMEM)" : "fi_getinfo", rc));
   for (fi_info* i = list.head; i && !impl_->info; i = i->next) {
     RailChoice c = describe(i);
     if (c.domain == choice.domain && c.address == choice.address) impl_->info = fi_dupinfo(i);
@@ -204,16 +225,41 @@ FabricRail::FabricRail(const RailChoice& choice, std::size_t max_bytes, std::siz
   check(fi_ep_bind(impl_->ep, &impl_->cq->fid, FI_TRANSMIT | FI_RECV), "fi_ep_bind(cq)");
   check(fi_enable(impl_->ep), "fi_enable");
 
-  impl_->send_buf.assign(std::max<std::size_t>(max_bytes, 64), 0x5a);
-  impl_->recv_buf.assign(std::max<std::size_t>(max_bytes, 64), 0);
-  if (info->domain_attr->mr_mode & FI_MR_LOCAL) {
-    check(fi_mr_reg(impl_->domain, impl_->send_buf.data(), impl_->send_buf.size(), FI_SEND, 0, 0, 0, &impl_->send_mr, nullptr),
-          "fi_mr_reg(send)");
-    check(fi_mr_reg(impl_->domain, impl_->recv_buf.data(), impl_->recv_buf.size(), FI_RECV, 0, 1, 0, &impl_->recv_mr, nullptr),
-          "fi_mr_reg(recv)");
+  const std::size_t bytes = std::max<std::size_t>(max_bytes, 64);
+  if (gpu) {
+    impl_->send_gpu = std::make_unique<CudaDeviceBuffer>(0, bytes, 0x5a);
+    impl_->recv_gpu = std::make_unique<CudaDeviceBuffer>(0, bytes, 0);
+    impl_->send_ptr = impl_->send_gpu->data();
+    impl_->recv_ptr = impl_->recv_gpu->data();
+  } else {
+    impl_->send_buf.assign(bytes, 0x5a);
+    impl_->recv_buf.assign(bytes, 0);
+    impl_->send_ptr = impl_->send_buf.data();
+    impl_->recv_ptr = impl_->recv_buf.data();
+  }
+  // GPU memory is always registered (the provider must know it is device memory);
+  // host memory only where the provider asks for it (FI_MR_LOCAL).
+  if (gpu || (info->domain_attr->mr_mode & FI_MR_LOCAL)) {
+    auto reg = [&](void* ptr, std::uint64_t access, std::uint64_t key, fid_mr** mr, const char* what) {
+      iovec iov{ptr, bytes};
+      fi_mr_attr attr{};
+      attr.mr_iov = &iov;
+      attr.iov_count = 1;
+      attr.access = access;
+      attr.requested_key = key;
+      attr.iface = gpu ? FI_HMEM_CUDA : FI_HMEM_SYSTEM;
+      attr.device.cuda = 0;
+      check(fi_mr_regattr(impl_->domain, &attr, 0, mr), what);
+    };
+    reg(impl_->send_ptr, FI_SEND, 0, &impl_->send_mr, gpu ? "fi_mr_regattr(send, FI_HMEM_CUDA)" : "fi_mr_regattr(send)");
+    reg(impl_->recv_ptr, FI_RECV, 1, &impl_->recv_mr, gpu ? "fi_mr_regattr(recv, FI_HMEM_CUDA)" : "fi_mr_regattr(recv)");
     impl_->send_desc = fi_mr_desc(impl_->send_mr);
     impl_->recv_desc = fi_mr_desc(impl_->recv_mr);
   }
+}
+
+void FabricRail::enter_thread() const {
+  if (buffers_ == BufferKind::kCuda) cuda_make_current(0);
 }
 
 FabricRail::~FabricRail() = default;
@@ -280,13 +326,13 @@ void FabricRail::post_send(std::size_t bytes, Clock::time_point deadline) {
   // One context per operation, taken once: retries on FI_EAGAIN reuse it, so the ring
   // never advances onto a context still owned by an outstanding operation.
   fi_context2* ctx = impl_->context();
-  post_with_retry([&] { return fi_send(impl_->ep, impl_->send_buf.data(), bytes, impl_->send_desc, impl_->peer, ctx); },
+  post_with_retry([&] { return fi_send(impl_->ep, impl_->send_ptr, bytes, impl_->send_desc, impl_->peer, ctx); },
                   [this] { progress(); }, deadline, "fi_send", choice_.domain);
 }
 
 void FabricRail::post_recv(std::size_t bytes, Clock::time_point deadline) {
   fi_context2* ctx = impl_->context();
-  post_with_retry([&] { return fi_recv(impl_->ep, impl_->recv_buf.data(), bytes, impl_->recv_desc, FI_ADDR_UNSPEC, ctx); },
+  post_with_retry([&] { return fi_recv(impl_->ep, impl_->recv_ptr, bytes, impl_->recv_desc, FI_ADDR_UNSPEC, ctx); },
                   [this] { progress(); }, deadline, "fi_recv", choice_.domain);
 }
 

@@ -52,6 +52,16 @@ std::vector<RailChoice> choose_rails(const std::string& provider, const std::vec
 // GPUDirect); `why` says what was found either way.
 bool provider_supports_hmem(const std::string& provider, std::string* why);
 
+// Where a rail's send and receive buffers live. kCuda: device memory of GPU 0,
+// registered with FI_HMEM_CUDA, so the provider moves GPU memory itself (GPUDirect RDMA
+// on efa or verbs; its own CUDA copy path on shm or tcp).
+enum class BufferKind { kHost, kCuda };
+const char* buffer_kind_name(BufferKind k);  // "host", "cuda"
+
+// Whether rails of `provider` can use `kind` buffers here: for kCuda, a CUDA driver
+// with a GPU and a provider reporting FI_HMEM. `why` says what was found either way.
+bool buffers_usable(const std::string& provider, BufferKind kind, std::string* why);
+
 // libfabric's runtime version, e.g. "1.17.0".
 std::string libfabric_version();
 
@@ -59,12 +69,18 @@ class FabricRail {
  public:
   using Clock = std::chrono::steady_clock;
 
-  FabricRail(const RailChoice& choice, std::size_t max_bytes, std::size_t depth);
+  // Throws FabricError when the endpoint cannot be made or its buffers registered
+  // (e.g. a provider that lists FI_HMEM but refuses CUDA memory).
+  FabricRail(const RailChoice& choice, std::size_t max_bytes, std::size_t depth, BufferKind buffers = BufferKind::kHost);
   ~FabricRail();
   FabricRail(const FabricRail&) = delete;
   FabricRail& operator=(const FabricRail&) = delete;
 
   const RailChoice& choice() const { return choice_; }
+  BufferKind buffers() const { return buffers_; }
+  // A thread other than the constructing one calls this before driving the rail
+  // (GPU buffers need the GPU's context current there); a no-op for host buffers.
+  void enter_thread() const;
   std::size_t depth() const { return depth_; }
   // This endpoint's address, as bytes, for the peer's address vector.
   std::vector<std::uint8_t> name() const;
@@ -82,6 +98,7 @@ class FabricRail {
   struct Impl;
   void progress();
   RailChoice choice_;
+  BufferKind buffers_;
   std::size_t depth_;
   std::unique_ptr<Impl> impl_;
 };

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "calib/net/bootstrap.h"
+#include "calib/net/cuda_driver.h"
 #include "calib/net/net_session.h"
 #include "calib/net/session_protocol.h"
 
@@ -36,13 +37,13 @@ class ClientSession {
   void run() {
     std::vector<RailChoice> choices = choose_rails(o_.provider, o_.rails, 1);
     for (const auto& c : choices) {
-      rails_.push_back(std::make_unique<FabricRail>(c, o_.max_bytes, o_.window));
+      rails_.push_back(std::make_unique<FabricRail>(c, o_.max_bytes, o_.window, o_.buffers));
       out_.rails.push_back(RailResult{c, "", {}, {}, {}});
     }
     local_ready_ = true;
     window_ = o_.window;
     for (const auto& r : rails_) window_ = std::min(window_, r->depth());
-    Hello hello{o_.provider, rails_.size(), o_.max_bytes, window_, {}};
+    Hello hello{o_.provider, rails_.size(), o_.max_bytes, window_, {}, o_.buffers};
     for (const auto& r : rails_) hello.names.push_back(r->name());
 
     auto channel = BootstrapChannel::connect(o_.host, o_.port, o_.timeout_s);
@@ -136,7 +137,7 @@ class ClientSession {
       std::vector<std::thread> threads;
       for (std::size_t i = 0; i < rails_.size(); ++i)
         threads.emplace_back([&, i] {
-          try { points[i] = stream_sender(*rails_[i], s); } catch (...) { errors[i] = std::current_exception(); }
+          try { rails_[i]->enter_thread(); points[i] = stream_sender(*rails_[i], s); } catch (...) { errors[i] = std::current_exception(); }
         });
       for (auto& t : threads) t.join();
       for (auto& e : errors) if (e) std::rethrow_exception(e);
@@ -174,6 +175,13 @@ NetResults run_client(const ClientOptions& opts, const ProgressLog& log) {
   out.peer = opts.host + ":" + std::to_string(opts.port);
   out.libfabric_version = libfabric_version();
   out.hmem = provider_supports_hmem(opts.provider, &out.hmem_why);
+  out.buffers = opts.buffers;
+  if (opts.buffers == BufferKind::kCuda) {
+    std::string why;
+    if (!buffers_usable(opts.provider, opts.buffers, &why))
+      throw FabricError("--buffers cuda is not usable here: " + why);
+    out.gpu_name = cuda_device_name(0);
+  }
   ClientSession session(opts, log, out);
   try {
     session.run();

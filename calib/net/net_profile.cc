@@ -24,7 +24,7 @@ ordered_json bandwidth_points(const std::vector<BandwidthPoint>& pts) {
   return a;
 }
 
-ordered_json nic_json(const RailResult& rail, ordered_json& unavailable, ordered_json& loggp) {
+ordered_json nic_json(const RailResult& rail, BufferKind buffers, ordered_json& unavailable, ordered_json& loggp) {
   ordered_json latency = ordered_json::array();
   std::vector<Sample> pingpong, stream;
   for (const auto& p : rail.latency) {
@@ -44,6 +44,7 @@ ordered_json nic_json(const RailResult& rail, ordered_json& unavailable, ordered
   nic["provider"] = rail.choice.provider;
   nic["address"] = rail.choice.address;
   nic["peer_domain"] = rail.peer_domain;
+  nic["memory"] = buffer_kind_name(buffers);  // where both ends' buffers were
   nic["latency_us"] = pp_fit ? pp_fit->latency_us : (rail.latency.empty() ? 0.0 : rail.latency.front().median_us);
   double bw = 0;
   std::string bw_from;
@@ -87,7 +88,7 @@ std::string net_profile_json(const NetResults& r) {
   j["error"] = r.complete() ? ordered_json() : ordered_json(r.error);
   ordered_json unavailable = ordered_json::array(), loggp = ordered_json::array();
   j["nics"] = ordered_json::array();
-  for (const auto& rail : r.rails) j["nics"].push_back(nic_json(rail, unavailable, loggp));
+  for (const auto& rail : r.rails) j["nics"].push_back(nic_json(rail, r.buffers, unavailable, loggp));
   j["loggp"] = loggp;
   if (r.multirail) {
     double sum_single = 0;
@@ -104,14 +105,28 @@ std::string net_profile_json(const NetResults& r) {
                            {"why", r.rails.size() < 2 ? "one rail measured" : "the multi-rail step did not run"}});
   }
   j["gpu"] = nullptr;
-  // FI_HMEM alone does not promise CUDA (Debian's shm reports it without CUDA support),
-  // and this client moves host buffers only: GPUDirect is recorded as not measured.
-  std::string gd_why = r.hmem ? r.hmem_why + ", but this client registers host memory only (FI_HMEM_CUDA registration "
-                                             "of device buffers is not implemented): the figures are the host-memory path"
-                              : r.hmem_why;
-  j["gpudirect"] = {{"available", false}, {"provider_reports_hmem", r.hmem}, {"why", gd_why}};
   unavailable.push_back({{"what", "gpu"}, {"why", "not measured by calibrate client: run calibrate gpu"}});
-  unavailable.push_back({{"what", "gpudirect"}, {"why", gd_why}});
+  if (r.buffers == BufferKind::kCuda && !r.rails.empty()) {
+    // Both ends moved GPU 0's memory, registered with FI_HMEM_CUDA: the NIC figures
+    // above are the GPU-memory path of this provider.
+    const std::string& p = r.rails.front().choice.provider;
+    const bool nic_rdma = p.find("efa") != std::string::npos || p.find("verbs") != std::string::npos;
+    j["gpudirect"] = {{"available", true},
+                      {"measured", true},
+                      {"provider_reports_hmem", r.hmem},
+                      {"gpu", r.gpu_name},
+                      {"path", nic_rdma ? "GPUDirect RDMA: the NIC reads and writes GPU memory"
+                                        : "the " + p + " provider's own CUDA path (no NIC: device memory copied by the provider)"},
+                      {"why", "calibrate client --buffers cuda: send and receive buffers in GPU memory on both ends; " + r.hmem_why}};
+  } else {
+    // FI_HMEM alone does not promise CUDA (Debian's shm reports it without CUDA
+    // support), and host buffers say nothing about the GPU path.
+    std::string gd_why = r.hmem ? r.hmem_why + ", but this run used host buffers (run calibrate client --buffers cuda "
+                                               "where a GPU and a CUDA-enabled libfabric are present): the figures are the host-memory path"
+                                : r.hmem_why + ": GPU memory would stage through host memory";
+    j["gpudirect"] = {{"available", false}, {"measured", false}, {"provider_reports_hmem", r.hmem}, {"why", gd_why}};
+    unavailable.push_back({{"what", "gpudirect"}, {"why", gd_why}});
+  }
   j["unavailable"] = unavailable;
   return j.dump(2) + "\n";
 }

@@ -46,7 +46,7 @@ void serve_step(const Step& step, std::vector<std::unique_ptr<FabricRail>>& rail
       std::vector<std::thread> threads;
       for (std::size_t i = 0; i < rails.size(); ++i)
         threads.emplace_back([&, i] {
-          try { stream_receiver(*rails[i], step.shape); } catch (...) { errors[i] = std::current_exception(); }
+          try { rails[i]->enter_thread(); stream_receiver(*rails[i], step.shape); } catch (...) { errors[i] = std::current_exception(); }
         });
       for (auto& t : threads) t.join();
       for (auto& e : errors) if (e) std::rethrow_exception(e);
@@ -69,11 +69,13 @@ void run_server(const ServerOptions& opts, const ProgressLog& log) {
     hello = parse_hello(channel.receive(opts.idle_timeout_s, "the client's hello"));
     if (hello.provider != opts.provider)
       throw FabricError("the client uses provider " + hello.provider + ", this server " + opts.provider);
+    if (std::string why; !buffers_usable(opts.provider, hello.buffers, &why))
+      throw FabricError(std::string("the client asked for ") + buffer_kind_name(hello.buffers) + " buffers, not usable on this server: " + why);
     std::vector<RailChoice> choices = choose_rails(opts.provider, opts.rails, hello.rails);
     if (choices.size() != hello.rails)
       throw FabricError("the client has " + std::to_string(hello.rails) + " rails, this server was given " +
                         std::to_string(choices.size()) + " with --rails");
-    for (const auto& c : choices) rails.push_back(std::make_unique<FabricRail>(c, hello.max_bytes, hello.window));
+    for (const auto& c : choices) rails.push_back(std::make_unique<FabricRail>(c, hello.max_bytes, hello.window, hello.buffers));
     for (std::size_t i = 0; i < rails.size(); ++i) rails[i]->set_peer(hello.names[i]);
   } catch (const std::exception& e) {
     // Tell the client why, then fail here too; a closed channel is not worth a second error.

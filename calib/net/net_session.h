@@ -33,6 +33,7 @@ struct ClientOptions {
   std::size_t warmup = 10;
   double timeout_s = 30;
   bool latency = true, stream = true, bidir = true, multirail = true;
+  BufferKind buffers = BufferKind::kHost;  // both ends use this kind (the hello says so)
 };
 
 struct RailResult {
@@ -58,6 +59,8 @@ struct NetResults {
   std::optional<MultiRailResult> multirail;
   bool hmem = false;
   std::string hmem_why;
+  BufferKind buffers = BufferKind::kHost;
+  std::string gpu_name;       // GPU 0's name when buffers are cuda
   std::string error;          // empty when the session completed
   bool complete() const { return error.empty(); }
   bool measured_anything() const;

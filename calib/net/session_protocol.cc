@@ -59,7 +59,8 @@ nlohmann::json hello_json(const Hello& h) {
   nlohmann::json names = nlohmann::json::array();
   for (const auto& n : h.names) names.push_back(to_hex(n));
   return {{"fabricplan_calibrate", kProtocolVersion}, {"provider", h.provider}, {"rails", h.rails},
-          {"max_bytes", h.max_bytes}, {"window", h.window}, {"names", names}};
+          {"max_bytes", h.max_bytes}, {"window", h.window}, {"names", names},
+          {"buffers", buffer_kind_name(h.buffers)}};
 }
 
 Hello parse_hello(const nlohmann::json& j) {
@@ -75,6 +76,11 @@ Hello parse_hello(const nlohmann::json& j) {
   h.max_bytes = integer_in(j, "max_bytes", 1, kMaxMessageSizeBytes);
   h.window = integer_in(j, "window", 1, kMaxWindow);
   h.names = parse_names(j, "names", h.rails);
+  if (j.contains("buffers")) {
+    const nlohmann::json& b = j.at("buffers");
+    if (b == "cuda") h.buffers = BufferKind::kCuda;
+    else if (b != "host") refuse("/buffers", "\"host\" or \"cuda\"", b);
+  }
   return h;
 }
 

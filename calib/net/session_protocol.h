@@ -1,7 +1,8 @@
 // The messages of a calibration session over the bootstrap channel, and their checks.
 //
 //   client -> server  hello  {"fabricplan_calibrate": 1, "provider", "rails", "max_bytes",
-//                             "window", "names": [hex endpoint names, one per rail]}
+//                             "window", "names": [hex endpoint names, one per rail],
+//                             "buffers": "host"|"cuda" (optional, host)}
 //   server -> client  welcome {"ok": true, "names": [...], "domains": [...], "host",
 //                             "libfabric"} or {"ok": false, "error"}
 //   client -> server  step   {"step": "latency"|"stream"|"bidir"|"multirail"|"bye",
@@ -33,6 +34,7 @@ struct Hello {
   std::size_t max_bytes = 0;
   std::size_t window = 1;
   std::vector<std::vector<std::uint8_t>> names;
+  BufferKind buffers = BufferKind::kHost;  // "buffers": "host" (default) or "cuda"
 };
 
 enum class StepKind { kLatency, kStream, kBidir, kMultiRail, kBye };

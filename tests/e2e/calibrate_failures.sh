@@ -32,6 +32,15 @@ expect "unreachable peer" 1 "$tmp/e1" "unreachable" $?
 "$bin" calibrate client 127.0.0.1 -o x --max-bytes 12Q 2>"$tmp/e3"; expect "bad --max-bytes" 2 "$tmp/e3" 'found "12Q"' $?
 "$bin" calibrate client 127.0.0.1 --provider tcp --rails nosuchnic0 -o "$tmp/x.json" 2>"$tmp/e4"
 expect "unknown rail" 1 "$tmp/e4" 'rail "nosuchnic0" is not a domain' $?
+# GPU buffers are a capability of the machine: without a CUDA driver (or a provider
+# without FI_HMEM) the client says which, before it contacts anyone, and writes nothing.
+if ! ldconfig -p | grep -q 'libcuda\.so\.1'; then
+  "$bin" calibrate client 127.0.0.1 --provider shm --buffers cuda -o "$tmp/gpu.json" 2>"$tmp/e4b"
+  expect "cuda buffers without a driver" 1 "$tmp/e4b" "--buffers cuda is not usable here: no CUDA driver" $?
+  [[ ! -e $tmp/gpu.json ]] || fail "a profile was written for an unusable --buffers cuda"
+fi
+"$bin" calibrate client 127.0.0.1 --buffers gpu -o "$tmp/x.json" 2>"$tmp/e4c"
+expect "bad --buffers" 2 "$tmp/e4c" 'expected host or cuda, found "gpu"' $?
 
 # 3. Server: nobody connects within --timeout-s.
 "$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider tcp --timeout-s 1 2>"$tmp/e5"
@@ -58,6 +67,13 @@ check_server_refuses() {  # NAME PAYLOAD PATTERN
 check_server_refuses "not JSON" 'struct.pack(">I", 9) + b"GET / HTT"' "expected a JSON object"
 check_server_refuses "oversized" 'struct.pack(">I", 1 << 20) + b"x" * 100' "refused a message of 1048576 bytes"
 check_server_refuses "foreign hello" 'b"".join([struct.pack(">I", 2), b"{}"])' "/fabricplan_calibrate"
+hello() {  # hello BUFFERS-JSON: a well-formed hello asking for those buffers
+  echo "(lambda m: struct.pack(\">I\", len(m)) + m)(json.dumps({\"fabricplan_calibrate\": 1, \"provider\": \"tcp\", \"rails\": 1, \"max_bytes\": 1024, \"window\": 4, \"names\": [\"00ff\"], \"buffers\": $1}).encode())"
+}
+check_server_refuses "bad buffers" "$(hello '"gpu"')" '/buffers: expected "host" or "cuda", found "gpu"'
+if ! ldconfig -p | grep -q 'libcuda\.so\.1'; then
+  check_server_refuses "cuda buffers on a server without a driver" "$(hello '"cuda"')" "cuda buffers, not usable on this server: no CUDA driver"
+fi
 hello='json.dumps({"fabricplan_calibrate": 1, "provider": "tcp", "rails": 1, "max_bytes": 1024, "window": 0, "names": ["00"]}).encode()'
 check_server_refuses "window out of range" "struct.pack('>I', len($hello)) + $hello" "/window: expected an integer in \[1, 4096\], found 0"
 
