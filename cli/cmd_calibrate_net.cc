@@ -1,5 +1,5 @@
 // `fabricplan calibrate server [--bind ADDR] [--port P] [--provider NAME] [--rails IF,...]`
-// `fabricplan calibrate client HOST [--port P] [--provider NAME] [--rails IF,...] [--buffers host|cuda] -o PROFILE.json`
+// `fabricplan calibrate client HOST [--port P] [--provider NAME] [--rails IF,...] [--buffers host|cuda|cuda-staged] -o PROFILE.json`
 // The libfabric benchmarks (calib/net). Built where libfabric is found; elsewhere
 // both modes say so and exit 1.
 #include <cstdio>
@@ -79,7 +79,8 @@ int client(const std::vector<std::string>& rest) {
   }
   if (auto b = args.get("--buffers")) {
     if (*b == "cuda") o.buffers = calib::BufferKind::kCuda;
-    else if (*b != "host") throw UsageError("--buffers: expected host or cuda, found \"" + *b + "\"");
+    else if (*b == "cuda-staged") o.buffers = calib::BufferKind::kCudaStaged;
+    else if (*b != "host") throw UsageError("--buffers: expected host, cuda or cuda-staged, found \"" + *b + "\"");
   }
   std::optional<std::string> out = args.get("-o");
   if (!out) out = args.get("--output");

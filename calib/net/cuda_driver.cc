@@ -29,6 +29,10 @@ struct Driver {
   CUresult (*cuMemFree)(CUdeviceptr) = nullptr;
   CUresult (*cuMemsetD8)(CUdeviceptr, unsigned char, std::size_t) = nullptr;
   CUresult (*cuGetErrorString)(CUresult, const char**) = nullptr;
+  CUresult (*cuMemAllocHost)(void**, std::size_t) = nullptr;
+  CUresult (*cuMemFreeHost)(void*) = nullptr;
+  CUresult (*cuMemcpyDtoH)(void*, CUdeviceptr, std::size_t) = nullptr;
+  CUresult (*cuMemcpyHtoD)(CUdeviceptr, const void*, std::size_t) = nullptr;
 
   std::string error(CUresult rc) const {
     const char* text = nullptr;
@@ -57,7 +61,9 @@ const Driver& driver() {
               find(lib, "cuDevicePrimaryCtxRetain", d.cuDevicePrimaryCtxRetain) &&
               find(lib, "cuCtxSetCurrent", d.cuCtxSetCurrent) && find(lib, "cuMemAlloc_v2", d.cuMemAlloc) &&
               find(lib, "cuMemFree_v2", d.cuMemFree) && find(lib, "cuMemsetD8_v2", d.cuMemsetD8) &&
-              find(lib, "cuGetErrorString", d.cuGetErrorString);
+              find(lib, "cuGetErrorString", d.cuGetErrorString) && find(lib, "cuMemAllocHost_v2", d.cuMemAllocHost) &&
+              find(lib, "cuMemFreeHost", d.cuMemFreeHost) && find(lib, "cuMemcpyDtoH_v2", d.cuMemcpyDtoH) &&
+              find(lib, "cuMemcpyHtoD_v2", d.cuMemcpyHtoD);
     if (!ok) {
       d.why = "libcuda.so.1 lacks the driver API entry points this needs";
       return;
@@ -124,6 +130,30 @@ CudaDeviceBuffer::CudaDeviceBuffer(int device, std::size_t bytes, unsigned char 
 
 CudaDeviceBuffer::~CudaDeviceBuffer() {
   if (pointer_) driver().cuMemFree(pointer_);
+}
+
+CudaPinnedBuffer::CudaPinnedBuffer(int device, std::size_t bytes) {
+  const Driver& d = driver();
+  if (!d.loaded) throw FabricError("GPU buffers are not available: " + d.why);
+  make_current(d, device);
+  if (CUresult rc = d.cuMemAllocHost(&pointer_, bytes))
+    throw FabricError("cuMemAllocHost of " + std::to_string(bytes) + " bytes: " + d.error(rc));
+}
+
+CudaPinnedBuffer::~CudaPinnedBuffer() {
+  if (pointer_) driver().cuMemFreeHost(pointer_);
+}
+
+void cuda_copy_to_host(void* host, const CudaDeviceBuffer& device, std::size_t bytes) {
+  const Driver& d = driver();
+  auto src = static_cast<CUdeviceptr>(reinterpret_cast<std::uintptr_t>(device.data()));
+  if (CUresult rc = d.cuMemcpyDtoH(host, src, bytes)) throw FabricError("cuMemcpyDtoH: " + d.error(rc));
+}
+
+void cuda_copy_to_device(const CudaDeviceBuffer& device, const void* host, std::size_t bytes) {
+  const Driver& d = driver();
+  auto dst = static_cast<CUdeviceptr>(reinterpret_cast<std::uintptr_t>(device.data()));
+  if (CUresult rc = d.cuMemcpyHtoD(dst, host, bytes)) throw FabricError("cuMemcpyHtoD: " + d.error(rc));
 }
 
 }  // namespace fabricplan::calib

@@ -38,6 +38,25 @@ class CudaDeviceBuffer {
   unsigned long long pointer_ = 0;  // CUdeviceptr
 };
 
+// `bytes` of page-locked host memory (cuMemAllocHost): the bounce buffer of the host-
+// staging path, so that its copies run at the PCIe rate rather than a pageable copy's.
+class CudaPinnedBuffer {
+ public:
+  CudaPinnedBuffer(int device, std::size_t bytes);
+  ~CudaPinnedBuffer();
+  CudaPinnedBuffer(const CudaPinnedBuffer&) = delete;
+  CudaPinnedBuffer& operator=(const CudaPinnedBuffer&) = delete;
+  void* data() const { return pointer_; }
+
+ private:
+  void* pointer_ = nullptr;
+};
+
+// Synchronous copies between a device buffer and host memory (the calling thread must
+// have entered the device's context). Throw FabricError.
+void cuda_copy_to_host(void* host, const CudaDeviceBuffer& device, std::size_t bytes);
+void cuda_copy_to_device(const CudaDeviceBuffer& device, const void* host, std::size_t bytes);
+
 // Makes GPU `device`'s primary context current on the calling thread (a thread that
 // drives a rail with GPU buffers calls this first). Throws FabricError.
 void cuda_make_current(int device);

@@ -138,18 +138,70 @@ bool provider_supports_hmem(const std::string& provider, std::string* why) {
   return true;
 }
 
-const char* buffer_kind_name(BufferKind k) { return k == BufferKind::kCuda ? "cuda" : "host"; }
+const char* buffer_kind_name(BufferKind k) {
+  switch (k) {
+    case BufferKind::kCuda: return "cuda";
+    case BufferKind::kCudaStaged: return "cuda-staged";
+    case BufferKind::kHost: break;
+  }
+  return "host";
+}
+
+namespace {
+// Opens the provider's first FI_HMEM domain and registers 64 KiB of GPU memory there.
+bool provider_registers_cuda(const std::string& provider, std::string* why) {
+  fi_info* hints = rdm_hints(provider, FI_HMEM);
+  InfoList list;
+  int rc = fi_getinfo(kApiVersion, nullptr, nullptr, 0, hints, &list.head);
+  fi_freeinfo(hints);
+  if (rc) {
+    *why = "provider " + provider + " reports no FI_HMEM capability (" + fi_strerror(-rc) + ")";
+    return false;
+  }
+  fid_fabric* fabric = nullptr;
+  fid_domain* domain = nullptr;
+  fid_mr* mr = nullptr;
+  rc = fi_fabric(list.head->fabric_attr, &fabric, nullptr);
+  if (!rc) rc = fi_domain(fabric, list.head, &domain, nullptr);
+  if (!rc) {
+    CudaDeviceBuffer probe(0, 1 << 16, 0);
+    iovec iov{probe.data(), probe.size()};
+    fi_mr_attr attr{};
+    attr.mr_iov = &iov;
+    attr.iov_count = 1;
+    attr.access = FI_SEND | FI_RECV;
+    attr.iface = FI_HMEM_CUDA;
+    attr.device.cuda = 0;
+    rc = fi_mr_regattr(domain, &attr, 0, &mr);
+    if (mr) fi_close(&mr->fid);
+  }
+  if (domain) fi_close(&domain->fid);
+  if (fabric) fi_close(&fabric->fid);
+  *why = rc ? "provider " + provider + " reports FI_HMEM but cannot register CUDA memory (fi_mr_regattr with "
+                  "FI_HMEM_CUDA: " + fi_strerror(-rc) + "; a libfabric built without CUDA support?)"
+            : "provider " + provider + " registers CUDA memory (FI_HMEM_CUDA)";
+  return rc == 0;
+}
+}  // namespace
 
 bool buffers_usable(const std::string& provider, BufferKind kind, std::string* why) {
   if (kind == BufferKind::kHost) {
     if (why) *why = "host memory";
     return true;
   }
-  std::string cuda_why, hmem_why;
-  const bool cuda = cuda_device_memory_available(&cuda_why);
-  const bool hmem = provider_supports_hmem(provider, &hmem_why);
-  if (why) *why = cuda_why + "; " + hmem_why;
-  return cuda && hmem;
+  std::string cuda_why;
+  if (!cuda_device_memory_available(&cuda_why)) {
+    if (why) *why = cuda_why;
+    return false;
+  }
+  if (kind == BufferKind::kCudaStaged) {
+    if (why) *why = cuda_why + "; GPU memory staged through pinned host buffers";
+    return true;
+  }
+  std::string reg_why;
+  const bool ok = provider_registers_cuda(provider, &reg_why);
+  if (why) *why = cuda_why + "; " + reg_why;
+  return ok;
 }
 
 struct FabricRail::Impl {
@@ -163,6 +215,7 @@ struct FabricRail::Impl {
   fid_mr* recv_mr = nullptr;
   std::vector<std::uint8_t> send_buf, recv_buf;             // host buffers
   std::unique_ptr<CudaDeviceBuffer> send_gpu, recv_gpu;     // or GPU buffers
+  std::unique_ptr<CudaPinnedBuffer> send_bounce, recv_bounce;  // staged: what the NIC sees
   void* send_ptr = nullptr;
   void* recv_ptr = nullptr;
   void* send_desc = nullptr;
@@ -192,7 +245,8 @@ struct FabricRail::Impl {
 
 FabricRail::FabricRail(const RailChoice& choice, std::size_t max_bytes, std::size_t depth, BufferKind buffers)
     : choice_(choice), buffers_(buffers), impl_(std::make_unique<Impl>()) {
-  const bool gpu = buffers == BufferKind::kCuda;
+  const bool gpu = buffers == BufferKind::kCuda;  // registered with the provider
+  const bool staged = buffers == BufferKind::kCudaStaged;
   fi_info* hints = rdm_hints(choice.provider.substr(0, choice.provider.find(';')), gpu ? FI_HMEM : 0);
   InfoList list;
   int rc = fi_getinfo(kApiVersion, nullptr, nullptr, 0, hints, &list.head);
@@ -226,12 +280,18 @@ FabricRail::FabricRail(const RailChoice& choice, std::size_t max_bytes, std::siz
   check(fi_enable(impl_->ep), "fi_enable");
 
   const std::size_t bytes = std::max<std::size_t>(max_bytes, 64);
-  if (gpu) {
+  if (gpu || staged) {
     impl_->send_gpu = std::make_unique<CudaDeviceBuffer>(0, bytes, 0x5a);
     impl_->recv_gpu = std::make_unique<CudaDeviceBuffer>(0, bytes, 0);
     impl_->send_ptr = impl_->send_gpu->data();
     impl_->recv_ptr = impl_->recv_gpu->data();
-  } else {
+  }
+  if (staged) {
+    impl_->send_bounce = std::make_unique<CudaPinnedBuffer>(0, bytes);
+    impl_->recv_bounce = std::make_unique<CudaPinnedBuffer>(0, bytes);
+    impl_->send_ptr = impl_->send_bounce->data();
+    impl_->recv_ptr = impl_->recv_bounce->data();
+  } else if (!gpu) {
     impl_->send_buf.assign(bytes, 0x5a);
     impl_->recv_buf.assign(bytes, 0);
     impl_->send_ptr = impl_->send_buf.data();
@@ -259,7 +319,7 @@ FabricRail::FabricRail(const RailChoice& choice, std::size_t max_bytes, std::siz
 }
 
 void FabricRail::enter_thread() const {
-  if (buffers_ == BufferKind::kCuda) cuda_make_current(0);
+  if (buffers_ != BufferKind::kHost) cuda_make_current(0);
 }
 
 FabricRail::~FabricRail() = default;
@@ -291,8 +351,13 @@ void FabricRail::progress() {
   if (n > 0) {
     impl_->empty_polls = 0;
     for (ssize_t k = 0; k < n; ++k) {
-      if (entries[k].flags & FI_RECV) ++impl_->recvs_done;
-      else ++impl_->sends_done;
+      if (entries[k].flags & FI_RECV) {
+        // Staged: the data is in GPU memory only once it has been copied there.
+        if (impl_->recv_bounce) cuda_copy_to_device(*impl_->recv_gpu, impl_->recv_ptr, entries[k].len);
+        ++impl_->recvs_done;
+      } else {
+        ++impl_->sends_done;
+      }
     }
     return;
   }
@@ -326,6 +391,8 @@ void FabricRail::post_send(std::size_t bytes, Clock::time_point deadline) {
   // One context per operation, taken once: retries on FI_EAGAIN reuse it, so the ring
   // never advances onto a context still owned by an outstanding operation.
   fi_context2* ctx = impl_->context();
+  // Staged: the message leaves GPU memory for the bounce buffer before it is posted.
+  if (impl_->send_bounce) cuda_copy_to_host(impl_->send_ptr, *impl_->send_gpu, bytes);
   post_with_retry([&] { return fi_send(impl_->ep, impl_->send_ptr, bytes, impl_->send_desc, impl_->peer, ctx); },
                   [this] { progress(); }, deadline, "fi_send", choice_.domain);
 }

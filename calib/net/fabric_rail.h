@@ -52,14 +52,23 @@ std::vector<RailChoice> choose_rails(const std::string& provider, const std::vec
 // GPUDirect); `why` says what was found either way.
 bool provider_supports_hmem(const std::string& provider, std::string* why);
 
-// Where a rail's send and receive buffers live. kCuda: device memory of GPU 0,
-// registered with FI_HMEM_CUDA, so the provider moves GPU memory itself (GPUDirect RDMA
-// on efa or verbs; its own CUDA copy path on shm or tcp).
-enum class BufferKind { kHost, kCuda };
-const char* buffer_kind_name(BufferKind k);  // "host", "cuda"
+// Where a rail's send and receive buffers live.
+//   kHost        host memory.
+//   kCuda        device memory of GPU 0, registered with FI_HMEM_CUDA, so the provider
+//                moves GPU memory itself (GPUDirect RDMA on efa or verbs; its own CUDA
+//                copy path on shm or tcp).
+//   kCudaStaged  device memory of GPU 0 moved through pinned host bounce buffers: each
+//                send copies device-to-host first, each receive host-to-device after,
+//                synchronously and unpipelined, which is what GPU data costs where the
+//                provider cannot register GPU memory.
+enum class BufferKind { kHost, kCuda, kCudaStaged };
+const char* buffer_kind_name(BufferKind k);  // "host", "cuda", "cuda-staged"
 
-// Whether rails of `provider` can use `kind` buffers here: for kCuda, a CUDA driver
-// with a GPU and a provider reporting FI_HMEM. `why` says what was found either way.
+// Whether rails of `provider` can use `kind` buffers here. kCuda needs a CUDA driver
+// with a GPU and a provider that registers CUDA memory: a trial registration decides,
+// since a provider may list FI_HMEM without CUDA support compiled in (seen: Ubuntu
+// 24.04's libfabric 1.20 shm, fi_mr_regattr -> "Function not implemented"). kCudaStaged
+// needs the driver and a GPU. `why` says what was found either way.
 bool buffers_usable(const std::string& provider, BufferKind kind, std::string* why);
 
 // libfabric's runtime version, e.g. "1.17.0".

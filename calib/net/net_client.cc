@@ -37,13 +37,13 @@ class ClientSession {
   void run() {
     std::vector<RailChoice> choices = choose_rails(o_.provider, o_.rails, 1);
     for (const auto& c : choices) {
-      rails_.push_back(std::make_unique<FabricRail>(c, o_.max_bytes, o_.window, o_.buffers));
+      rails_.push_back(std::make_unique<FabricRail>(c, o_.max_bytes, o_.window, out_.buffers));
       out_.rails.push_back(RailResult{c, "", {}, {}, {}});
     }
     local_ready_ = true;
     window_ = o_.window;
     for (const auto& r : rails_) window_ = std::min(window_, r->depth());
-    Hello hello{o_.provider, rails_.size(), o_.max_bytes, window_, {}, o_.buffers};
+    Hello hello{o_.provider, rails_.size(), o_.max_bytes, window_, {}, out_.buffers};
     for (const auto& r : rails_) hello.names.push_back(r->name());
 
     auto channel = BootstrapChannel::connect(o_.host, o_.port, o_.timeout_s);
@@ -176,11 +176,17 @@ NetResults run_client(const ClientOptions& opts, const ProgressLog& log) {
   out.libfabric_version = libfabric_version();
   out.hmem = provider_supports_hmem(opts.provider, &out.hmem_why);
   out.buffers = opts.buffers;
-  if (opts.buffers == BufferKind::kCuda) {
+  if (opts.buffers != BufferKind::kHost) {
     std::string why;
-    if (!buffers_usable(opts.provider, opts.buffers, &why))
-      throw FabricError("--buffers cuda is not usable here: " + why);
+    if (!cuda_device_memory_available(&why))
+      throw FabricError(std::string("--buffers ") + buffer_kind_name(opts.buffers) + " is not usable here: " + why);
     out.gpu_name = cuda_device_name(0);
+    // GPU memory the provider cannot register goes through host bounce buffers: the
+    // path such a host really has, and the profile says why.
+    if (!buffers_usable(opts.provider, opts.buffers, &out.gpudirect_why)) {
+      out.buffers = BufferKind::kCudaStaged;
+      log(out.gpudirect_why + ": measuring the host-staging path (--buffers cuda-staged)");
+    }
   }
   ClientSession session(opts, log, out);
   try {

@@ -117,14 +117,22 @@ std::string net_profile_json(const NetResults& r) {
                       {"gpu", r.gpu_name},
                       {"path", nic_rdma ? "GPUDirect RDMA: the NIC reads and writes GPU memory"
                                         : "the " + p + " provider's own CUDA path (no NIC: device memory copied by the provider)"},
-                      {"why", "calibrate client --buffers cuda: send and receive buffers in GPU memory on both ends; " + r.hmem_why}};
+                      {"why", "calibrate client --buffers cuda: GPU buffers registered on both ends; " + r.gpudirect_why}};
   } else {
-    // FI_HMEM alone does not promise CUDA (Debian's shm reports it without CUDA
-    // support), and host buffers say nothing about the GPU path.
-    std::string gd_why = r.hmem ? r.hmem_why + ", but this run used host buffers (run calibrate client --buffers cuda "
-                                               "where a GPU and a CUDA-enabled libfabric are present): the figures are the host-memory path"
-                                : r.hmem_why + ": GPU memory would stage through host memory";
-    j["gpudirect"] = {{"available", false}, {"measured", false}, {"provider_reports_hmem", r.hmem}, {"why", gd_why}};
+    // FI_HMEM alone does not promise CUDA (Debian's shm, Ubuntu 24.04's 1.20 shm report
+    // it without CUDA support): only a registration that works does.
+    std::string gd_why = r.buffers == BufferKind::kCudaStaged
+                             ? r.gpudirect_why + ": the NIC figures are the host-staging path (GPU memory copied "
+                                                 "through pinned host buffers on both ends, one synchronous copy per message)"
+                         : r.hmem ? r.hmem_why + ", but this run used host buffers (calibrate client --buffers cuda "
+                                                 "measures GPU memory)"
+                                  : r.hmem_why + ": GPU memory would stage through host memory";
+    j["gpudirect"] = {{"available", false}, {"measured", r.buffers == BufferKind::kCudaStaged},
+                      {"provider_reports_hmem", r.hmem}, {"why", gd_why}};
+    if (r.buffers == BufferKind::kCudaStaged) {
+      j["gpudirect"]["gpu"] = r.gpu_name;
+      j["gpudirect"]["path"] = "host staging: device-to-host copy, the network, host-to-device copy";
+    }
     unavailable.push_back({{"what", "gpudirect"}, {"why", gd_why}});
   }
   j["unavailable"] = unavailable;

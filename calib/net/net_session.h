@@ -33,7 +33,8 @@ struct ClientOptions {
   std::size_t warmup = 10;
   double timeout_s = 30;
   bool latency = true, stream = true, bidir = true, multirail = true;
-  BufferKind buffers = BufferKind::kHost;  // both ends use this kind (the hello says so)
+  BufferKind buffers = BufferKind::kHost;  // both ends use this kind (the hello says so); kCuda
+                                           // falls back to kCudaStaged where GPUDirect is not possible
 };
 
 struct RailResult {
@@ -60,7 +61,8 @@ struct NetResults {
   bool hmem = false;
   std::string hmem_why;
   BufferKind buffers = BufferKind::kHost;
-  std::string gpu_name;       // GPU 0's name when buffers are cuda
+  std::string gpu_name;       // GPU 0's name when buffers are in GPU memory
+  std::string gpudirect_why;  // what the GPU-memory capability check found
   std::string error;          // empty when the session completed
   bool complete() const { return error.empty(); }
   bool measured_anything() const;

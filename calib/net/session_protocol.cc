@@ -79,7 +79,8 @@ Hello parse_hello(const nlohmann::json& j) {
   if (j.contains("buffers")) {
     const nlohmann::json& b = j.at("buffers");
     if (b == "cuda") h.buffers = BufferKind::kCuda;
-    else if (b != "host") refuse("/buffers", "\"host\" or \"cuda\"", b);
+    else if (b == "cuda-staged") h.buffers = BufferKind::kCudaStaged;
+    else if (b != "host") refuse("/buffers", "\"host\", \"cuda\" or \"cuda-staged\"", b);
   }
   return h;
 }

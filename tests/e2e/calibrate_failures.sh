@@ -40,7 +40,7 @@ if ! ldconfig -p | grep -q 'libcuda\.so\.1'; then
   [[ ! -e $tmp/gpu.json ]] || fail "a profile was written for an unusable --buffers cuda"
 fi
 "$bin" calibrate client 127.0.0.1 --buffers gpu -o "$tmp/x.json" 2>"$tmp/e4c"
-expect "bad --buffers" 2 "$tmp/e4c" 'expected host or cuda, found "gpu"' $?
+expect "bad --buffers" 2 "$tmp/e4c" 'expected host, cuda or cuda-staged, found "gpu"' $?
 
 # 3. Server: nobody connects within --timeout-s.
 "$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider tcp --timeout-s 1 2>"$tmp/e5"
@@ -70,7 +70,7 @@ check_server_refuses "foreign hello" 'b"".join([struct.pack(">I", 2), b"{}"])' "
 hello() {  # hello BUFFERS-JSON: a well-formed hello asking for those buffers
   echo "(lambda m: struct.pack(\">I\", len(m)) + m)(json.dumps({\"fabricplan_calibrate\": 1, \"provider\": \"tcp\", \"rails\": 1, \"max_bytes\": 1024, \"window\": 4, \"names\": [\"00ff\"], \"buffers\": $1}).encode())"
 }
-check_server_refuses "bad buffers" "$(hello '"gpu"')" '/buffers: expected "host" or "cuda", found "gpu"'
+check_server_refuses "bad buffers" "$(hello '"gpu"')" '/buffers: expected "host", "cuda" or "cuda-staged", found "gpu"'
 if ! ldconfig -p | grep -q 'libcuda\.so\.1'; then
   check_server_refuses "cuda buffers on a server without a driver" "$(hello '"cuda"')" "cuda buffers, not usable on this server: no CUDA driver"
 fi
