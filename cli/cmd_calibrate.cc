@@ -98,7 +98,7 @@ int calibrate_gpu(const std::vector<std::string>& rest) {
 }  // namespace
 
 int run_calibrate(const std::vector<std::string>& argv) {
-  return guarded("calibrate", commands()[3].usage, [&] {
+  return guarded("calibrate", usage_of("calibrate"), [&] {
     if (argv.empty()) throw UsageError("calibrate needs a mode: import, gpu, collectives, server, client or merge");
     std::vector<std::string> rest(argv.begin() + 1, argv.end());
     const std::string& mode = argv[0];

@@ -12,7 +12,7 @@
 namespace fabricplan::cli {
 
 int run_catalog(const std::vector<std::string>& argv) {
-  return guarded("catalog", commands()[1].usage, [&] {
+  return guarded("catalog", usage_of("catalog"), [&] {
     Args args(argv, {"--format", "--catalog"}, {"--sources"});
     if (!args.positionals().empty()) throw UsageError("catalog takes no positional arguments");
     std::string format = args.get_or("--format", "text");

@@ -14,7 +14,7 @@
 namespace fabricplan::cli {
 
 int run_plan(const std::vector<std::string>& argv) {
-  const char* usage = commands()[0].usage;
+  const char* usage = usage_of("plan");
   return guarded("plan", usage, [&] {
     Args args(argv, {"--format", "-o", "--output", "--calibration", "--catalog"}, {});
     if (args.positionals().size() != 1) throw UsageError("expected exactly one SPEC file");

@@ -12,7 +12,7 @@
 namespace fabricplan::cli {
 
 int run_simulate(const std::vector<std::string>& argv) {
-  return guarded("simulate", commands()[2].usage, [&] {
+  return guarded("simulate", usage_of("simulate"), [&] {
     Args args(argv, {"--format", "-o", "--output", "--seed", "--calibration"}, {"--progress"});
     if (args.positionals().size() != 1) throw UsageError("expected exactly one SCENARIO file");
     std::string format = args.get_or("--format", "text");

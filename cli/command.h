@@ -15,6 +15,8 @@ struct Command {
 };
 
 const std::vector<Command>& commands();
+// The usage line of command `name` (by name, so the table's order is free).
+const char* usage_of(const std::string& name);
 
 // Exit codes: 0 success; 1 a run-time failure; 2 bad input or usage.
 inline constexpr int kExitOk = 0;
@@ -24,6 +26,7 @@ inline constexpr int kExitBadInput = 2;
 int run_plan(const std::vector<std::string>& args);
 int run_catalog(const std::vector<std::string>& args);
 int run_simulate(const std::vector<std::string>& args);
+int run_compare(const std::vector<std::string>& args);
 int run_calibrate(const std::vector<std::string>& args);
 // `calibrate server` / `calibrate client` (cmd_calibrate_net.cc).
 int run_calibrate_net(const std::string& mode, const std::vector<std::string>& rest);

@@ -13,6 +13,9 @@ const std::vector<Command>& commands() {
       {"simulate", "packet-level simulation of a scenario",
        "fabricplan simulate SCENARIO [--format text|json] [-o FILE] [--seed N] [--progress] [--calibration PROFILE]",
        run_simulate},
+      {"compare", "the same scenario on EFA (SRD spraying) and IB (RC, D-mod-K, lossless), side by side",
+       "fabricplan compare SCENARIO [--format text|json] [-o FILE] [--seed N] [--progress] [--calibration PROFILE]",
+       run_compare},
       {"calibrate", "measure or import calibration figures into a profile",
        "fabricplan calibrate import FILE... -o PROFILE.json | calibrate collectives -o PROFILE.json [--max-bytes N] [--gpus N] | calibrate gpu -o PROFILE.json [--max-bytes N] | "
        "calibrate server [--bind ADDR] [--port P] [--provider NAME] [--rails IF,...] | "
@@ -21,6 +24,12 @@ const std::vector<Command>& commands() {
        run_calibrate},
   };
   return table;
+}
+
+const char* usage_of(const std::string& name) {
+  for (const Command& c : commands())
+    if (name == c.name) return c.usage;
+  return "";
 }
 
 }  // namespace fabricplan::cli

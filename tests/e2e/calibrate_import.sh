@@ -97,6 +97,23 @@ assert base["figure_sources"] == []
 print(f"simulate --calibration: lone 8 MB message {got_us:.1f} us, hand figure {want_us:.1f} us")
 PY
 
+# compare takes the profile too, for both fabrics: a lone message sees no contention, so
+# EFA (SRD) and IB (RC) must both give simulate's calibrated time, and the report names
+# where the NIC rate came from.
+"$bin" compare "$src/tests/data/sim/lone-message-srd.json" --calibration "$tmp/fi.json" --format json -o "$tmp/cmp.json"
+/usr/bin/python3 - "$tmp/cmp.json" "$tmp/sim-cal.json" <<'PY'
+import json, sys
+cmp, cal = (json.load(open(f)) for f in sys.argv[1:])
+want = cal["classes"][0]["fct_us"]["max"]
+k = cmp["classes"][0]
+assert abs(k["efa"]["fct_us"]["max"] - want) < 1e-6, (k, want)
+assert abs(k["ib"]["fct_us"]["max"] / want - 1) < 0.001, (k, want)
+for v in ("efa", "ib"):
+    src = {f["figure"]: f["source"] for f in cmp["variants"][v]["figure_sources"]}
+    assert "calibration" in src["host_link_gbit_per_s"], src
+print(f"compare --calibration: EFA {k['efa']['fct_us']['max']:.1f} us, IB {k['ib']['fct_us']['max']:.1f} us")
+PY
+
 # calibrate gpu: a profile either way; without a usable GPU, exit 1 and say why.
 set +e; "$bin" calibrate gpu -o "$tmp/gpu.json" --max-bytes 1048576 2>"$tmp/gpu.err"; rc=$?; set -e
 /usr/bin/python3 - "$tmp/gpu.json" "$rc" <<'PY'

@@ -39,4 +39,21 @@ printf '0 1\n1 x\n' > "$tmp/perm.txt"
 import json; d=json.load(open('$tmp/s.json')); d['traffic'][0]['permutation_file']='$tmp/perm.txt'; json.dump(d, open('$tmp/bad2.json','w'))"
 set +e; "$bin" simulate "$tmp/bad2.json" 2>"$tmp/err" >/dev/null; rc=$?; set -e
 [[ $rc -eq 2 ]] && grep -q "perm.txt: at line 2" "$tmp/err" || { echo "bad perm file: rc=$rc $(cat "$tmp/err")"; exit 1; }
+# compare refuses the same bad scenario the same way, and writes nothing.
+set +e; "$bin" compare "$tmp/bad.json" -o "$tmp/cmp.json" 2>"$tmp/err"; rc=$?; set -e
+[[ $rc -eq 2 ]] && grep -q 'at /routing: expected one of' "$tmp/err" && [[ ! -e $tmp/cmp.json ]] \
+  || { echo "compare: bad scenario not refused properly: rc=$rc $(cat "$tmp/err")"; exit 1; }
+# compare's JSON: both full results and the classes side by side, deterministic per seed.
+"$bin" compare "$tmp/s.json" --format json -o "$tmp/c1.json" --seed 5
+"$bin" compare "$tmp/s.json" --format json -o "$tmp/c2.json" --seed 5
+"$py" - "$tmp/c1.json" "$tmp/c2.json" "$tmp/a.json" <<'PY'
+import json, sys
+c1, c2, sim = (json.load(open(f)) for f in sys.argv[1:])
+for c in (c1, c2):
+    for v in ("efa", "ib"): c["variants"][v]["engine"].pop("wall_s")
+assert c1 == c2, "compare: same seed, different output"
+k = c1["classes"][0]
+for key in ("class", "flows", "efa", "ib", "p99_ratio_ib_over_efa"): assert key in k, key
+assert set(c1["variants"]) == {"efa", "ib"}
+PY
 echo ok
