@@ -23,6 +23,44 @@ double CalibrationProfile::multi_rail_efficiency() const {
 
 namespace {
 
+std::vector<FitSegment> read_segments(const JsonNode& segs) {
+  std::vector<FitSegment> out;
+  for (std::size_t i = 0, k = segs.array_size(); i < k; ++i) {
+    JsonNode s = segs.at(i);
+    s.expect_object({"min_bytes", "max_bytes", "alpha_us", "beta_bytes_per_s", "r2", "points"});
+    FitSegment f;
+    f.min_bytes = s.at("min_bytes").non_negative();
+    f.max_bytes = s.at("max_bytes").positive();
+    f.alpha_us = s.at("alpha_us").number();
+    f.beta_bytes_per_s = s.at("beta_bytes_per_s").positive();
+    out.push_back(f);
+  }
+  return out;
+}
+
+// The intra_node tier as calibrate collectives writes it. Only fitted collectives over
+// 2+ GPUs are kept: with one GPU nothing crosses NVLink.
+std::optional<IntraNodeCalibration> read_intra_node(const JsonNode& n) {
+  if (n.is_null() || !n.boolean_or("available", false)) return std::nullopt;
+  IntraNodeCalibration c;
+  c.gpus = static_cast<int>(n.at("gpus").integer(0, 1024));
+  c.device = n.string_or("device", "");
+  if (c.gpus < 2 || !n.has("collectives")) return std::nullopt;
+  JsonNode list = n.at("collectives");
+  for (std::size_t i = 0, k = list.array_size(); i < k; ++i) {
+    JsonNode e = list.at(i);
+    if (!e.has("segments")) continue;  // too few sizes to fit
+    IntraNodeCollective col;
+    col.op = e.at("op").string();
+    col.ranks = static_cast<int>(e.at("ranks").integer(1, 1024));
+    col.segments = read_segments(e.at("segments"));
+    col.large_message_busbw_bytes_per_s = e.non_negative_or("large_message_busbw_bytes_per_s", 0);
+    if (!col.segments.empty()) c.collectives.push_back(col);
+  }
+  if (c.collectives.empty()) return std::nullopt;
+  return c;
+}
+
 NicCalibration read_nic(const JsonNode& n) {
   n.expect_object({"name", "latency_us", "bandwidth_bytes_per_s", "segments", "sweep", "fit", "provider", "address",
                    "peer_domain", "memory", "bandwidth_from", "stream_segments", "stream_fit"});
@@ -30,23 +68,28 @@ NicCalibration read_nic(const JsonNode& n) {
   nic.name = n.at("name").string();
   nic.latency_us = n.at("latency_us").non_negative();
   nic.bandwidth_bytes_per_s = n.at("bandwidth_bytes_per_s").positive();
-  if (n.has("segments")) {
-    JsonNode segs = n.at("segments");
-    for (std::size_t i = 0, k = segs.array_size(); i < k; ++i) {
-      JsonNode s = segs.at(i);
-      s.expect_object({"min_bytes", "max_bytes", "alpha_us", "beta_bytes_per_s", "r2", "points"});
-      FitSegment f;
-      f.min_bytes = s.at("min_bytes").non_negative();
-      f.max_bytes = s.at("max_bytes").positive();
-      f.alpha_us = s.at("alpha_us").number();
-      f.beta_bytes_per_s = s.at("beta_bytes_per_s").positive();
-      nic.segments.push_back(f);
-    }
-  }
+  if (n.has("segments")) nic.segments = read_segments(n.at("segments"));
   return nic;
 }
 
 }  // namespace
+
+double IntraNodeCollective::time_us(double bytes) const {
+  const FitSegment* s = &segments.back();
+  for (const FitSegment& f : segments) {
+    if (bytes >= f.min_bytes && bytes < f.max_bytes) {
+      s = &f;
+      break;
+    }
+  }
+  return s->alpha_us + bytes / s->beta_bytes_per_s * 1e6;
+}
+
+const IntraNodeCollective* IntraNodeCalibration::find(const std::string& op, int ranks) const {
+  for (const IntraNodeCollective& c : collectives)
+    if (c.op == op && c.ranks == ranks) return &c;
+  return nullptr;
+}
 
 CalibrationProfile load_calibration_profile(const std::string& path) {
   JsonDocument doc = JsonDocument::load(path);
@@ -77,6 +120,7 @@ CalibrationProfile load_calibration_profile(const std::string& path) {
     gpu.gpudirect = g.boolean_or("gpudirect", false);
     p.gpu = gpu;
   }
+  if (root.has("intra_node")) p.intra_node = read_intra_node(root.at("intra_node"));
   return p;
 }
 

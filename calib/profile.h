@@ -33,6 +33,26 @@ struct GpuCalibration {
   bool gpudirect = false;
 };
 
+// One collective of the intra-node tier (calibrate collectives): time per operation
+// over `ranks` GPUs of one host, fitted as alpha-beta segments over nccl-tests' size.
+struct IntraNodeCollective {
+  std::string op;  // nccl-tests' names: all_reduce, all_gather, alltoall, ...
+  int ranks = 0;
+  std::vector<FitSegment> segments;
+  double large_message_busbw_bytes_per_s = 0;
+  // Fitted time of one operation of `bytes` (the segment holding it; the last one past
+  // the sweep, which the caller should say is an extrapolation).
+  double time_us(double bytes) const;
+};
+
+struct IntraNodeCalibration {
+  int gpus = 0;
+  std::string device;
+  std::vector<IntraNodeCollective> collectives;
+  // The fit of `op` over exactly `ranks` GPUs, or nullptr.
+  const IntraNodeCollective* find(const std::string& op, int ranks) const;
+};
+
 struct CalibrationProfile {
   std::string file;
   std::string provider;
@@ -41,6 +61,8 @@ struct CalibrationProfile {
   std::vector<NicCalibration> nics;
   double aggregate_bandwidth_bytes_per_s = 0;  // all NICs at once; 0 when not measured
   std::optional<GpuCalibration> gpu;
+  // Only where 2+ GPUs were measured (one GPU's collectives never leave it).
+  std::optional<IntraNodeCalibration> intra_node;
   bool complete = true;  // false: a calibration session ended early (its figures are partial)
 
   // Median large-message bandwidth of one NIC; 0 when no NIC was measured.

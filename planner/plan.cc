@@ -5,6 +5,7 @@
 
 #include "models/units/units.h"
 #include "planner/demand.h"
+#include "planner/intra_node.h"
 #include "planner/recommendation.h"
 
 namespace fabricplan {
@@ -93,6 +94,19 @@ ClassResult class_result(TrafficClass cls, const ClassDemand& d, const SplitCand
   return r;
 }
 
+// An intra-node TP class: no network demand; with a measured NVLink fit its verdict is
+// the NVLink time it takes (intra_node.h).
+void apply_intra_node(ClassResult& r, const IntraNodeLoad& load, const VerdictThresholds& th) {
+  if (r.cls != TrafficClass::kTpAllreduce || r.demand_bytes_per_s > 0 || !load.any) return;
+  if (!load.checked) {
+    r.why += "; " + load.why;
+    return;
+  }
+  r.utilization = r.peak_utilization = load.busy_fraction;
+  r.verdict = judge(load.busy_fraction, load.busy_fraction, th);
+  r.why = "stays inside the node, no network demand; " + load.why;
+}
+
 std::string explain_group(const GroupResult& g, const PoolLoad& kv, const PoolLoad& coll) {
   const InstanceType& t = *g.instance;
   const SplitCandidate& c = g.split.chosen;
@@ -169,6 +183,7 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
       if (it == gd.classes.end()) continue;
       gr.classes.push_back(class_result(cls, it->second, gr.split.chosen, kv, coll,
                                         gr.per_interface_bytes_per_s, t, plan.thresholds));
+      apply_intra_node(gr.classes.back(), intra_node_load(spec, g.name, profile), plan.thresholds);
       gr.verdict = std::max(gr.verdict, gr.classes.back().verdict);
     }
     gr.recommendation = recommend(t, gr.split.chosen, kv.bytes_per_s > 0, coll.bytes_per_s > 0);
@@ -192,6 +207,7 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
       for (const auto& [cls, c] : gd.classes) {
         ClassResult r = class_result(cls, c, sc.chosen, kv, coll, gr.per_interface_bytes_per_s,
                                      *gr.instance, plan.thresholds);
+        apply_intra_node(r, intra_node_load(spec, gr.spec->name, profile, scale), plan.thresholds);
         p.utilization[gr.spec->name][cls] = r.utilization;
       }
     }
@@ -203,6 +219,7 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
       "Effective per-interface bandwidth = catalog line rate x default_efficiency unless a calibration profile gives a measured figure.",
       "MoE experts are spread evenly over the EP group's nodes and routing is uniform, so (E-1)/E of dispatch/combine bytes leave the node.",
       "TP all-reduce is a ring: each node sends 2(n-1)/n x bytes per operation when the group spans nodes, nothing when it stays inside one.",
+      "A TP group inside one node is judged by the NVLink time its all-reduces take (ops/s x the fitted time per op) when the calibration profile has an intra-node all_reduce fit over its GPU count; otherwise it is not checked.",
       "KV burst: all prompts at their p99 length for a while; mean demand sets the verdict, the burst can make it tight.",
       "Utilization of a class is that of the interfaces it runs on, other classes sharing them included.",
   };

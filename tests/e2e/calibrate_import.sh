@@ -114,6 +114,34 @@ for v in ("efa", "ib"):
 print(f"compare --calibration: EFA {k['efa']['fct_us']['max']:.1f} us, IB {k['ib']['fct_us']['max']:.1f} us")
 PY
 
+# plan reads the intra-node tier: a profile as calibrate collectives writes it for 8
+# GPUs (all_reduce t = 25 us + bytes / 200 GB/s, built here from the recorded H100 run's
+# layout) makes p5's in-node TP8 group (3200 x 524,288 B all-reduces/s) cost
+# 3200 x (25 + 2.62144) us = 8.84% of NVLink time; a one-GPU profile leaves it unchecked.
+/usr/bin/python3 - "$src/bench/gpu/results/h100x1-collectives-2026-11-23/intra-node.json" "$tmp/intra8.json" "$tmp/intra1.json" <<'PY'
+import json, sys
+one = json.load(open(sys.argv[1]))
+def profile(intra):
+    return {"profile_version": 1, "provenance": {"tool": "test"}, "nics": [], "intra_node": intra, "unavailable": []}
+json.dump(profile(one), open(sys.argv[3], "w"))
+eight = dict(one, gpus=8)
+ar = dict(one["collectives"][0], ranks=8, large_message_busbw_bytes_per_s=360e9,
+          segments=[{"min_bytes": 0, "max_bytes": 1e18, "alpha_us": 25.0, "beta_bytes_per_s": 200e9}])
+eight["collectives"] = [ar]
+json.dump(profile(eight), open(sys.argv[2], "w"))
+PY
+"$bin" plan "$src/configs/clusters/p5-moe-pd.json" --calibration "$tmp/intra8.json" --format json -o "$tmp/plan8.json"
+"$bin" plan "$src/configs/clusters/p5-moe-pd.json" --calibration "$tmp/intra1.json" --format json -o "$tmp/plan1.json"
+/usr/bin/python3 - "$tmp/plan8.json" "$tmp/plan1.json" <<'PY'
+import json, sys
+tp = lambda f: [c for c in json.load(open(f))["groups"][0]["classes"] if c["class"] == "tp_allreduce"][0]
+t8, t1 = tp(sys.argv[1]), tp(sys.argv[2])
+assert abs(t8["utilization"] - 3200 * 27.62144e-6) < 1e-9, t8
+assert "8 GPUs at 27.6 us each" in t8["why"], t8["why"]
+assert t1["utilization"] == 0 and "no intra-node tier" in t1["why"], t1["why"]
+print("plan --calibration intra_node: TP8 NVLink time", f"{100 * t8['utilization']:.2f}%")
+PY
+
 # calibrate gpu: a profile either way; without a usable GPU, exit 1 and say why.
 set +e; "$bin" calibrate gpu -o "$tmp/gpu.json" --max-bytes 1048576 2>"$tmp/gpu.err"; rc=$?; set -e
 /usr/bin/python3 - "$tmp/gpu.json" "$rc" <<'PY'

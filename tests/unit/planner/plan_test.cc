@@ -75,6 +75,43 @@ TEST(ExamplePlans, CalibratedBandwidthReplacesTheCatalogFigure) {
   EXPECT_EQ(plan.verdict, Verdict::kInsufficient);
 }
 
+TEST(ExamplePlans, IntraNodeTpIsJudgedByTheMeasuredNvlinkTime) {
+  // p5-moe-pd's prefill nodes run llama3-70b-tp8: 3200 all-reduces/s of 524,288 B over
+  // 8 GPUs of one node. With a measured fit t = alpha + bytes / beta:
+  //   alpha 25 us, beta 200e9 B/s: t = 25 + 2.62144 = 27.62144 us, busy 3200 t = 8.84%;
+  //   alpha 300 us:                t = 302.62144 us, busy = 96.84% (tight).
+  Catalog catalog = Catalog::load(Catalog::default_path());
+  ClusterSpec spec = parse_cluster_spec(spec_path("p5-moe-pd.json"), catalog);
+  auto with_fit = [](double alpha_us, int ranks) {
+    CalibrationProfile p;
+    p.file = "nvlink.json";
+    IntraNodeCalibration intra;
+    intra.gpus = 8;
+    intra.collectives.push_back({"all_reduce", ranks, {{0, 1e18, alpha_us, 200e9}}, 360e9});
+    p.intra_node = intra;
+    return p;
+  };
+  auto tp_of = [&](const CalibrationProfile* p) {
+    PlanResult plan = make_plan(spec, catalog, p);
+    const ClassResult* tp = find_class(plan.groups.at(0), TrafficClass::kTpAllreduce);
+    EXPECT_NE(tp, nullptr);
+    return *tp;
+  };
+  CalibrationProfile fast = with_fit(25, 8), slow = with_fit(300, 8), other = with_fit(25, 4);
+  ClassResult a = tp_of(&fast);
+  EXPECT_NEAR(a.utilization, 3200 * 27.62144e-6, 1e-12);
+  EXPECT_EQ(a.verdict, Verdict::kComfortable);
+  EXPECT_NE(a.why.find("27.6 us each"), std::string::npos) << a.why;
+  ClassResult b = tp_of(&slow);
+  EXPECT_NEAR(b.utilization, 3200 * 302.62144e-6, 1e-12);
+  EXPECT_EQ(b.verdict, Verdict::kTight);
+  // A fit over another GPU count, or no profile: not checked, and the plan says so.
+  ClassResult c = tp_of(&other);
+  EXPECT_EQ(c.utilization, 0);
+  EXPECT_NE(c.why.find("no all_reduce over 8 GPUs"), std::string::npos) << c.why;
+  EXPECT_NE(tp_of(nullptr).why.find("not checked (no calibration profile)"), std::string::npos);
+}
+
 TEST(ExamplePlans, SameInputsGiveTheSameNumbers) {
   Catalog catalog = Catalog::load(Catalog::default_path());
   ClusterSpec spec = parse_cluster_spec(spec_path("trn2-moe-pd.json"), catalog);
