@@ -47,7 +47,7 @@ void SrdTransport::pump(std::uint32_t c) {
   const auto window = static_cast<std::uint32_t>(std::max(1.0, std::floor(k.cwnd)));
   const bool paced = k.cwnd < 1;
   while (k.in_flight < window) {
-    if (paced) {
+    if (paced) {  // below one packet: one in flight, the next no sooner than next_send_ps
       if (k.retransmit.empty() && k.next_new == k.posted_end) break;
       const std::int64_t now = sim_.now().ps();
       if (now < k.next_send_ps) {
@@ -183,7 +183,8 @@ void SrdTransport::on_rtt(Conn& k, std::int64_t rtt) {
     // Grow only while the window is what limits the sender (RFC 7661): an idle or
     // application-limited connection must not bank a window it has not used.
     if (k.in_flight + 1 >= k.cwnd) {
-      // Below one packet the window grows by ai per RTT too: one ACK per srtt/cwnd.
+      // Above one packet about ai per RTT; below it ai per ACK, as Swift does, since
+      // the paced sender then gets only one ACK every srtt / cwnd.
       k.cwnd += k.in_slow_start ? 1.0 : k.cwnd >= 1 ? params_.ai_packets / k.cwnd : params_.ai_packets;
       if (k.in_slow_start && k.cwnd >= k.bdp_packets) k.in_slow_start = false;
     }
