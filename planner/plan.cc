@@ -96,8 +96,11 @@ ClassResult class_result(TrafficClass cls, const ClassDemand& d, const SplitCand
 
 // An intra-node TP class: no network demand; with a measured NVLink fit its verdict is
 // the NVLink time it takes (intra_node.h).
-void apply_intra_node(ClassResult& r, const IntraNodeLoad& load, const VerdictThresholds& th) {
-  if (r.cls != TrafficClass::kTpAllreduce || r.demand_bytes_per_s > 0 || !load.any) return;
+void apply_intra_node(ClassResult& r, const ClusterSpec& spec, const std::string& group,
+                      const CalibrationProfile* profile, double rate_scale, const VerdictThresholds& th) {
+  if (r.cls != TrafficClass::kTpAllreduce || r.demand_bytes_per_s > 0) return;
+  const IntraNodeLoad load = intra_node_load(spec, group, profile, rate_scale);
+  if (!load.any) return;
   if (!load.checked) {
     r.why += "; " + load.why;
     return;
@@ -183,7 +186,7 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
       if (it == gd.classes.end()) continue;
       gr.classes.push_back(class_result(cls, it->second, gr.split.chosen, kv, coll,
                                         gr.per_interface_bytes_per_s, t, plan.thresholds));
-      apply_intra_node(gr.classes.back(), intra_node_load(spec, g.name, profile), plan.thresholds);
+      apply_intra_node(gr.classes.back(), spec, g.name, profile, 1.0, plan.thresholds);
       gr.verdict = std::max(gr.verdict, gr.classes.back().verdict);
     }
     gr.recommendation = recommend(t, gr.split.chosen, kv.bytes_per_s > 0, coll.bytes_per_s > 0);
@@ -207,7 +210,7 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
       for (const auto& [cls, c] : gd.classes) {
         ClassResult r = class_result(cls, c, sc.chosen, kv, coll, gr.per_interface_bytes_per_s,
                                      *gr.instance, plan.thresholds);
-        apply_intra_node(r, intra_node_load(spec, gr.spec->name, profile, scale), plan.thresholds);
+        apply_intra_node(r, spec, gr.spec->name, profile, scale, plan.thresholds);
         p.utilization[gr.spec->name][cls] = r.utilization;
       }
     }

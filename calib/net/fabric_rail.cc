@@ -124,12 +124,19 @@ std::vector<RailChoice> choose_rails(const std::string& provider, const std::vec
   return real;
 }
 
-bool provider_supports_hmem(const std::string& provider, std::string* why) {
+namespace {
+// The provider's RDM domains that report FI_HMEM, into `list`; 0 or a negative error.
+int hmem_domains(const std::string& provider, InfoList& list) {
   fi_info* hints = rdm_hints(provider, FI_HMEM);
-  InfoList list;
   int rc = fi_getinfo(kApiVersion, nullptr, nullptr, 0, hints, &list.head);
   fi_freeinfo(hints);
-  if (rc) {
+  return rc;
+}
+}  // namespace
+
+bool provider_supports_hmem(const std::string& provider, std::string* why) {
+  InfoList list;
+  if (int rc = hmem_domains(provider, list)) {
     if (why) *why = "provider " + provider + " reports no FI_HMEM capability (" + fi_strerror(-rc) +
                     "): GPU memory cannot be registered, so transfers stage through host memory";
     return false;
@@ -150,10 +157,8 @@ const char* buffer_kind_name(BufferKind k) {
 namespace {
 // Opens the provider's first FI_HMEM domain and registers 64 KiB of GPU memory there.
 bool provider_registers_cuda(const std::string& provider, std::string* why) {
-  fi_info* hints = rdm_hints(provider, FI_HMEM);
   InfoList list;
-  int rc = fi_getinfo(kApiVersion, nullptr, nullptr, 0, hints, &list.head);
-  fi_freeinfo(hints);
+  int rc = hmem_domains(provider, list);
   if (rc) {
     *why = "provider " + provider + " reports no FI_HMEM capability (" + fi_strerror(-rc) + ")";
     return false;

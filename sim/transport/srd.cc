@@ -155,7 +155,7 @@ void SrdTransport::on_ack(const Packet& p) {
     --k.in_flight;
   }
   k.slots[s.slot].consecutive_timeouts = 0;
-  note_outcome(k, k.slots[s.slot], PathSlot::kAcked);
+  k.slots[s.slot].last = PathSlot::kAcked;
   on_rtt(k, sim_.now().ps() - p.sent_ps);
   while (k.una < k.next_new && sent(k, k.una).acked) ++k.una;
   if (k.una - k.sent_base >= kTrimStep) {
@@ -166,7 +166,6 @@ void SrdTransport::on_ack(const Packet& p) {
 }
 
 void SrdTransport::on_rtt(Conn& k, std::int64_t rtt) {
-  const std::int64_t now = sim_.now().ps();
   k.min_rtt_ps = std::min(k.min_rtt_ps, rtt);
   if (k.srtt_ps == 0) {
     k.srtt_ps = rtt;
@@ -193,13 +192,6 @@ void SrdTransport::on_rtt(Conn& k, std::int64_t rtt) {
     decrease(k, std::min(params_.beta * (rtt - target) / rtt, params_.max_decrease));
   }
   k.cwnd = std::clamp(k.cwnd, params_.min_window_packets, params_.max_window_packets);
-}
-
-void SrdTransport::note_outcome(Conn& k, PathSlot& slot, PathSlot::Outcome o) {
-  if (slot.last == PathSlot::kNone) ++k.slots_with_outcome;
-  if (slot.last == PathSlot::kTimedOut) --k.slots_timed_out;
-  if (o == PathSlot::kTimedOut) ++k.slots_timed_out;
-  slot.last = o;
 }
 
 void SrdTransport::decrease(Conn& k, double fraction) {
@@ -250,7 +242,7 @@ void SrdTransport::on_timeout(std::uint32_t c) {
     k.retransmit.push_back(seq);
     ++counters_.timeouts;
     PathSlot& slot = k.slots[s.slot];
-    note_outcome(k, slot, PathSlot::kTimedOut);
+    slot.last = PathSlot::kTimedOut;
     lost_any = true;
     if (++slot.consecutive_timeouts >= params_.path_fail_threshold) {
       slot.entropy = static_cast<std::uint32_t>(rng_.next_u64());  // try another path
@@ -258,7 +250,10 @@ void SrdTransport::on_timeout(std::uint32_t c) {
       ++counters_.path_changes;
     }
   }
-  if (lost_any && k.slots_timed_out >= params_.congestion_loss_slot_fraction * k.slots_with_outcome) {
+  const auto slots_with = [&](auto pred) { return std::count_if(k.slots.begin(), k.slots.end(), pred); };
+  const auto timed_out = slots_with([](const PathSlot& p) { return p.last == PathSlot::kTimedOut; });
+  const auto with_outcome = slots_with([](const PathSlot& p) { return p.last != PathSlot::kNone; });
+  if (lost_any && static_cast<double>(timed_out) >= params_.congestion_loss_slot_fraction * static_cast<double>(with_outcome)) {
     decrease(k, params_.max_decrease);  // loss on most paths: a shared hop is congested
   }
   if (next_deadline != INT64_MAX) arm_timer(c, next_deadline);

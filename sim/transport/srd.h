@@ -115,7 +115,6 @@ class SrdTransport : public Transport {
     std::deque<std::uint32_t> retransmit;
     std::vector<PathSlot> slots;
     std::uint32_t next_slot = 0;
-    std::uint32_t slots_with_outcome = 0, slots_timed_out = 0;
     double cwnd;
     std::int64_t srtt_ps = 0, rttvar_ps = 0, min_rtt_ps = INT64_MAX, last_decrease_ps = INT64_MIN / 2;
     std::int64_t base_rtt_ps = 0;  // unloaded round trip of a full data packet and its ACK
@@ -139,7 +138,6 @@ class SrdTransport : public Transport {
   std::int64_t rto_ps(const Conn& k) const;
   void arm_timer(std::uint32_t c, std::int64_t at_ps);
   void on_timeout(std::uint32_t c);
-  static void note_outcome(Conn& k, PathSlot& slot, PathSlot::Outcome o);
   // Multiplies cwnd by (1 - fraction) unless it was cut less than an RTT ago.
   void decrease(Conn& k, double fraction);
   static constexpr std::uint64_t kPaceEvent = std::uint64_t{1} << 63;

@@ -1,0 +1,26 @@
+#include "cli/scenario_input.h"
+
+#include "calib/profile.h"
+#include "cli/args.h"
+#include "cli/guard.h"
+#include "sim/scenario/calibrated.h"
+
+namespace fabricplan::cli {
+
+ScenarioInput read_scenario_input(const std::vector<std::string>& argv) {
+  Args args(argv, {"--format", "-o", "--output", "--seed", "--calibration"}, {"--progress"});
+  if (args.positionals().size() != 1) throw UsageError("expected exactly one SCENARIO file");
+  std::string format = args.get_or("--format", "text");
+  if (format != "text" && format != "json") throw UsageError("--format must be text or json");
+  ScenarioInput in{sim::parse_scenario(args.positionals()[0]), format == "json", args.get("-o"), args.has("--progress")};
+  if (!in.out) in.out = args.get("--output");
+  if (auto seed = args.unsigned_in("--seed", 0, ~0ull)) {
+    in.scenario.seed = *seed;
+    in.scenario.fabric.seed = *seed;
+  }
+  // The profile's NIC rate replaces the scenario's (for compare: on both fabrics).
+  if (auto profile = args.get("--calibration")) sim::apply_calibration(in.scenario, load_calibration_profile(*profile));
+  return in;
+}
+
+}  // namespace fabricplan::cli

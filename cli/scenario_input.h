@@ -1,0 +1,23 @@
+// The arguments `simulate` and `compare` share: SCENARIO [--format text|json]
+// [-o FILE] [--seed N] [--progress] [--calibration PROFILE]. Reads and checks them,
+// loads the scenario and applies the seed and the profile's NIC rate.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/scenario.h"
+
+namespace fabricplan::cli {
+
+struct ScenarioInput {
+  sim::Scenario scenario;
+  bool json = false;                // --format json
+  std::optional<std::string> out;   // -o / --output; stdout when absent
+  bool progress = false;
+};
+
+ScenarioInput read_scenario_input(const std::vector<std::string>& argv);
+
+}  // namespace fabricplan::cli
