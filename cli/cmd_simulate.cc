@@ -1,4 +1,4 @@
-// `fabricplan simulate SCENARIO [--format text|json] [-o FILE] [--seed N] [--calibration PROFILE]`
+// `fabricplan simulate SCENARIO [--engine packet|flow] [--format text|json] [-o FILE] [--seed N] [--calibration PROFILE]`
 #include "cli/command.h"
 #include "cli/guard.h"
 #include "cli/output.h"
@@ -10,7 +10,7 @@ namespace fabricplan::cli {
 int run_simulate(const std::vector<std::string>& argv) {
   return guarded("simulate", usage_of("simulate"), [&] {
     ScenarioInput in = read_scenario_input(argv);
-    sim::SimulationResult r = sim::run_scenario(in.scenario, in.progress);
+    sim::SimulationResult r = sim::run_scenario_with(in.scenario, in.engine, in.progress);
     emit(in.out, in.json ? sim::render_simulation_json(r) : sim::render_simulation_text(r));
     return kExitOk;
   });

@@ -10,8 +10,9 @@ const std::vector<Command>& commands() {
        run_plan},
       {"catalog", "list the instance catalog",
        "fabricplan catalog [--format text|json] [--sources] [--catalog FILE]", run_catalog},
-      {"simulate", "packet-level simulation of a scenario",
-       "fabricplan simulate SCENARIO [--format text|json] [-o FILE] [--seed N] [--progress] [--calibration PROFILE]",
+      {"simulate", "simulation of a scenario: packet level (default) or flow level (max-min fair rates)",
+       "fabricplan simulate SCENARIO [--engine packet|flow] [--format text|json] [-o FILE] [--seed N] [--progress] "
+       "[--calibration PROFILE]",
        run_simulate},
       {"compare", "the same scenario on EFA (SRD spraying) and IB (RC, D-mod-K, lossless), side by side",
        "fabricplan compare SCENARIO [--format text|json] [-o FILE] [--seed N] [--progress] [--calibration PROFILE]",

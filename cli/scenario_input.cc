@@ -8,12 +8,16 @@
 namespace fabricplan::cli {
 
 ScenarioInput read_scenario_input(const std::vector<std::string>& argv) {
-  Args args(argv, {"--format", "-o", "--output", "--seed", "--calibration"}, {"--progress"});
+  Args args(argv, {"--format", "-o", "--output", "--seed", "--calibration", "--engine"}, {"--progress"});
   if (args.positionals().size() != 1) throw UsageError("expected exactly one SCENARIO file");
   std::string format = args.get_or("--format", "text");
   if (format != "text" && format != "json") throw UsageError("--format must be text or json");
-  ScenarioInput in{sim::parse_scenario(args.positionals()[0]), format == "json", args.get("-o"), args.has("--progress")};
+  ScenarioInput in{sim::parse_scenario(args.positionals()[0]), format == "json", args.get("-o"), args.has("--progress"), ""};
   if (!in.out) in.out = args.get("--output");
+  if (auto engine = args.get("--engine")) {
+    if (*engine != "packet" && *engine != "flow") throw UsageError("--engine must be packet or flow, not " + *engine);
+    in.engine = *engine;
+  }
   if (auto seed = args.unsigned_in("--seed", 0, ~0ull)) {
     in.scenario.seed = *seed;
     in.scenario.fabric.seed = *seed;

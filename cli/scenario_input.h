@@ -16,6 +16,7 @@ struct ScenarioInput {
   bool json = false;                // --format json
   std::optional<std::string> out;   // -o / --output; stdout when absent
   bool progress = false;
+  std::string engine;               // --engine packet|flow; empty: the scenario's
 };
 
 ScenarioInput read_scenario_input(const std::vector<std::string>& argv);

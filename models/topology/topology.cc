@@ -164,3 +164,15 @@ NextHops compute_next_hops(const Topology& topo, const std::vector<bool>& link_u
 }
 
 }  // namespace fabricplan
+
+#include "models/topology/routing.h"
+
+namespace fabricplan {
+
+std::string node_name(const Topology& topo, int node) {
+  static const char* const prefixes[] = {"host", "leaf", "spine", "edge", "agg", "core"};
+  const TopoNode& n = topo.nodes[static_cast<std::size_t>(node)];
+  return prefixes[static_cast<int>(n.kind)] + std::to_string(n.index);
+}
+
+}  // namespace fabricplan

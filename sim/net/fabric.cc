@@ -1,12 +1,13 @@
 #include "sim/net/fabric.h"
 
+#include "models/topology/routing.h"
+
 namespace fabricplan::sim {
 
 Fabric::Fabric(Simulator& sim, const Topology& topo, const FabricParams& params, PacketSink& sink)
     : sim_(sim), topo_(topo), params_(params), sinks_{&sink}, next_hops_(compute_next_hops(topo)),
       host_port_(topo.hosts, kNoPort), shared_used_bytes_(topo.nodes.size(), 0),
       spray_rng_(params.seed, "fabric.spray") {
-  if (topo.fat_tree_k > 0) dmodk_divisor_ = topo.fat_tree_k / 2;
   ports_.reserve(2 * topo.links.size());
   auto add = [&](int from, int to, const TopoLink& l) {
     Port q{};
@@ -37,25 +38,13 @@ std::uint16_t Fabric::add_sink(PacketSink& sink) {
   return static_cast<std::uint16_t>(sinks_.size() - 1);
 }
 
-std::uint32_t Fabric::flow_hash(std::uint32_t flow, int node) {
-  // A 5-tuple hash stand-in: mix flow and switch so switches decide independently.
-  std::uint64_t x = (static_cast<std::uint64_t>(flow) << 32) ^ static_cast<std::uint32_t>(node);
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdull;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ull;
-  x ^= x >> 33;
-  return static_cast<std::uint32_t>(x);
-}
+std::uint32_t Fabric::flow_hash(std::uint32_t flow, int node) { return route_hash(flow, node); }
 
 std::uint32_t Fabric::choose_port(int node, const Packet& p) {
   auto [hops, n] = next_hops_.choices(node, static_cast<int>(p.dst));
   if (n == 1) return hops[0];
   if (n == 0) return kNoPort;  // unreachable (every route to dst has failed)
-  auto dmodk = [&](std::uint32_t lid) {
-    bool aggregation = topo_.nodes[node].kind == NodeKind::kAggregation;
-    return hops[(aggregation ? lid / dmodk_divisor_ : lid) % n];
-  };
+  auto dmodk = [&](std::uint32_t lid) { return hops[dmodk_index(topo_, node, lid, n)]; };
   switch (p.route) {
     case Route::kEntropyHash: return hops[flow_hash(p.entropy, node) % n];
     case Route::kDestModK: return dmodk(p.entropy);
@@ -140,6 +129,7 @@ void Fabric::enqueue(std::uint32_t port, std::uint32_t id) {
   q.busy_until_ps = start + q.ps_per_byte * p.wire_bytes;
   ++q.stats.tx_packets;
   q.stats.tx_bytes += p.wire_bytes;
+  q.stats.class_mask |= std::uint64_t{1} << (p.traffic_class & 63);
   ++link_transmissions_;
   if (shared) {
     // The shared space is held until the packet has left; that needs its own event.
@@ -160,6 +150,7 @@ void Fabric::send_control(std::uint32_t port, std::uint32_t id) {
   q.busy_until_ps = (q.busy_until_ps > now ? q.busy_until_ps : now) + serialization;
   ++q.stats.tx_packets;
   q.stats.tx_bytes += p.wire_bytes;
+  q.stats.class_mask |= std::uint64_t{1} << (p.traffic_class & 63);
   ++link_transmissions_;
   sim_.schedule_at(Time::from_ps(now + serialization + q.propagation_ps), this, event_arg(kArrive, port, id));
 }

@@ -68,6 +68,7 @@ struct PortStats {
   std::uint64_t drops = 0;
   std::uint64_t ecn_marks = 0;
   std::uint32_t max_queued_bytes = 0;
+  std::uint64_t class_mask = 0;      // bit c: a packet of traffic class c crossed the port
   std::int64_t credit_stall_ps = 0;  // lossless: time a waiting head had no credit
 };
 
@@ -171,7 +172,6 @@ class Fabric : public EventHandler {
   static constexpr std::uint32_t kNoPort = UINT32_MAX;
   std::vector<std::uint32_t> host_port_;  // uplink port of each host
   std::vector<std::int64_t> shared_used_bytes_;  // per node, shared-buffer mode
-  int dmodk_divisor_ = 1;                 // k/2 for a fat-tree's aggregation level
   PacketPool pool_;
   Rng spray_rng_;
   std::uint64_t link_transmissions_ = 0;

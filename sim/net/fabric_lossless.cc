@@ -39,6 +39,7 @@ void Fabric::lossless_try_send(std::uint32_t port) {
   q.busy_until_ps = done;
   ++q.stats.tx_packets;
   q.stats.tx_bytes += p.wire_bytes;
+  q.stats.class_mask |= std::uint64_t{1} << (p.traffic_class & 63);
   ++link_transmissions_;
   // The packet leaves this node's input buffer as its last bit goes out.
   if (p.in_port != kNoPort) return_credit(p.in_port, p.wire_bytes, done);

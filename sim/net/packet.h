@@ -35,6 +35,7 @@ struct Packet {
   std::uint16_t owner;       // which PacketSink hears of it (Fabric::add_sink)
   Route route;
   std::uint8_t flags;
+  std::uint8_t traffic_class;  // the sender's class (ports record which classes crossed them)
   std::int64_t sent_ps;      // when the source NIC put it on the wire (echoed in ACKs:
                              // RTT samples exclude the sender's own NIC queue)
 };

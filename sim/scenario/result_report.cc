@@ -16,19 +16,24 @@ std::string render_simulation_json(const SimulationResult& r) {
   // Figures that came from somewhere other than the scenario file (a calibration profile).
   j["figure_sources"] = nlohmann::ordered_json::array();
   for (const auto& [figure, source] : r.figure_sources) j["figure_sources"].push_back({{"figure", figure}, {"source", source}});
+  const bool packet = r.engine == "packet";
   j["classes"] = nlohmann::ordered_json::array();
   for (const auto& c : r.classes) {
-    j["classes"].push_back({{"class", c.name},
-                            {"flows", c.flows},
-                            {"fct_us", {{"p50", c.fct_p50_us}, {"p99", c.fct_p99_us}, {"p999", c.fct_p999_us},
-                                        {"max", c.fct_max_us}, {"mean", c.fct_mean_us}}},
-                            {"mean_goodput_fraction", c.mean_goodput_fraction},
-                            {"throughput_bytes_per_s", c.throughput_bytes_per_s},
-                            {"packets_sent", c.packets_sent},
-                            {"packets_delivered", c.packets_delivered},
-                            {"packets_dropped", c.packets_dropped},
-                            {"retransmissions", c.retransmissions},
-                            {"incomplete_flows", c.incomplete_flows}});
+    nlohmann::ordered_json k = {{"class", c.name},
+                                {"flows", c.flows},
+                                {"fct_us", {{"p50", c.fct_p50_us}, {"p99", c.fct_p99_us}, {"p999", c.fct_p999_us},
+                                            {"max", c.fct_max_us}, {"mean", c.fct_mean_us}}},
+                                {"mean_goodput_fraction", c.mean_goodput_fraction},
+                                {"throughput_bytes_per_s", c.throughput_bytes_per_s}};
+    // The flow engine has no packets: only what open-loop streams could not deliver.
+    if (packet) {
+      k["packets_sent"] = c.packets_sent;
+      k["packets_delivered"] = c.packets_delivered;
+    }
+    k["packets_dropped"] = c.packets_dropped;
+    if (packet) k["retransmissions"] = c.retransmissions;
+    k["incomplete_flows"] = c.incomplete_flows;
+    j["classes"].push_back(k);
   }
   j["collectives"] = nlohmann::ordered_json::array();
   for (const auto& c : r.collectives) {
@@ -37,38 +42,58 @@ std::string render_simulation_json(const SimulationResult& r) {
                                 {"algbw_bytes_per_s", c.algbw_bytes_per_s},
                                 {"busbw_bytes_per_s", c.busbw_bytes_per_s}});
   }
-  j["packets_sent"] = r.packets_sent;
+  if (packet) j["packets_sent"] = r.packets_sent;
   j["drops"] = r.drops;
-  j["retransmissions"] = r.retransmissions;
-  j["fault_drops"] = r.fault_drops;
-  j["ecn_marks"] = r.ecn_marks;
-  j["transport"] = {{"data_packets_sent", r.transport.data_packets_sent},
-                    {"timeouts", r.transport.timeouts},
-                    {"acks_sent", r.transport.acks_sent},
-                    {"duplicates_received", r.transport.duplicates_received},
-                    {"out_of_order_received", r.transport.out_of_order_received},
-                    {"max_reorder_depth_packets", r.transport.max_reorder_depth},
-                    {"path_changes", r.transport.path_changes}};
-  j["links"] = {{"max_utilization", r.links.max_utilization},
-                {"mean_utilization", r.links.mean_utilization},
-                {"max_queue_bytes", r.links.max_queue_bytes},
-                {"ports_with_drops", r.links.ports_with_drops},
-                {"max_credit_stall_fraction", r.links.max_credit_stall_fraction}};
+  if (packet) {
+    j["retransmissions"] = r.retransmissions;
+    j["fault_drops"] = r.fault_drops;
+    j["ecn_marks"] = r.ecn_marks;
+    j["transport"] = {{"data_packets_sent", r.transport.data_packets_sent},
+                      {"timeouts", r.transport.timeouts},
+                      {"acks_sent", r.transport.acks_sent},
+                      {"duplicates_received", r.transport.duplicates_received},
+                      {"out_of_order_received", r.transport.out_of_order_received},
+                      {"max_reorder_depth_packets", r.transport.max_reorder_depth},
+                      {"path_changes", r.transport.path_changes}};
+  }
+  j["links"] = {{"max_utilization", r.links.max_utilization}, {"mean_utilization", r.links.mean_utilization}};
+  if (packet) {
+    j["links"]["max_queue_bytes"] = r.links.max_queue_bytes;
+    j["links"]["ports_with_drops"] = r.links.ports_with_drops;
+    j["links"]["max_credit_stall_fraction"] = r.links.max_credit_stall_fraction;
+  }
+  j["busiest_links"] = nlohmann::ordered_json::array();
+  for (const BusyLink& b : r.busiest_links) {
+    j["busiest_links"].push_back(
+        {{"link", b.link}, {"utilization", b.utilization}, {"wire_bytes", b.wire_bytes}, {"classes", b.classes}});
+  }
   j["simulated_s"] = r.simulated_s;
   j["last_completion_s"] = r.last_completion_s;
   j["stopped_at_limit"] = r.hit_stop;
   // Wall time is the one figure that differs between identical runs; it lives here only.
-  j["engine"] = {{"events", r.events},
-                 {"wall_s", r.wall_s},
-                 {"delivered_packets", r.delivered_packets},
-                 {"link_transmissions", r.link_transmissions}};
+  if (packet) {
+    j["engine"] = {{"kind", r.engine},
+                   {"events", r.events},
+                   {"wall_s", r.wall_s},
+                   {"delivered_packets", r.delivered_packets},
+                   {"link_transmissions", r.link_transmissions}};
+  } else {
+    j["stalled_flows"] = r.stalled_flows;
+    j["engine"] = {{"kind", r.engine},
+                   {"events", r.events},
+                   {"wall_s", r.wall_s},
+                   {"solves", r.solves},
+                   {"flows_resolved", r.flows_resolved},
+                   {"peak_active_flows", r.peak_active_flows},
+                   {"memory_bytes", r.engine_memory_bytes}};
+  }
   return j.dump(2) + "\n";
 }
 
 std::string render_simulation_text(const SimulationResult& r) {
   std::ostringstream os;
   char line[512];
-  os << "fabricplan simulate: " << r.scenario << " (seed " << r.seed << ")\n";
+  os << "fabricplan simulate: " << r.scenario << " (seed " << r.seed << ", " << r.engine << " engine)\n";
   for (const auto& [figure, source] : r.figure_sources) os << "  " << figure << ": " << source << "\n";
   std::snprintf(line, sizeof line, "  %-10s %7s %11s %11s %11s %11s %9s %14s %10s\n", "class", "flows",
                 "FCT p50 us", "p99 us", "p99.9 us", "max us", "goodput", "throughput", "dropped");
@@ -97,19 +122,39 @@ std::string render_simulation_text(const SimulationResult& r) {
                   static_cast<unsigned long long>(r.transport.path_changes));
     os << line;
   }
-  std::snprintf(line, sizeof line,
-                "  packets sent %llu, delivered %llu, dropped %llu; links: max utilization %.1f%%, "
-                "max queue %u bytes, %llu ports dropped\n",
-                static_cast<unsigned long long>(r.packets_sent), static_cast<unsigned long long>(r.delivered_packets),
-                static_cast<unsigned long long>(r.drops), 100 * r.links.max_utilization, r.links.max_queue_bytes,
-                static_cast<unsigned long long>(r.links.ports_with_drops));
-  os << line;
-  std::snprintf(line, sizeof line,
-                "  engine: %.6f s simulated%s, %llu events, %llu link transmissions, %.3f s wall "
-                "(%.1f M events/s)\n",
-                r.simulated_s, r.hit_stop ? " (stopped at stop_us)" : "", static_cast<unsigned long long>(r.events),
-                static_cast<unsigned long long>(r.link_transmissions), r.wall_s,
-                r.wall_s > 0 ? r.events / r.wall_s / 1e6 : 0);
+  if (r.engine == "packet") {
+    std::snprintf(line, sizeof line,
+                  "  packets sent %llu, delivered %llu, dropped %llu; links: max utilization %.1f%%, "
+                  "max queue %u bytes, %llu ports dropped\n",
+                  static_cast<unsigned long long>(r.packets_sent), static_cast<unsigned long long>(r.delivered_packets),
+                  static_cast<unsigned long long>(r.drops), 100 * r.links.max_utilization, r.links.max_queue_bytes,
+                  static_cast<unsigned long long>(r.links.ports_with_drops));
+    os << line;
+  }
+  for (std::size_t i = 0; i < r.busiest_links.size() && i < 5; ++i) {
+    const BusyLink& b = r.busiest_links[i];
+    std::string classes;
+    for (const auto& c : b.classes) classes += (classes.empty() ? "" : ",") + c;
+    std::snprintf(line, sizeof line, "  %s %-22s %5.1f%% busy  classes %s\n", i == 0 ? "busiest links:" : "              ",
+                  b.link.c_str(), 100 * b.utilization, classes.c_str());
+    os << line;
+  }
+  if (r.engine == "packet") {
+    std::snprintf(line, sizeof line,
+                  "  engine: %.6f s simulated%s, %llu events, %llu link transmissions, %.3f s wall "
+                  "(%.1f M events/s)\n",
+                  r.simulated_s, r.hit_stop ? " (stopped at stop_us)" : "", static_cast<unsigned long long>(r.events),
+                  static_cast<unsigned long long>(r.link_transmissions), r.wall_s,
+                  r.wall_s > 0 ? r.events / r.wall_s / 1e6 : 0);
+  } else {
+    if (r.stalled_flows) os << "  " << r.stalled_flows << " flows stalled with no usable path at the end\n";
+    std::snprintf(line, sizeof line,
+                  "  flow engine: %.6f s simulated%s, %llu event times, %llu solves re-solving %llu flows, "
+                  "peak %zu flows active, %.1f MB, %.3f s wall\n",
+                  r.simulated_s, r.hit_stop ? " (stopped at stop_us)" : "", static_cast<unsigned long long>(r.events),
+                  static_cast<unsigned long long>(r.solves), static_cast<unsigned long long>(r.flows_resolved),
+                  r.peak_active_flows, r.engine_memory_bytes / 1e6, r.wall_s);
+  }
   os << line;
   return os.str();
 }

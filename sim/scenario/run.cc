@@ -4,7 +4,10 @@
 #include <cstdio>
 #include <memory>
 
+#include "sim/scenario/scenario_schedule.h"
+#include "sim/scenario/schedule_results.h"
 #include "sim/traffic/open_loop.h"
+#include "sim/traffic/schedule_driver.h"
 
 namespace fabricplan::sim {
 namespace {
@@ -61,14 +64,6 @@ class FaultInjector : public EventHandler {
   std::vector<bool> up_;
 };
 
-std::vector<MessageSpec> open_messages(const TrafficSpec& t, std::uint64_t seed, std::size_t index) {
-  if (t.pattern == "pairs" || t.pattern == "permutation_file") return make_pair_messages(t.flows, t.bytes, t.start_ps);
-  if (t.pattern == "incast") return make_incast(t.senders, t.receiver, t.bytes, t.start_ps);
-  if (t.pattern == "all2all") return make_all2all(t.all2all);
-  Rng rng(seed, "traffic." + std::to_string(index) + "." + t.traffic_class);
-  return make_kv_poisson(t.kv, rng);
-}
-
 std::unique_ptr<Transport> make_transport(Simulator& sim, Fabric& fabric, FlowStats& stats, const TransportSpec& t) {
   if (t.name == "srd") return std::make_unique<SrdTransport>(sim, fabric, stats, t.srd);
   return std::make_unique<IbRcTransport>(sim, fabric, stats, t.ib);
@@ -94,16 +89,13 @@ SimulationResult run_scenario(const Scenario& s, bool progress) {
   FlowStats stats;
   Fabric fabric(sim, topo, s.fabric, stats);
 
-  std::vector<std::string> class_names;
+  const Schedule schedule = scenario_schedule(s);
+  ScheduleDriver driver(sim, stats, schedule);
   std::vector<std::unique_ptr<OpenLoopTraffic>> open_loops;
-  std::vector<std::unique_ptr<MessageSchedule>> schedules;
   std::vector<std::unique_ptr<Transport>> transports;
-  std::vector<std::pair<std::string, std::unique_ptr<RingAllReduce>>> rings;  // (class, ring)
-  for (std::size_t i = 0; i < s.traffic.size(); ++i) {
+  for (std::uint32_t i = 0; i < s.traffic.size(); ++i) {
     const TrafficSpec& t = s.traffic[i];
-    std::uint32_t cls = 0;
-    while (cls < class_names.size() && class_names[cls] != t.traffic_class) ++cls;
-    if (cls == class_names.size()) class_names.push_back(t.traffic_class);
+    const std::uint32_t cls = schedule.streams[i].class_index;
     if (t.kind == "open_loop") {
       std::vector<OpenLoopFlow> flows;
       for (auto [src, dst] : t.flows) flows.push_back({src, dst, stats.add_flow(src, dst, cls)});
@@ -116,13 +108,8 @@ SimulationResult run_scenario(const Scenario& s, bool progress) {
       continue;
     }
     transports.push_back(make_transport(sim, fabric, stats, t.transport));
-    Transport& tr = *transports.back();
-    if (t.pattern == "ring_allreduce") {
-      rings.emplace_back(t.traffic_class,
-                         std::make_unique<RingAllReduce>(sim, tr, stats, cls, t.ranks, t.bytes, t.start_ps));
-    } else {
-      schedules.push_back(std::make_unique<MessageSchedule>(sim, tr, stats, cls, open_messages(t, s.seed, i)));
-    }
+    transports.back()->set_traffic_class(cls);
+    driver.add_stream(i, *transports.back());
   }
   std::unique_ptr<FaultInjector> faults;
   if (!s.faults.empty()) faults = std::make_unique<FaultInjector>(sim, fabric, s.faults);
@@ -140,16 +127,16 @@ SimulationResult run_scenario(const Scenario& s, bool progress) {
   r.seed = s.seed;
   r.hit_stop = !sim.queue().empty();
   double line_rate = s.topology.link_gbit_per_s * 1e9 / 8;
-  for (std::uint32_t c = 0; c < class_names.size(); ++c) {
-    r.classes.push_back(stats.summarize(c, class_names[c], line_rate));
+  for (std::uint32_t c = 0; c < schedule.classes.size(); ++c) {
+    r.classes.push_back(stats.summarize(c, schedule.classes[c], line_rate));
     r.packets_sent += r.classes.back().packets_sent;
   }
   for (const auto& t : transports) add_counters(r.transport, t->counters());
   r.retransmissions = r.transport.retransmissions;
-  for (const auto& [name, ring] : rings) {
-    r.collectives.push_back({name, ring->ranks(), ring->bytes(), ring->finished(), ring->duration_us(),
-                             ring->algbw_bytes_per_s(), ring->busbw_bytes_per_s()});
-  }
+  r.collectives = collective_summaries(schedule, [&](std::uint32_t t) -> const FlowRecord* {
+    const std::uint32_t f = driver.flow_of(t);
+    return f == UINT32_MAX ? nullptr : &stats.flows()[f];
+  });
   r.delivered_packets = stats.delivered_packets();
   r.drops = fabric.drops();
   r.fault_drops = fabric.fault_drops();
@@ -173,6 +160,16 @@ SimulationResult run_scenario(const Scenario& s, bool progress) {
     }
   }
   r.links.mean_utilization = active ? sum / active : 0;
+  {
+    std::vector<double> bytes(fabric.port_count()), capacity(fabric.port_count());
+    std::vector<std::uint64_t> mask(fabric.port_count());
+    for (std::size_t p = 0; p < fabric.port_count(); ++p) {
+      bytes[p] = static_cast<double>(fabric.port_stats(p).tx_bytes);
+      capacity[p] = fabric.port_bytes_per_s(p);
+      mask[p] = fabric.port_stats(p).class_mask;
+    }
+    r.busiest_links = busiest_links(topo, bytes, capacity, mask, schedule.classes, r.simulated_s);
+  }
   r.flows = stats.flows();
   for (const auto& f : r.flows) r.last_completion_s = std::max(r.last_completion_s, f.last_delivery_ps * 1e-12);
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

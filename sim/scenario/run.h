@@ -18,6 +18,14 @@ struct LinkSummary {
   double max_credit_stall_fraction = 0;  // lossless: longest a port's head waited for credit / run
 };
 
+// A directed link among the busiest of a run: what it carried over the run's length.
+struct BusyLink {
+  std::string link;                  // "leaf3->spine1"
+  double utilization = 0;            // wire bytes / (capacity x simulated time)
+  double wire_bytes = 0;
+  std::vector<std::string> classes;  // traffic classes that crossed it
+};
+
 struct CollectiveSummary {  // a ring all-reduce
   std::string name;
   std::size_t ranks = 0;
@@ -27,6 +35,7 @@ struct CollectiveSummary {  // a ring all-reduce
 };
 
 struct SimulationResult {
+  std::string engine = "packet";     // packet | flow
   std::string scenario;
   std::uint64_t seed = 0;
   std::vector<ClassSummary> classes;
@@ -45,13 +54,21 @@ struct SimulationResult {
   double simulated_s = 0;
   double wall_s = 0;
   LinkSummary links;
+  std::vector<BusyLink> busiest_links;  // up to 10, busiest first
+  // Flow engine only: its work and memory.
+  std::uint64_t solves = 0, flows_resolved = 0;
+  std::size_t peak_active_flows = 0, engine_memory_bytes = 0, stalled_flows = 0;
   std::vector<PortStats> ports;       // per directed port, for tests
   std::vector<FlowRecord> flows;
   std::vector<std::pair<std::string, std::string>> figure_sources;  // from Scenario
 };
 
-// `progress` (may be empty) receives a one-line status every ~second of wall time.
+// The packet engine. `progress`: a one-line status on stderr every ~second of wall time.
 SimulationResult run_scenario(const Scenario& s, bool progress = false);
+// The flow engine (models/flow) on the same schedule and fabric.
+SimulationResult run_scenario_flow(const Scenario& s);
+// The engine the scenario names ("engine", default packet), or `engine` if not empty.
+SimulationResult run_scenario_with(const Scenario& s, const std::string& engine, bool progress = false);
 
 std::string render_simulation_json(const SimulationResult& r);
 std::string render_simulation_text(const SimulationResult& r);

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 #include "models/json_input/json_reader.h"
 #include "sim/scenario/scenario_traffic.h"
@@ -96,6 +97,18 @@ FaultSpec read_fault(const JsonNode& n, const Topology& topo) {
   return f;
 }
 
+RunLimits read_limits(const JsonNode& root) {
+  RunLimits l;
+  const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  l.max_memory_bytes = physical > 0 ? 0.75 * physical : 16.0 * (1 << 30);
+  if (!root.has("limits")) return l;
+  JsonNode n = root.at("limits");
+  n.expect_object({"max_transfers", "max_memory_gib"});
+  l.max_transfers = static_cast<std::uint64_t>(n.integer_or("max_transfers", 1, INT64_C(1) << 40, static_cast<std::int64_t>(l.max_transfers)));
+  if (n.has("max_memory_gib")) l.max_memory_bytes = n.at("max_memory_gib").in_range(0.001, 1 << 20) * (1 << 30);
+  return l;
+}
+
 }  // namespace
 
 int host_count(const TopologySpec& t) {
@@ -126,12 +139,14 @@ Topology build_topology(const TopologySpec& t) {
 Scenario parse_scenario(const std::string& path) {
   JsonDocument doc = JsonDocument::load(path);
   JsonNode root = doc.root();
-  root.expect_object({"$schema", "name", "description", "seed", "topology", "ports", "routing", "traffic", "faults",
-                      "stop_us"});
+  root.expect_object({"$schema", "name", "description", "seed", "engine", "limits", "topology", "ports", "routing",
+                      "traffic", "faults", "stop_us"});
   Scenario s;
   s.file = path;
   s.name = root.at("name").string();
   s.seed = static_cast<std::uint64_t>(root.integer_or("seed", 0, INT64_C(1) << 53, 1));
+  if (root.has("engine")) s.engine = root.at("engine").one_of({"packet", "flow"});
+  s.limits = read_limits(root);
   s.topology = read_topology(root.at("topology"));
   s.fabric = read_ports(root);
   s.routing_name = root.has("routing") ? root.at("routing").one_of({"spray", "flowhash", "dmodk"}) : "spray";

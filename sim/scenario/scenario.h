@@ -59,8 +59,16 @@ struct FaultSpec {
   std::int64_t reroute_after_ps = -1;  // routes recomputed this long after; -1: never
 };
 
+// What a run may hold; a run estimated past either is refused before it allocates.
+struct RunLimits {
+  std::uint64_t max_transfers = 50'000'000;
+  double max_memory_bytes = 0;  // 0 at parse: 3/4 of this machine's physical memory
+};
+
 struct Scenario {
   std::string file;
+  std::string engine = "packet";  // packet | flow (simulate --engine overrides)
+  RunLimits limits;
   std::string name;
   std::uint64_t seed = 1;
   TopologySpec topology;

@@ -45,13 +45,18 @@ void FlowStats::delivered(Simulator& sim, const Packet& p) { received(p.flow, p.
 void FlowStats::dropped(Simulator&, const Packet& p, std::uint32_t) { ++flows_[p.flow].packets_dropped; }
 
 ClassSummary FlowStats::summarize(std::uint32_t cls, const std::string& name, double line_rate) const {
+  return summarize_flows(flows_, cls, name, line_rate);
+}
+
+ClassSummary summarize_flows(const std::vector<FlowRecord>& flows, std::uint32_t cls, const std::string& name,
+                             double line_rate) {
   ClassSummary s;
   s.name = name;
   std::vector<double> fct;
   double goodput_sum = 0;
   std::int64_t first = -1, last = -1;
   std::uint64_t payload = 0;
-  for (const auto& r : flows_) {
+  for (const auto& r : flows) {
     if (r.traffic_class != cls) continue;
     ++s.flows;
     s.packets_sent += r.packets_sent;

@@ -36,6 +36,10 @@ struct ClassSummary {
 // Nearest-rank percentile of sorted values (q in [0, 1]).
 double percentile_sorted(const std::vector<double>& sorted, double q);
 
+// Per-class summary of flow records (either engine's).
+ClassSummary summarize_flows(const std::vector<FlowRecord>& flows, std::uint32_t traffic_class,
+                             const std::string& name, double line_rate_bytes_per_s);
+
 class FlowStats : public PacketSink {
  public:
   std::uint32_t add_flow(std::uint32_t src, std::uint32_t dst, std::uint32_t traffic_class);

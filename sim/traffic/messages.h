@@ -1,9 +1,8 @@
 // Message traffic for the transports: who sends how many bytes to whom, and when.
 //
-// Open patterns (the whole list is known up front) are built by the make_* functions
-// and posted at their times by MessageSchedule; the ring all-reduce is closed (a step
-// starts when the previous step's chunk has arrived) and drives itself from the
-// transport's completion callbacks. Endpoints are fabric hosts, i.e. NICs: a server
+// The make_* functions build the message lists of the open patterns (the whole list is
+// known up front); sim/scenario/scenario_schedule turns them, and the ring all-reduce's
+// steps, into a Schedule that either engine runs. Endpoints are fabric hosts, i.e. NICs: a server
 // with N NICs is endpoints s x N .. s x N + N-1.
 #pragma once
 
@@ -12,7 +11,6 @@
 #include <vector>
 
 #include "sim/core/rng.h"
-#include "sim/transport/transport.h"
 
 namespace fabricplan::sim {
 
@@ -57,53 +55,5 @@ struct KvPoissonSpec {
   std::int64_t start_ps = 0, duration_ps = 0;
 };
 std::vector<MessageSpec> make_kv_poisson(const KvPoissonSpec& spec, Rng& rng);
-
-// Posts a list of messages on a transport at their times, one FlowStats flow each.
-class MessageSchedule : public EventHandler {
- public:
-  MessageSchedule(Simulator& sim, Transport& transport, FlowStats& stats, std::uint32_t traffic_class,
-                  std::vector<MessageSpec> messages);
-  void on_event(Simulator& sim, std::uint64_t index) override;
-
- private:
-  Transport& transport_;
-  std::vector<MessageSpec> messages_;
-  std::vector<std::uint32_t> flow_ids_;
-};
-
-// Ring all-reduce (NCCL's ring algorithm): n ranks, `bytes` each; 2(n-1) steps in which
-// rank i sends a chunk of bytes/n to rank i+1 (reduce-scatter, then all-gather); rank i
-// starts step s+1 when step s's chunk from rank i-1 has arrived. Reports the time from
-// the start to the last chunk, and the algorithm and bus bandwidth as nccl-tests
-// defines them (algbw = bytes / time, busbw = algbw x 2(n-1)/n).
-class RingAllReduce : public EventHandler, public MessageListener {
- public:
-  RingAllReduce(Simulator& sim, Transport& transport, FlowStats& stats, std::uint32_t traffic_class,
-                std::vector<std::uint32_t> ranks, std::uint64_t bytes, std::int64_t at_ps);
-  void on_event(Simulator& sim, std::uint64_t) override;           // start
-  void message_done(Simulator& sim, std::uint32_t message) override;
-
-  bool finished() const { return steps_done_ == total_messages(); }
-  std::size_t ranks() const { return ranks_.size(); }
-  std::uint64_t bytes() const { return bytes_; }
-  double duration_us() const { return finished() ? (end_ps_ - start_ps_) * 1e-6 : 0; }
-  double algbw_bytes_per_s() const;
-  double busbw_bytes_per_s() const;
-
- private:
-  void send_step(std::uint32_t rank, std::uint32_t step);
-  std::uint64_t total_messages() const { return 2ull * (ranks_.size() - 1) * ranks_.size(); }
-
-  Simulator& sim_;
-  Transport& transport_;
-  FlowStats& stats_;
-  std::uint32_t class_;
-  std::vector<std::uint32_t> ranks_;
-  std::uint64_t bytes_;
-  std::int64_t start_ps_, end_ps_ = 0;
-  std::uint64_t steps_done_ = 0;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> message_step_;  // flow id -> (sender rank, step)
-  std::uint32_t first_flow_ = 0;
-};
 
 }  // namespace fabricplan::sim

@@ -42,6 +42,7 @@ std::uint32_t Transport::new_packet(std::uint32_t conn, std::uint32_t src, std::
   p.owner = owner_;
   p.route = Route::kEntropyHash;
   p.flags = flags;
+  p.traffic_class = traffic_class_;
   p.sent_ps = sim_.now().ps();
   return id;
 }

@@ -53,6 +53,8 @@ class Transport : public PacketSink, public EventHandler {
   // Posts a message now: `bytes` from endpoint src to dst; `message` is its FlowStats id.
   virtual void post(std::uint32_t src, std::uint32_t dst, std::uint64_t bytes, std::uint32_t message) = 0;
   void set_listener(MessageListener* l) { listener_ = l; }
+  // The traffic class its packets carry (one transport per scenario traffic entry).
+  void set_traffic_class(std::uint32_t c) { traffic_class_ = static_cast<std::uint8_t>(c); }
   const TransportCounters& counters() const { return counters_; }
 
   void dropped(Simulator& sim, const Packet& p, std::uint32_t port) override;
@@ -79,6 +81,7 @@ class Transport : public PacketSink, public EventHandler {
   Rng rng_;
   std::uint16_t owner_;
   MessageListener* listener_ = nullptr;
+  std::uint8_t traffic_class_ = 0;
   TransportCounters counters_;
 
  private:

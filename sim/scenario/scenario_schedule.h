@@ -1,0 +1,28 @@
+// A scenario's traffic as a Schedule (models/schedule): one stream per traffic entry, in
+// file order, with the entry's transport, packet format and path policy. Both engines
+// run this one schedule: the packet engine posts its transfers on transports
+// (sim/traffic/schedule_driver.h), the flow engine solves them (models/flow).
+//   open-loop entries: one transfer per flow, packets_per_flow x payload bytes offered at
+//     payload / interval, from t = 0; paths by the scenario's routing;
+//   pairs, permutation_file, incast, all2all, kv_poisson: one transfer per message, at its
+//     time (KV arrivals drawn from the stream "traffic.<i>.<class>" of the seed);
+//   ring_allreduce: 2(n-1) steps of n transfers of bytes/n, step s of rank r+1 waiting for
+//     step s-1 of rank r (NCCL's ring: reduce-scatter then all-gather).
+// route_key is the FlowStats id the packet engine gives the transfer's flow where it is
+// known up front (open-loop and open message patterns), so flow hashing agrees.
+#pragma once
+
+#include <cstdint>
+
+#include "models/schedule/schedule.h"
+#include "sim/scenario/scenario.h"
+
+namespace fabricplan::sim {
+
+Schedule scenario_schedule(const Scenario& s);
+
+// Transfers an entry will produce (expected count for kv_poisson), computed without
+// producing them: what the engines' size limits are checked against.
+double expected_transfers(const TrafficSpec& t);
+
+}  // namespace fabricplan::sim

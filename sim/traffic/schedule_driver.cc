@@ -1,0 +1,85 @@
+#include "sim/traffic/schedule_driver.h"
+
+#include <algorithm>
+
+namespace fabricplan::sim {
+namespace {
+constexpr std::uint32_t kNone = UINT32_MAX;
+// Event argument: a run of ready transfers starting at list position `pos` of stream
+// `stream` (kRun), or one freed transfer whose release time came later (kFreed).
+constexpr std::uint64_t kFreed = std::uint64_t{1} << 63;
+std::uint64_t run_arg(std::uint32_t stream, std::uint32_t pos) { return (std::uint64_t{stream} << 32) | pos; }
+}  // namespace
+
+ScheduleDriver::ScheduleDriver(Simulator& sim, FlowStats& stats, const Schedule& schedule)
+    : sim_(sim), stats_(stats), schedule_(schedule), dependents_(dependents_of(schedule)),
+      transport_of_stream_(schedule.streams.size(), nullptr), lazy_stream_(schedule.streams.size(), false),
+      ready_of_stream_(schedule.streams.size()), waiting_(schedule.transfers.size()),
+      flow_of_(schedule.transfers.size(), kNone) {
+  for (std::uint32_t i = 0; i < schedule.transfers.size(); ++i) {
+    const Transfer& t = schedule.transfers[i];
+    waiting_[i] = t.deps_end - t.deps_begin;
+    if (waiting_[i]) {
+      lazy_stream_[t.stream] = true;
+    } else {
+      ready_of_stream_[t.stream].push_back(i);
+    }
+  }
+}
+
+void ScheduleDriver::add_stream(std::uint32_t stream, Transport& transport) {
+  transport_of_stream_[stream] = &transport;
+  transport.set_listener(this);
+  std::vector<std::uint32_t>& ready = ready_of_stream_[stream];
+  std::stable_sort(ready.begin(), ready.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return schedule_.transfers[a].release_ps < schedule_.transfers[b].release_ps;
+  });
+  if (!lazy_stream_[stream]) {
+    for (std::uint32_t t : ready) {
+      const Transfer& x = schedule_.transfers[t];
+      flow_of_[t] = stats_.add_flow(x.src, x.dst, schedule_.streams[stream].class_index);
+    }
+  }
+  for (std::size_t i = 0; i < ready.size(); ++i) {
+    const std::int64_t at = schedule_.transfers[ready[i]].release_ps;
+    if (i == 0 || at != schedule_.transfers[ready[i - 1]].release_ps) {
+      sim_.schedule_at(Time::from_ps(at), this, run_arg(stream, static_cast<std::uint32_t>(i)));
+    }
+  }
+}
+
+void ScheduleDriver::on_event(Simulator&, std::uint64_t arg) {
+  if (arg & kFreed) return post(static_cast<std::uint32_t>(arg & ~kFreed));
+  const auto stream = static_cast<std::uint32_t>(arg >> 32);
+  const std::vector<std::uint32_t>& ready = ready_of_stream_[stream];
+  const std::int64_t at = schedule_.transfers[ready[arg & 0xffffffffu]].release_ps;
+  for (std::size_t i = arg & 0xffffffffu; i < ready.size() && schedule_.transfers[ready[i]].release_ps == at; ++i) {
+    post(ready[i]);
+  }
+}
+
+void ScheduleDriver::post(std::uint32_t t) {
+  const Transfer& x = schedule_.transfers[t];
+  if (flow_of_[t] == kNone) flow_of_[t] = stats_.add_flow(x.src, x.dst, schedule_.streams[x.stream].class_index);
+  const std::uint32_t flow = flow_of_[t];
+  if (flow >= transfer_of_flow_.size()) transfer_of_flow_.resize(flow + 1, kNone);
+  transfer_of_flow_[flow] = t;
+  transport_of_stream_[x.stream]->post(x.src, x.dst, x.bytes, flow);
+}
+
+void ScheduleDriver::message_done(Simulator& sim, std::uint32_t flow) {
+  const std::uint32_t t = flow < transfer_of_flow_.size() ? transfer_of_flow_[flow] : kNone;
+  if (t == kNone) return;
+  for (std::uint32_t k = dependents_.begin[t]; k < dependents_.begin[t + 1]; ++k) {
+    const std::uint32_t d = dependents_.list[k];
+    if (--waiting_[d]) continue;
+    const std::int64_t release = schedule_.transfers[d].release_ps;
+    if (release <= sim.now().ps()) {
+      post(d);
+    } else {
+      sim.schedule_at(Time::from_ps(release), this, kFreed | d);
+    }
+  }
+}
+
+}  // namespace fabricplan::sim

@@ -1,0 +1,48 @@
+// Runs a Schedule's message streams on the packet engine: posts each transfer on its
+// stream's transport when it is released and every transfer it waits for has completed
+// (the flow engine starts a fluid flow at the same moment, models/flow/flow_engine.h).
+//
+// Event order is what the per-pattern drivers it replaced had, so outputs did not move:
+// add_stream() (called in traffic order) schedules one event per run of equal release
+// times among the stream's ready transfers and posts them in list order; a transfer
+// freed by a completion is posted inside that completion's callback (at once, or at its
+// release time if that is later). A stream whose transfers wait for others gets its
+// FlowStats flows when it posts them; other streams get theirs up front, in list order
+// (the ids flow hashing sees). Open-loop streams are not driven here (OpenLoopTraffic).
+// Lives as long as the Simulator run; keeps references to the schedule and transports.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/schedule/schedule.h"
+#include "sim/transport/transport.h"
+
+namespace fabricplan::sim {
+
+class ScheduleDriver : public EventHandler, public MessageListener {
+ public:
+  ScheduleDriver(Simulator& sim, FlowStats& stats, const Schedule& schedule);
+  // Drives `stream` on `transport` (which must outlive the driver).
+  void add_stream(std::uint32_t stream, Transport& transport);
+
+  void on_event(Simulator& sim, std::uint64_t arg) override;
+  void message_done(Simulator& sim, std::uint32_t flow) override;
+
+  // FlowStats id of a transfer's flow (UINT32_MAX: not posted).
+  std::uint32_t flow_of(std::uint32_t transfer) const { return flow_of_[transfer]; }
+
+ private:
+  void post(std::uint32_t transfer);
+
+  Simulator& sim_;
+  FlowStats& stats_;
+  const Schedule& schedule_;
+  Dependents dependents_;
+  std::vector<Transport*> transport_of_stream_;
+  std::vector<bool> lazy_stream_;
+  std::vector<std::vector<std::uint32_t>> ready_of_stream_;  // ready at the start, list order
+  std::vector<std::uint32_t> waiting_, flow_of_, transfer_of_flow_;
+};
+
+}  // namespace fabricplan::sim
