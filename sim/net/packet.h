@@ -20,6 +20,7 @@ enum PacketFlag : std::uint8_t {
   kFlagAck = 1,      // acknowledgement (SRD: selective; IB: cumulative)
   kFlagNak = 2,      // IB negative acknowledgement: go back to `seq`
   kFlagEcn = 4,      // congestion experienced (set by a port above its ECN threshold)
+  kFlagAckReq = 8,   // IB: the requester asks for an ACK now (BTH AckReq bit)
 };
 
 struct Packet {

@@ -59,7 +59,11 @@ void IbRcTransport::pump(std::uint32_t qi) {
     const std::uint32_t psn = q.next_psn++;
     const Run& r = run_of(q, psn);
     const std::uint32_t payload = payload_of(r.message_bytes, r.index_offset + (psn - r.first));
-    std::uint32_t id = new_packet(qi, q.src, q.dst, psn, payload, 0);
+    // AckReq on the packet that fills the window (IBTA 9.7.5.1.1: a requester that must
+    // wait for an ACK asks for it), or a window smaller than ack_every stalls until the
+    // ACK timeout.
+    const std::uint8_t flags = q.next_psn - q.una >= params_.window_packets ? kFlagAckReq : 0;
+    std::uint32_t id = new_packet(qi, q.src, q.dst, psn, payload, flags);
     Packet& p = fabric_.pool()[id];
     p.entropy = q.entropy;
     p.route = params_.ecmp ? Route::kEntropyHash : Route::kDestModK;
@@ -122,7 +126,7 @@ void IbRcTransport::on_data(const Packet& p) {
   message_packet_arrived(p.aux, p.payload_bytes);
   bool run_done = q.expected_psn == q.expecting.front().end;
   if (run_done) q.expecting.pop_front();
-  if (++q.since_ack >= params_.ack_every || run_done) send_ack(qi, kFlagAck);
+  if (++q.since_ack >= params_.ack_every || run_done || (p.flags & kFlagAckReq)) send_ack(qi, kFlagAck);
 }
 
 void IbRcTransport::on_ack(const Packet& p) {

@@ -18,7 +18,8 @@
 // - A QP keeps at most `window_packets` unacknowledged; there is no end-to-end
 //   congestion control (no DCQCN): on lossless links credit back-pressure paces it.
 // - The receiver accepts only the next expected PSN, ACKs cumulatively every
-//   `ack_every` packets and at the end of each run, NAKs the first gap once, and
+//   `ack_every` packets, at the end of each run and when the sender asks (AckReq on the
+//   packet that fills its window), NAKs the first gap once, and
 //   re-ACKs duplicates. The sender goes back N on a NAK, and to the oldest
 //   unacknowledged PSN when nothing has been acknowledged for `ack_timeout_us` (the
 //   local ACK timeout, 4.096 us x 2^timeout on real HCAs).

@@ -56,4 +56,26 @@ k = c1["classes"][0]
 for key in ("class", "flows", "efa", "ib", "p99_ratio_ib_over_efa"): assert key in k, key
 assert set(c1["variants"]) == {"efa", "ib"}
 PY
+# The flow engine: same scenario, --engine flow; deterministic; refuses an unknown engine
+# and a run past its memory limit (with the estimate), writing nothing.
+"$bin" simulate "$tmp/s.json" --engine flow --format json -o "$tmp/f1.json"
+"$bin" simulate "$tmp/s.json" --engine flow --format json -o "$tmp/f2.json"
+"$py" - "$tmp/f1.json" "$tmp/f2.json" <<'PY'
+import json, sys
+f1, f2 = (json.load(open(f)) for f in sys.argv[1:])
+for f in (f1, f2): f["engine"].pop("wall_s")
+assert f1 == f2, "flow engine: same input, different output"
+assert f1["engine"]["kind"] == "flow" and f1["engine"]["solves"] > 0
+c = f1["classes"][0]
+assert c["flows"] > 0 and c["incomplete_flows"] == 0 and c["fct_us"]["max"] > 0
+b = f1["busiest_links"][0]
+assert 0 < b["utilization"] <= 1.0 + 1e-9 and b["classes"] == [c["class"]] and "->" in b["link"]
+PY
+set +e; "$bin" simulate "$tmp/s.json" --engine fluid 2>"$tmp/err" >/dev/null; rc=$?; set -e
+[[ $rc -eq 2 ]] && grep -q "engine must be packet or flow" "$tmp/err" || { echo "bad --engine: rc=$rc $(cat "$tmp/err")"; exit 1; }
+"$py" -c "
+import json; d=json.load(open('$src/configs/scenarios/bench-f-ft1024-a2a1024.json')); d['limits']={'max_memory_gib': 0.05}; json.dump(d, open('$tmp/big.json','w'))"
+set +e; "$bin" simulate "$tmp/big.json" -o "$tmp/big.out" 2>"$tmp/err"; rc=$?; set -e
+[[ $rc -eq 2 && ! -e $tmp/big.out ]] && grep -q "at /traffic: expected a flow-engine run within 0.05 GiB" "$tmp/err" && grep -q "estimated" "$tmp/err" \
+  || { echo "oversized flow run not refused: rc=$rc $(cat "$tmp/err")"; exit 1; }
 echo ok
