@@ -1,7 +1,7 @@
 // `fabricplan calibrate server [--bind ADDR] [--port P] [--provider NAME] [--rails IF,...]`
 // `fabricplan calibrate client HOST [--port P] [--provider NAME] [--rails IF,...] [--buffers host|cuda|cuda-staged] -o PROFILE.json`
-// The libfabric benchmarks (calib/net). Built where libfabric is found; elsewhere
-// both modes say so and exit 1.
+// The libfabric benchmarks (calib/net), compiled into fabricplan-calibrate-net only,
+// which is built where libfabric is found (fabricplan execs it: calibrate_net_exec.cc).
 #include <cstdio>
 #include <string>
 
@@ -103,7 +103,7 @@ int client(const std::vector<std::string>& rest) {
 
 }  // namespace
 
-int run_calibrate_net(const std::string& mode, const std::vector<std::string>& rest) {
+int run_calibrate_net_here(const std::string& mode, const std::vector<std::string>& rest) {
 #ifdef FABRICPLAN_HAVE_LIBFABRIC
   try {
     return mode == "server" ? server(rest) : client(rest);
