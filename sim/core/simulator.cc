@@ -15,6 +15,7 @@ void Simulator::run(Time until) {
     now_ = Time::from_ps(e.time_ps);
     ++events_;
     e.handler->on_event(*this, e.arg);
+    if (observer_ != nullptr && events_ % observe_every_ == 0) observer_->observe(*this);
   }
 }
 

@@ -23,6 +23,16 @@ class EventHandler {
   ~EventHandler() = default;
 };
 
+// Watches a run from outside the event queue (progress lines): it is called every so
+// many events and schedules nothing, so watching never changes what is simulated.
+class RunObserver {
+ public:
+  virtual void observe(const class Simulator& sim) = 0;
+
+ protected:
+  ~RunObserver() = default;
+};
+
 class Simulator {
  public:
   Time now() const { return now_; }
@@ -41,6 +51,11 @@ class Simulator {
   void stop() { stopped_ = true; }
 
   std::uint64_t events_processed() const { return events_; }
+  // `observer` (nullptr: none) is called after every `every_events` events.
+  void set_observer(RunObserver* observer, std::uint64_t every_events = 1 << 16) {
+    observer_ = observer;
+    observe_every_ = every_events ? every_events : 1;
+  }
   EventQueue& queue() { return queue_; }
 
  private:
@@ -48,6 +63,8 @@ class Simulator {
   Time now_;
   std::uint64_t events_ = 0;
   bool stopped_ = false;
+  RunObserver* observer_ = nullptr;
+  std::uint64_t observe_every_ = 1 << 16;
 };
 
 }  // namespace fabricplan::sim

@@ -98,7 +98,7 @@ void Fabric::drop(std::uint32_t port, std::uint32_t id, bool fault) {
 }
 
 void Fabric::note_queue(Port& q, std::int64_t queued_bytes, Packet& p) {
-  if (queued_bytes > q.stats.max_queued_bytes) q.stats.max_queued_bytes = static_cast<std::uint32_t>(queued_bytes);
+  if (static_cast<std::uint64_t>(queued_bytes) > q.stats.max_queued_bytes) q.stats.max_queued_bytes = static_cast<std::uint64_t>(queued_bytes);
   if (params_.ecn_threshold_bytes && queued_bytes > params_.ecn_threshold_bytes && !(p.flags & kFlagEcn)) {
     p.flags |= kFlagEcn;
     ++q.stats.ecn_marks;

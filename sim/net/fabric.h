@@ -67,7 +67,7 @@ struct PortStats {
   std::uint64_t tx_bytes = 0;
   std::uint64_t drops = 0;
   std::uint64_t ecn_marks = 0;
-  std::uint32_t max_queued_bytes = 0;
+  std::uint64_t max_queued_bytes = 0;  // 64-bit: host queues may hold more than 4 GiB
   std::uint64_t class_mask = 0;      // bit c: a packet of traffic class c crossed the port
   std::int64_t credit_stall_ps = 0;  // lossless: time a waiting head had no credit
 };

@@ -56,8 +56,8 @@ Comparison run_comparison(const Scenario& s, bool progress) {
   Comparison c;
   c.scenario = s.name;
   c.seed = s.seed;
-  c.efa = run_scenario(efa_variant(s), progress);
-  c.ib = run_scenario(ib_variant(s), progress);
+  c.efa = run_scenario(efa_variant(s), progress, "efa");
+  c.ib = run_scenario(ib_variant(s), progress, "ib");
   return c;
 }
 

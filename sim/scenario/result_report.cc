@@ -125,9 +125,9 @@ std::string render_simulation_text(const SimulationResult& r) {
   if (r.engine == "packet") {
     std::snprintf(line, sizeof line,
                   "  packets sent %llu, delivered %llu, dropped %llu; links: max utilization %.1f%%, "
-                  "max queue %u bytes, %llu ports dropped\n",
+                  "max queue %llu bytes, %llu ports dropped\n",
                   static_cast<unsigned long long>(r.packets_sent), static_cast<unsigned long long>(r.delivered_packets),
-                  static_cast<unsigned long long>(r.drops), 100 * r.links.max_utilization, r.links.max_queue_bytes,
+                  static_cast<unsigned long long>(r.drops), 100 * r.links.max_utilization, static_cast<unsigned long long>(r.links.max_queue_bytes),
                   static_cast<unsigned long long>(r.links.ports_with_drops));
     os << line;
   }

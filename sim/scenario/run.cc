@@ -12,26 +12,34 @@
 namespace fabricplan::sim {
 namespace {
 
-// Prints a progress line to stderr at most once per wall second on long runs.
-class Progress : public EventHandler {
+// Prints a progress line to stderr at most once per wall second on long runs: payload
+// delivered out of what the schedule offers, simulated time, and an ETA from the rate
+// so far. It watches from outside the event queue (RunObserver), so a run with progress
+// lines simulates exactly what a run without them does.
+class Progress : public RunObserver {
  public:
-  explicit Progress(const FlowStats& stats) : stats_(stats) {}
-  void on_event(Simulator& sim, std::uint64_t) override {
+  Progress(const FlowStats& stats, double total_payload_bytes, std::string label)
+      : stats_(stats), total_(total_payload_bytes), label_(std::move(label)) {}
+  void observe(const Simulator& sim) override {
     auto now = std::chrono::steady_clock::now();
-    if (now - last_ > std::chrono::seconds(1)) {
-      last_ = now;
-      std::fprintf(stderr, "\rsimulate: t=%.3f ms, %llu packets delivered, %llu events", sim.now().s() * 1e3,
-                   static_cast<unsigned long long>(stats_.delivered_packets()),
-                   static_cast<unsigned long long>(sim.events_processed()));
-      printed_ = true;
-    }
-    if (!sim.queue().empty()) sim.schedule_in(Time::from_us(50), this);
+    if (now - last_ < std::chrono::seconds(1)) return;
+    last_ = now;
+    const double done = total_ > 0 ? std::min(1.0, static_cast<double>(stats_.delivered_payload_bytes()) / total_) : 0;
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    char eta[32] = "?";
+    if (done > 0) std::snprintf(eta, sizeof eta, "%.0f s", elapsed * (1 - done) / done);
+    std::fprintf(stderr, "\rsimulate%s: %5.1f%% of the payload delivered, t=%.3f ms simulated, %llu events, ETA %s   ",
+                 label_.c_str(), 100 * done, sim.now().s() * 1e3,
+                 static_cast<unsigned long long>(sim.events_processed()), eta);
+    printed_ = true;
   }
   ~Progress() { if (printed_) std::fprintf(stderr, "\n"); }
 
  private:
   const FlowStats& stats_;
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  double total_;
+  std::string label_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_ = start_;
   bool printed_ = false;
 };
 
@@ -82,7 +90,7 @@ void add_counters(TransportCounters& sum, const TransportCounters& c) {
 
 }  // namespace
 
-SimulationResult run_scenario(const Scenario& s, bool progress) {
+SimulationResult run_scenario(const Scenario& s, bool progress, const std::string& label) {
   auto wall_start = std::chrono::steady_clock::now();
   Topology topo = build_topology(s.topology);
   Simulator sim;
@@ -116,8 +124,10 @@ SimulationResult run_scenario(const Scenario& s, bool progress) {
   sim.queue().reserve(4 * fabric.port_count() + 1024);
   std::unique_ptr<Progress> reporter;
   if (progress) {
-    reporter = std::make_unique<Progress>(stats);
-    sim.schedule_at(Time(), reporter.get());
+    double total = 0;
+    for (const Transfer& t : schedule.transfers) total += static_cast<double>(t.bytes);
+    reporter = std::make_unique<Progress>(stats, total, label.empty() ? "" : " [" + label + "]");
+    sim.set_observer(reporter.get());
   }
   sim.run(s.stop_ps >= 0 ? Time::from_ps(s.stop_ps) : Time::max());
 

@@ -13,7 +13,7 @@ namespace fabricplan::sim {
 struct LinkSummary {
   double max_utilization = 0;   // busiest port: bytes sent / (line rate x simulated time)
   double mean_utilization = 0;  // over ports that sent anything
-  std::uint32_t max_queue_bytes = 0;
+  std::uint64_t max_queue_bytes = 0;
   std::uint64_t ports_with_drops = 0;
   double max_credit_stall_fraction = 0;  // lossless: longest a port's head waited for credit / run
 };
@@ -64,7 +64,8 @@ struct SimulationResult {
 };
 
 // The packet engine. `progress`: a one-line status on stderr every ~second of wall time.
-SimulationResult run_scenario(const Scenario& s, bool progress = false);
+// `label` names the run in progress lines (compare: "efa", "ib").
+SimulationResult run_scenario(const Scenario& s, bool progress = false, const std::string& label = "");
 // The flow engine (models/flow) on the same schedule and fabric.
 SimulationResult run_scenario_flow(const Scenario& s);
 // The engine the scenario names ("engine", default packet), or `engine` if not empty.

@@ -38,6 +38,7 @@ void FlowStats::received(std::uint32_t flow, std::uint32_t payload_bytes, std::i
   r.payload_delivered += payload_bytes;
   r.last_delivery_ps = now_ps;
   ++delivered_;
+  delivered_payload_ += payload_bytes;
 }
 
 void FlowStats::delivered(Simulator& sim, const Packet& p) { received(p.flow, p.payload_bytes, sim.now().ps()); }

@@ -58,10 +58,12 @@ class FlowStats : public PacketSink {
   ClassSummary summarize(std::uint32_t traffic_class, const std::string& name,
                          double line_rate_bytes_per_s) const;
   std::uint64_t delivered_packets() const { return delivered_; }
+  std::uint64_t delivered_payload_bytes() const { return delivered_payload_; }
 
  private:
   std::vector<FlowRecord> flows_;
   std::uint64_t delivered_ = 0;
+  std::uint64_t delivered_payload_ = 0;
 };
 
 }  // namespace fabricplan::sim

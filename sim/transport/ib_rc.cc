@@ -80,7 +80,7 @@ void IbRcTransport::pump(std::uint32_t qi) {
   }
   if (q.una < q.next_psn && !q.timer_armed) {
     q.timer_armed = true;
-    q.timer = sim_.schedule_cancellable(Time::from_ps(q.last_progress_ps) + Time::from_us(params_.ack_timeout_us), this, qi);
+    q.timer = sim_.schedule_cancellable(Time::from_ps(q.last_progress_ps) + Time::from_us(params_.local_ack_timeout_us()), this, qi);
   }
 }
 
@@ -151,7 +151,7 @@ void IbRcTransport::on_event(Simulator&, std::uint64_t arg) {
   q.timer_armed = false;
   if (q.una == q.next_psn) return;  // everything sent is acknowledged
   const std::int64_t now = sim_.now().ps();
-  if (now - q.last_progress_ps >= Time::from_us(params_.ack_timeout_us).ps()) {
+  if (now - q.last_progress_ps >= Time::from_us(params_.local_ack_timeout_us()).ps()) {
     ++counters_.timeouts;
     q.next_psn = q.una;  // go back to the oldest unacknowledged PSN
     q.last_progress_ps = now;

@@ -21,8 +21,12 @@
 //   `ack_every` packets, at the end of each run and when the sender asks (AckReq on the
 //   packet that fills its window), NAKs the first gap once, and
 //   re-ACKs duplicates. The sender goes back N on a NAK, and to the oldest
-//   unacknowledged PSN when nothing has been acknowledged for `ack_timeout_us` (the
-//   local ACK timeout, 4.096 us x 2^timeout on real HCAs).
+//   unacknowledged PSN when nothing has been acknowledged for the local ACK timeout:
+//   4.096 us x 2^timeout on real HCAs (IBTA 9.7.6.1.3), where NCCL sets timeout =
+//   NCCL_IB_TIMEOUT, default 20: about 4.3 s. So a lossless fabric whose queues hold a
+//   packet for milliseconds never resends spuriously; a packet lost on a failed link
+//   is resent at once on a NAK (a later packet arrived) or after that timeout.
+//   `ack_timeout_us` overrides the exponent.
 // - A link failure stalls a QP whose path crosses it until routes are recomputed
 //   without the link (the subnet manager's reroute, timed by the scenario) and the
 //   next ACK timeout retransmits.
@@ -39,7 +43,11 @@ struct IbRcParams {
   std::uint32_t qps_per_connection = 1;
   std::uint32_t window_packets = 512;
   std::uint32_t ack_every = 8;
-  double ack_timeout_us = 1000;
+  std::uint32_t timeout_exponent = 20;  // NCCL_IB_TIMEOUT
+  double ack_timeout_us = 0;            // > 0: overrides 4.096 us x 2^timeout_exponent
+  double local_ack_timeout_us() const {
+    return ack_timeout_us > 0 ? ack_timeout_us : 4.096 * static_cast<double>(std::uint64_t{1} << timeout_exponent);
+  }
   bool ecmp = false;
 };
 

@@ -44,5 +44,27 @@ TEST(Compare, StartingFromTheIbScenarioGivesTheSameTwoFabrics) {
   expect_same_flows(from_ib.efa, from_srd.efa);
 }
 
+TEST(Compare, ALosslessFabricNeverResendsSpuriouslyWhateverItsQueues) {
+  // The shipped mixture on IB: lossless ports hold packets for milliseconds behind
+  // credit stalls. RC's local ACK timeout is 4.096 us x 2^20 (NCCL_IB_TIMEOUT 20), so
+  // nothing is lost and nothing is resent; with the old 1 ms timer go-back-N resent
+  // hundreds of millions of duplicates into the same queues.
+  EXPECT_NEAR(IbRcParams{}.local_ack_timeout_us(), 4.096 * 1048576, 1e-6);
+  Comparison c = run_comparison(parse_scenario(scenario_path("mix-rail-kv-moe-allreduce.json")));
+  EXPECT_EQ(c.ib.drops, 0u);
+  EXPECT_EQ(c.ib.transport.timeouts, 0u);
+  EXPECT_EQ(c.ib.retransmissions, 0u);
+  EXPECT_EQ(c.ib.transport.duplicates_received, 0u);
+  for (const auto& k : c.ib.classes) EXPECT_EQ(k.incomplete_flows, 0u) << k.name;
+  EXPECT_LT(c.ib.last_completion_s, 0.1);  // tens of ms of traffic, not seconds of resends
+}
+
+TEST(Compare, ProgressLinesDoNotChangeWhatIsSimulated) {
+  // Progress watches from outside the event queue: the same events and the same flows.
+  Scenario s = parse_scenario(scenario_path("bench-t-128-srd.json"));
+  SimulationResult quiet = run_scenario(s, false), watched = run_scenario(s, true, "test");
+  expect_same_flows(quiet, watched);
+}
+
 }  // namespace
 }  // namespace fabricplan::sim

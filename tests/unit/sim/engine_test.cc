@@ -41,7 +41,7 @@ TEST(EventQueue, CancelByHandle) {
   EXPECT_EQ(r.seen[0].second, 2u);
   EXPECT_FALSE(sim.cancel(b));  // already ran
   // A reused slot does not resurrect the old handle.
-  EventHandle c = sim.schedule_cancellable(Time::from_ps(7), &r, 3);
+  sim.schedule_cancellable(Time::from_ps(7), &r, 3);
   EXPECT_FALSE(sim.cancel(a));
   sim.run();
   EXPECT_EQ(r.seen.size(), 2u);
