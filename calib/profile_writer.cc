@@ -6,6 +6,7 @@
 
 #include "calib/fit.h"
 #include "calib/profile_json.h"
+#include "models/json_input/input_error.h"
 
 namespace fabricplan::calib {
 namespace {
@@ -105,9 +106,38 @@ std::string merged_profile_json(const std::vector<std::string>& paths) {
     ordered_json p = ordered_json::parse(in);
     out["provenance"]["merged"].push_back({{"file", path}, {"provenance", p["provenance"]}});
     if (p.contains("complete") && p["complete"] == false) out["complete"] = false;
-    if (out["nics"].empty() && p.contains("nics") && !p["nics"].empty()) {
-      for (const char* k : {"nics", "aggregate_bandwidth_bytes_per_s", "multi_rail", "loggp", "gpudirect"})
-        if (p.contains(k)) out[k] = p[k];
+    // Every profile's NICs, each saying which file it came from; the same NIC (name,
+    // provider, memory) measured in two files is a conflict the user must settle.
+    // All-rails-at-once figures come from the first profile that has NICs: they were
+    // measured together in one run and do not add up across runs.
+    if (p.contains("nics") && !p["nics"].empty()) {
+      if (out["nics"].empty()) {
+        for (const char* k : {"aggregate_bandwidth_bytes_per_s", "multi_rail", "loggp", "gpudirect"})
+          if (p.contains(k)) out[k] = p[k];
+      }
+      for (ordered_json nic : p["nics"]) {
+        auto key = [](const ordered_json& n) {
+          return n.value("name", "") + "|" + n.value("provider", "") + "|" + n.value("memory", "host");
+        };
+        bool duplicate = false;
+        for (const auto& kept : out["nics"]) {
+          if (key(kept) != key(nic)) continue;
+          ordered_json same = kept;
+          same.erase("source_file");
+          nic.erase("source_file");
+          if (same == nic) {  // the very same measurement, e.g. a profile merged again
+            duplicate = true;
+            break;
+          }
+          throw InputError(path, "/nics", "NICs that do not conflict with another merged profile",
+                           "NIC \"" + nic.value("name", "") + "\" (provider " + nic.value("provider", "?") + ", " +
+                               nic.value("memory", "host") + " memory) measured differently in " +
+                               kept.value("source_file", std::string("an earlier profile")));
+        }
+        if (duplicate) continue;
+        nic["source_file"] = path;
+        out["nics"].push_back(nic);
+      }
     }
     if (out["gpu"].is_null() && p.contains("gpu") && p["gpu"].is_object() && p["gpu"].value("available", false))
       out["gpu"] = p["gpu"];

@@ -26,7 +26,10 @@ std::string gpu_profile_json(const std::string& gpu_object, bool available);
 namespace fabricplan::calib {
 
 // `calibrate merge`: one profile from several (e.g. calibrate client's NICs and
-// calibrate gpu's copies): NIC figures from the first profile that has NICs, the GPU
+// calibrate gpu's copies): every profile's NICs (each with its source_file; the same
+// NIC measured differently in two files is an InputError naming both; the
+// identical measurement twice is kept once), the all-rails figures from the first
+// profile that has NICs, the GPU
 // from the first with an available GPU, collectives and intra-node tiers from all;
 // each input's provenance is kept; an "unavailable" entry stays only if no input
 // supplies that figure. Throws InputError naming a file that is not a profile.

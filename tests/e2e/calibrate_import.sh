@@ -158,11 +158,41 @@ python3 "$src/tests/e2e/check_profile_schema.py" "$src/configs/schema/calibratio
 # provenances kept; a file that is not a profile is refused by name.
 "$bin" calibrate merge "$tmp/fi.json" "$tmp/gpu.json" "$tmp/profile.json" -o "$tmp/merged.json"
 python3 "$src/tests/e2e/check_profile_schema.py" "$src/configs/schema/calibration.schema.json" "$tmp/merged.json"
-/usr/bin/python3 - "$tmp/merged.json" "$tmp/fi.json" <<'PY'
+/usr/bin/python3 - "$tmp/merged.json" "$tmp/fi.json" "$tmp/profile.json" <<'PY'
 import json, sys
-m, fi = (json.load(open(f)) for f in sys.argv[1:])
-assert m["nics"] == fi["nics"] and len(m["provenance"]["merged"]) == 3 and len(m["collectives"]) == 1, m.keys()
+m, fi, prof = (json.load(open(f)) for f in sys.argv[1:])
+# Every NIC of both files, each once: fi.json's, then profile.json's others (ib_write_bw).
+nics = [{k: v for k, v in n.items() if k != "source_file"} for n in m["nics"]]
+expected = fi["nics"] + [n for n in prof["nics"] if n not in fi["nics"]]
+assert nics == expected, (len(nics), len(expected))
+assert len(m["provenance"]["merged"]) == 3 and len(m["collectives"]) == 1, m.keys()
+assert [n["source_file"] for n in m["nics"]] == [sys.argv[2]] * len(fi["nics"]) + [sys.argv[3]] * (len(expected) - len(fi["nics"]))
 PY
+# Two profiles' NICs (say tcp and shm) are both kept, each with its file; the same NIC
+# in two files is a conflict naming both.
+/usr/bin/python3 - "$tmp/fi.json" "$tmp/shm.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+for n in p["nics"]: n["name"] = "shm"; n["provider"] = "shm"
+json.dump(p, open(sys.argv[2], "w"))
+PY
+"$bin" calibrate merge "$tmp/fi.json" "$tmp/shm.json" -o "$tmp/two.json"
+/usr/bin/python3 - "$tmp/two.json" "$tmp/fi.json" "$tmp/shm.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+assert [n["source_file"] for n in m["nics"]] == [sys.argv[2]] * (len(m["nics"]) // 2) + [sys.argv[3]] * (len(m["nics"]) // 2), m["nics"]
+assert any(n["name"] == "shm" for n in m["nics"]) and any(n["name"] != "shm" for n in m["nics"])
+PY
+python3 "$src/tests/e2e/check_profile_schema.py" "$src/configs/schema/calibration.schema.json" "$tmp/two.json"
+/usr/bin/python3 - "$tmp/fi.json" "$tmp/fi2.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+for n in p["nics"]: n["bandwidth_bytes_per_s"] *= 2
+json.dump(p, open(sys.argv[2], "w"))
+PY
+set +e; err=$("$bin" calibrate merge "$tmp/fi.json" "$tmp/fi2.json" -o "$tmp/dup.json" 2>&1); rc=$?; set -e
+[[ $rc == 2 && $err == *"$tmp/fi2.json"*"measured differently in $tmp/fi.json"* && ! -e $tmp/dup.json ]] \
+  || { echo "merge of one NIC measured twice differently: rc $rc: $err"; exit 1; }
 set +e; err=$("$bin" calibrate merge "$tmp/fi.json" "$src/configs/clusters/p4d-moe-pd.json" -o "$tmp/bad.json" 2>&1); rc=$?; set -e
 [[ $rc == 2 && $err == *p4d-moe-pd.json* && ! -e $tmp/bad.json ]] || { echo "merge of a non-profile: rc $rc: $err"; exit 1; }
 echo "calibrate import/gpu: ok"
