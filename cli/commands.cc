@@ -8,6 +8,15 @@ const std::vector<Command>& commands() {
        "fabricplan plan SPEC [--format text|md|json|html] [-o FILE] [--calibration PROFILE] "
        "[--catalog FILE]",
        run_plan},
+      {"expect", "what nccl-tests (or one MoE layer's dispatch/combine) should show on an instance type and node count",
+       "fabricplan expect --instance TYPE --nodes N --op all_reduce|all_gather|reduce_scatter|alltoall|sendrecv|"
+       "moe_dispatch|moe_combine [--gpus-per-node G] [--min-bytes B] [--max-bytes B] [--step-factor F] "
+       "[--calibration PROFILE] [--nvls on|off] [--ep N --tokens T --hidden H --topk K --mode normal|low_latency] "
+       "[--format text|json|csv] [-o FILE]",
+       run_expect},
+      {"doctor", "hold nccl-tests logs against expect and name what is off (exit 0 pass, 3 warn, 4 fail)",
+       "fabricplan doctor LOG... [--instance TYPE] [--nodes N] [--calibration PROFILE] [--format text|json] [-o FILE]",
+       run_doctor},
       {"catalog", "list the instance catalog",
        "fabricplan catalog [--format text|json] [--sources] [--catalog FILE]", run_catalog},
       {"simulate", "simulation of a scenario: packet level (default) or flow level (max-min fair rates)",

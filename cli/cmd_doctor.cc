@@ -1,0 +1,201 @@
+// `fabricplan doctor LOG... [--instance TYPE] [--nodes N] [--format text|json]`: holds
+// nccl-tests logs against `expect` and names the likely causes of what is off, with
+// their evidence. Exit code for acceptance scripts: 0 pass, 3 warn, 4 fail (1 and 2 keep
+// their meaning).
+//
+// Findings (each a line with its evidence):
+//   tcp_fallback   NCCL INFO lines naming the Socket transport or the tcp/sockets
+//                  provider, or large-message busbw in the 10-25 GB/s band where the
+//                  model expects at least twice that (what EFA users see when NCCL runs
+//                  over TCP) -> fail
+//   fewer_nics     NCCL INFO lines listing fewer NICs than the instance has -> warn
+//   low_bandwidth  large-message (>= 64 MiB) busbw below 70% of the model's (fail below
+//                  40%)
+//   latency_floor  small-message (<= 64 KiB) time above 2x the model's -> warn
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "calib/importers.h"
+#include "cli/args.h"
+#include "cli/collective_tiers.h"
+#include "cli/command.h"
+#include "cli/guard.h"
+#include "cli/output.h"
+#include "models/catalog/catalog.h"
+
+namespace fabricplan::cli {
+namespace {
+
+constexpr int kExitWarn = 3;
+constexpr int kExitFail = 4;
+
+struct Finding {
+  std::string file, code, severity, evidence;  // severity: warn | fail
+};
+
+// What NCCL_DEBUG=INFO lines say about the network, when they are there.
+struct LogFacts {
+  std::string transport;       // "efa", "ib", "socket", "tcp", "" (not logged)
+  std::string transport_line;
+  std::set<std::string> nics;  // devices NCCL says it uses
+  std::set<std::string> hosts; // "# Rank ... on HOST" lines
+  std::string instance_hint;   // an instance type named anywhere in the log
+};
+
+LogFacts scan(const std::string& path, const Catalog& catalog) {
+  LogFacts f;
+  std::ifstream in(path);
+  std::string line;
+  // Lines are read one by one and only searched for fixed strings (no regex over
+  // unbounded input).
+  while (std::getline(in, line)) {
+    if (line.size() > 4096) line.resize(4096);
+    auto has = [&](const char* s) { return line.find(s) != std::string::npos; };
+    if (has("NCCL INFO")) {
+      if (has("NET/Socket") || has("Using network Socket")) {
+        f.transport = "socket";
+        f.transport_line = line;
+      } else if ((has("Selected Provider is") || has("Selected provider is")) && (has(" tcp") || has("sockets"))) {
+        f.transport = "tcp";
+        f.transport_line = line;
+      } else if (has("Selected Provider is efa") || has("Selected provider is efa") || has("Using network AWS Libfabric")) {
+        if (f.transport.empty()) f.transport = "efa", f.transport_line = line;
+      } else if (has("Using network IB") || has("NET/IB : Using")) {
+        if (f.transport.empty()) f.transport = "ib", f.transport_line = line;
+      }
+      // Devices: "[0]mlx5_0:1/IB" or "rdmap16s27" names.
+      for (const char* prefix : {"rdmap", "mlx5_", "efa_"}) {
+        for (std::size_t at = line.find(prefix); at != std::string::npos; at = line.find(prefix, at + 1)) {
+          std::size_t end = at;
+          while (end < line.size() && (std::isalnum(static_cast<unsigned char>(line[end])) || line[end] == '_')) ++end;
+          f.nics.insert(line.substr(at, end - at));
+        }
+      }
+    }
+    if (line.rfind("#  Rank", 0) == 0 && has(" on ")) {
+      std::istringstream ls(line.substr(line.find(" on ") + 4));
+      std::string host;
+      ls >> host;
+      f.hosts.insert(host);
+    }
+    if (f.instance_hint.empty()) {
+      for (const auto& name : catalog.names()) {
+        if (has(name.c_str())) f.instance_hint = name;
+      }
+    }
+  }
+  return f;
+}
+
+}  // namespace
+
+int run_doctor(const std::vector<std::string>& argv) {
+  return guarded("doctor", usage_of("doctor"), [&]() -> int {
+    Args args(argv, {"--instance", "--nodes", "--format", "-o", "--output", "--calibration"}, {});
+    if (args.positionals().empty()) throw UsageError("doctor needs one or more nccl-tests logs");
+    const std::string format = args.get_or("--format", "text");
+    if (format != "text" && format != "json") throw UsageError("--format must be text or json");
+    Catalog catalog = Catalog::load(Catalog::default_path());
+    std::vector<Finding> findings;
+    nlohmann::ordered_json logs = nlohmann::ordered_json::array();
+    std::ostringstream text;
+    for (const std::string& path : args.positionals()) {
+      calib::CollectiveRun run = calib::import_nccl_tests(path);  // line-numbered errors on bad logs
+      LogFacts facts = scan(path, catalog);
+      std::string instance = args.get_or("--instance", facts.instance_hint);
+      if (instance.empty()) {
+        throw UsageError(path + ": the log names no instance type; give --instance TYPE");
+      }
+      collective::NodeTiers tiers = collective_tiers(instance, args.get("--calibration"), true);
+      int nodes = static_cast<int>(args.unsigned_in("--nodes", 1, 1 << 16).value_or(0));
+      if (nodes == 0) nodes = !facts.hosts.empty() ? static_cast<int>(facts.hosts.size()) : std::max(1, run.ranks / tiers.gpus);
+      if (run.ranks > 0 && run.ranks != nodes * tiers.gpus) tiers.gpus = std::max(1, run.ranks / nodes);
+      collective::Op op;
+      if (!collective::parse_op(run.op, op)) {
+        throw UsageError(path + ": doctor knows all_reduce, all_gather, reduce_scatter, alltoall and sendrecv logs, not " + run.op);
+      }
+      auto add = [&](const std::string& code, const std::string& severity, const std::string& evidence) {
+        findings.push_back({path, code, severity, evidence});
+      };
+      nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+      double large_ratio = 0, large_busbw = 0, large_model = 0, large_bytes = 0, worst_latency = 0, latency_bytes = 0;
+      double latency_meas = 0, latency_model = 0;
+      for (const auto& r : run.rows) {
+        collective::Prediction p = collective::predict(op, static_cast<double>(r.bytes), nodes, tiers);
+        rows.push_back({{"size_bytes", r.bytes}, {"time_us", r.time_us}, {"model_time_us", p.time_us},
+                        {"busbw_bytes_per_s", r.busbw_bytes_per_s}, {"model_busbw_bytes_per_s", p.busbw_bytes_per_s},
+                        {"model_algorithm", p.algorithm}, {"model_protocol", p.protocol}});
+        if (r.bytes >= (64u << 20) && r.bytes >= large_bytes && p.busbw_bytes_per_s > 0) {
+          large_bytes = static_cast<double>(r.bytes);
+          large_busbw = r.busbw_bytes_per_s;
+          large_model = p.busbw_bytes_per_s;
+          large_ratio = r.busbw_bytes_per_s / p.busbw_bytes_per_s;
+        }
+        if (r.bytes <= 65536 && r.time_us / p.time_us > worst_latency) {
+          worst_latency = r.time_us / p.time_us;
+          latency_bytes = static_cast<double>(r.bytes);
+          latency_meas = r.time_us;
+          latency_model = p.time_us;
+        }
+      }
+      char ev[512];
+      const bool tcp_logged = facts.transport == "socket" || facts.transport == "tcp";
+      const bool tcp_band = large_bytes > 0 && large_busbw >= 10e9 && large_busbw <= 25e9 && large_model >= 2 * large_busbw;
+      if (tcp_logged || tcp_band) {
+        std::snprintf(ev, sizeof ev, "%s%s%.2f GB/s busbw at %.0f bytes where the model expects %.2f GB/s",
+                      tcp_logged ? "NCCL uses " : "", tcp_logged ? (facts.transport + " (\"" + facts.transport_line.substr(0, 120) + "\"); ").c_str() : "",
+                      large_busbw / 1e9, large_bytes, large_model / 1e9);
+        add("tcp_fallback", "fail", std::string(ev) + ": NCCL is not on EFA/IB (check FI_PROVIDER=efa, the aws-ofi-nccl plugin and NCCL_NET)");
+      } else if (large_bytes > 0 && large_ratio < 0.7) {
+        std::snprintf(ev, sizeof ev, "busbw %.2f GB/s at %.0f bytes is %.0f%% of the model's %.2f GB/s", large_busbw / 1e9,
+                      large_bytes, 100 * large_ratio, large_model / 1e9);
+        add("low_bandwidth", large_ratio < 0.4 ? "fail" : "warn", ev);
+      }
+      const InstanceType* it = catalog.find(instance);
+      if (it != nullptr && !facts.nics.empty() && static_cast<int>(facts.nics.size()) < it->interfaces) {
+        std::snprintf(ev, sizeof ev, "NCCL INFO lines name %zu NICs; %s has %d", facts.nics.size(), instance.c_str(),
+                      it->interfaces);
+        add("fewer_nics", "warn", ev);
+      }
+      if (worst_latency > 2) {
+        std::snprintf(ev, sizeof ev, "%.1f us at %.0f bytes, %.1fx the model's %.1f us", latency_meas, latency_bytes,
+                      worst_latency, latency_model);
+        add("latency_floor", "warn", ev);
+      }
+      logs.push_back({{"file", path}, {"op", run.op}, {"ranks", run.ranks}, {"instance_type", instance}, {"nodes", nodes},
+                      {"transport", facts.transport}, {"nics_named", facts.nics.size()}, {"rows", rows}});
+      std::snprintf(ev, sizeof ev, "%s: %s, %d ranks on %d x %s; large-message busbw %.1f%% of the model's\n", path.c_str(),
+                    run.op.c_str(), run.ranks, nodes, instance.c_str(), 100 * large_ratio);
+      text << ev;
+    }
+    const bool fail = std::any_of(findings.begin(), findings.end(), [](const Finding& f) { return f.severity == "fail"; });
+    const std::string verdict = fail ? "fail" : findings.empty() ? "pass" : "warn";
+    for (const auto& f : findings) text << "  " << f.severity << " " << f.code << ": " << f.evidence << "\n";
+    text << "verdict: " << verdict << "\n";
+    std::optional<std::string> out = args.get("-o");
+    if (!out) out = args.get("--output");
+    if (format == "json") {
+      nlohmann::ordered_json j;
+      j["report"] = "fabricplan.doctor";
+      j["report_version"] = 1;
+      j["tool_version"] = FABRICPLAN_VERSION;
+      j["verdict"] = verdict;
+      j["findings"] = nlohmann::ordered_json::array();
+      for (const auto& f : findings) {
+        j["findings"].push_back({{"file", f.file}, {"code", f.code}, {"severity", f.severity}, {"evidence", f.evidence}});
+      }
+      j["logs"] = logs;
+      emit(out, j.dump(2) + "\n");
+    } else {
+      emit(out, text.str());
+    }
+    return fail ? kExitFail : findings.empty() ? kExitOk : kExitWarn;
+  });
+}
+
+}  // namespace fabricplan::cli

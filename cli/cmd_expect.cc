@@ -1,0 +1,145 @@
+// `fabricplan expect --instance TYPE --nodes N --op OP [...]`: the nccl-tests table the
+// collective model predicts (models/collective), or one MoE layer's dispatch/combine.
+#include <cmath>
+#include <cstdlib>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/args.h"
+#include "cli/collective_tiers.h"
+#include "cli/command.h"
+#include "cli/guard.h"
+#include "cli/output.h"
+#include "models/collective/moe_model.h"
+
+namespace fabricplan::cli {
+namespace {
+
+struct Row {
+  double bytes = 0;
+  collective::Prediction p;
+};
+
+// nccl-tests' columns: a float sum for reductions, root -1.
+std::string render_text(const std::string& op, const collective::NodeTiers& t, int nodes, const std::vector<Row>& rows) {
+  std::ostringstream os;
+  char line[256];
+  os << "# fabricplan expect: " << op << " on " << nodes << " x " << t.instance_type << " (" << nodes * t.gpus
+     << " ranks)\n# figures: " << t.source << "\n";
+  std::snprintf(line, sizeof line, "#%12s %12s %8s %6s %6s %10s %9s %9s  %-6s %-6s\n", "size", "count", "type", "redop",
+                "root", "time", "algbw", "busbw", "algo", "proto");
+  os << line;
+  std::snprintf(line, sizeof line, "#%12s %12s %8s %6s %6s %10s %9s %9s\n", "(B)", "(elements)", "", "", "", "(us)",
+                "(GB/s)", "(GB/s)");
+  os << line;
+  const bool reduce = op == "all_reduce" || op == "reduce_scatter";
+  for (const Row& r : rows) {
+    const bool moe = op.rfind("moe_", 0) == 0;
+    std::snprintf(line, sizeof line, " %12.0f %12.0f %8s %6s %6s %10.2f %9.2f %9.2f  %-6s %-6s\n", r.bytes,
+                  moe ? r.bytes : std::floor(r.bytes / 4), moe ? "fp8/bf16" : "float", reduce ? "sum" : "none",
+                  "-1", r.p.time_us, r.p.algbw_bytes_per_s / 1e9, r.p.busbw_bytes_per_s / 1e9, r.p.algorithm.c_str(),
+                  r.p.protocol.c_str());
+    os << line;
+  }
+  return os.str();
+}
+
+std::string render_json(const std::string& op, const collective::NodeTiers& t, int nodes, const std::vector<Row>& rows) {
+  nlohmann::ordered_json j;
+  j["report"] = "fabricplan.expect";
+  j["report_version"] = 1;
+  j["tool_version"] = FABRICPLAN_VERSION;
+  j["instance_type"] = t.instance_type;
+  j["nodes"] = nodes;
+  j["ranks"] = nodes * t.gpus;
+  j["op"] = op;
+  j["figure_sources"] = t.source;
+  j["rows"] = nlohmann::ordered_json::array();
+  for (const Row& r : rows) {
+    j["rows"].push_back({{"size_bytes", r.bytes}, {"time_us", r.p.time_us}, {"algbw_bytes_per_s", r.p.algbw_bytes_per_s},
+                         {"busbw_bytes_per_s", r.p.busbw_bytes_per_s}, {"algorithm", r.p.algorithm},
+                         {"protocol", r.p.protocol}});
+  }
+  return j.dump(2) + "\n";
+}
+
+std::string render_csv(const std::vector<Row>& rows) {
+  std::ostringstream os;
+  os << "size_bytes,time_us,algbw_GBps,busbw_GBps,algorithm,protocol\n";
+  char line[160];
+  for (const Row& r : rows) {
+    std::snprintf(line, sizeof line, "%.0f,%.3f,%.4f,%.4f,%s,%s\n", r.bytes, r.p.time_us, r.p.algbw_bytes_per_s / 1e9,
+                  r.p.busbw_bytes_per_s / 1e9, r.p.algorithm.c_str(), r.p.protocol.c_str());
+    os << line;
+  }
+  return os.str();
+}
+
+}  // namespace
+
+int run_expect(const std::vector<std::string>& argv) {
+  return guarded("expect", usage_of("expect"), [&] {
+    Args args(argv,
+              {"--instance", "--nodes", "--op", "--gpus-per-node", "--min-bytes", "--max-bytes", "--step-factor",
+               "--calibration", "--ep", "--tokens", "--hidden", "--topk", "--mode", "--format", "-o", "--output", "--nvls"},
+              {});
+    if (!args.positionals().empty()) throw UsageError("expect takes no positional arguments");
+    const auto instance = args.get("--instance");
+    if (!instance) throw UsageError("--instance TYPE is required (see `fabricplan catalog`)");
+    const std::string op_name = args.get_or("--op", "all_reduce");
+    const int nodes = static_cast<int>(args.unsigned_in("--nodes", 1, 1 << 16).value_or(1));
+    const std::string format = args.get_or("--format", "text");
+    if (format != "text" && format != "json" && format != "csv") throw UsageError("--format must be text, json or csv");
+    const std::string nvls = args.get_or("--nvls", "on");
+    if (nvls != "on" && nvls != "off") throw UsageError("--nvls must be on or off");
+    collective::NodeTiers tiers = collective_tiers(*instance, args.get("--calibration"), nvls == "on");
+    if (auto g = args.unsigned_in("--gpus-per-node", 1, 64)) tiers.gpus = static_cast<int>(*g);
+    std::vector<Row> rows;
+    if (op_name == "moe_dispatch" || op_name == "moe_combine") {
+      collective::MoeLayer l;
+      const std::string mode = args.get_or("--mode", "normal");
+      if (mode != "normal" && mode != "low_latency") throw UsageError("--mode must be normal or low_latency");
+      l.low_latency = mode == "low_latency";
+      l.combine = op_name == "moe_combine";
+      l.tokens = static_cast<int>(args.unsigned_in("--tokens", 1, 1 << 24).value_or(l.low_latency ? 128 : 4096));
+      l.hidden = static_cast<int>(args.unsigned_in("--hidden", 1, 1 << 20).value_or(7168));
+      l.topk = static_cast<int>(args.unsigned_in("--topk", 1, 1024).value_or(8));
+      l.ep = static_cast<int>(args.unsigned_in("--ep", 2, 1 << 16).value_or(static_cast<unsigned long long>(nodes * tiers.gpus)));
+      if (l.ep < 2) throw UsageError("--ep must be at least 2 (or --nodes x GPUs per node)");
+      collective::MoePrediction m = collective::predict_moe(l, tiers);
+      Row r;
+      r.bytes = m.bytes_per_rank;
+      r.p.time_us = m.time_us;
+      r.p.algbw_bytes_per_s = m.bytes_per_rank / (m.time_us * 1e-6);
+      r.p.busbw_bytes_per_s = r.p.algbw_bytes_per_s;
+      r.p.algorithm = "deepep";
+      r.p.protocol = m.mode;
+      rows.push_back(r);
+    } else {
+      collective::Op op;
+      if (!collective::parse_op(op_name, op)) {
+        throw UsageError("--op must be all_reduce, all_gather, reduce_scatter, alltoall, sendrecv, moe_dispatch or "
+                         "moe_combine, not \"" + op_name + "\"");
+      }
+      const double lo = static_cast<double>(args.unsigned_in("--min-bytes", 1, 1ull << 40, true).value_or(8));
+      const double hi = static_cast<double>(args.unsigned_in("--max-bytes", 1, 1ull << 40, true).value_or(1ull << 33));
+      if (hi < lo) throw UsageError("--max-bytes must be at least --min-bytes");
+      const std::string factor_text = args.get_or("--step-factor", "2");
+      char* end = nullptr;
+      const double factor = std::strtod(factor_text.c_str(), &end);
+      if (end == factor_text.c_str() || *end != '\0' || !(factor > 1) || factor > 1024) {
+        throw UsageError("--step-factor must be a number above 1 and at most 1024, not \"" + factor_text + "\"");
+      }
+      for (double b = lo; b <= hi * (1 + 1e-12) && rows.size() < 4096; b *= factor) rows.push_back({b, collective::predict(op, b, nodes, tiers)});
+    }
+    std::optional<std::string> out = args.get("-o");
+    if (!out) out = args.get("--output");
+    emit(out, format == "json"  ? render_json(op_name, tiers, nodes, rows)
+              : format == "csv" ? render_csv(rows)
+                                : render_text(op_name, tiers, nodes, rows));
+    return kExitOk;
+  });
+}
+
+}  // namespace fabricplan::cli

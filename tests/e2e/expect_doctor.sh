@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# `fabricplan expect` on every catalog instance type and op, and `fabricplan doctor` on
+# the training set's logs rebuilt in nccl-tests' format (pass), on the same log with a
+# TCP fallback (fail, cause named) and on a bad log (line-numbered error, exit 2).
+set -euo pipefail
+bin=$1; src=$2
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+py=/usr/bin/python3
+types=$("$bin" catalog --format json | "$py" -c "import json,sys; print(' '.join(t['name'] for t in json.load(sys.stdin)))")
+for t in $types; do
+  for op in all_reduce all_gather reduce_scatter alltoall sendrecv moe_dispatch moe_combine; do
+    set +e; "$bin" expect --instance "$t" --nodes 4 --op "$op" --format json -o "$tmp/e.json" 2>"$tmp/err"; rc=$?; set -e
+    if [[ $t == trn* ]]; then  # Neuron collectives are not NCCL's: refused with the reason
+      [[ $rc == 2 ]] && grep -q "Neuron runtime" "$tmp/err" || { echo "expect $t: rc $rc $(cat "$tmp/err")"; exit 1; }
+      continue
+    fi
+    [[ $rc == 0 ]] || { echo "expect $t $op: rc $rc $(cat "$tmp/err")"; exit 1; }
+    "$py" - "$tmp/e.json" "$t" "$op" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1])); t, op = sys.argv[2:]
+assert j["instance_type"] == t and j["op"] == op and j["nodes"] == 4 and j["ranks"] > 4, j
+rows = j["rows"]; assert rows
+for r in rows:
+    for k in ("size_bytes", "time_us", "algbw_bytes_per_s", "busbw_bytes_per_s", "algorithm", "protocol"): assert k in r, k
+    assert r["time_us"] > 0 and r["busbw_bytes_per_s"] >= 0
+# Time grows with size, busbw never exceeds what the node's NICs and NVLink allow x 2.
+t = [r["time_us"] for r in rows]; assert all(a <= b * 1.001 for a, b in zip(t, t[1:])), t
+PY
+  done
+done
+# Text and CSV carry nccl-tests' columns.
+"$bin" expect --instance p5.48xlarge --nodes 2 --op all_reduce --max-bytes 1G | grep -q "size *count *type *redop *root *time *algbw *busbw"
+"$bin" expect --instance p5.48xlarge --nodes 2 --format csv | head -1 | grep -q "^size_bytes,time_us,algbw_GBps,busbw_GBps,algorithm,protocol$"
+set +e; "$bin" expect --instance p5.48xlarg --nodes 2 2>"$tmp/err"; rc=$?; set -e
+[[ $rc == 2 ]] && grep -q 'did you mean "p5.48xlarge"' "$tmp/err" || { echo "unknown instance: rc $rc $(cat "$tmp/err")"; exit 1; }
+
+# The training set's two logs in nccl-tests' format.
+"$py" - "$src/tests/data/training/training.json" "$tmp" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); out = sys.argv[2]
+for s in d["sets"]:
+    lines = ["# nThread 1 nGpus 1 minBytes 8 maxBytes 17179869184 step: 2(factor) warmup iters: 5 iters: 20 agg iters: 1 validation: 1 graph: 0",
+             "#", "# Using devices"]
+    for r in range(s["ranks"]):
+        lines.append(f"#  Rank {r:2d} Group  0 Pid {1000 + r:6d} on {'node%d' % (r // s['gpus_per_node'])} device {r % s['gpus_per_node']:2d} [0x00] GPU")
+    lines += ["#", "#                                                              out-of-place                       in-place          ",
+              "#       size         count      type   redop    root     time   algbw   busbw #wrong     time   algbw   busbw #wrong",
+              "#        (B)    (elements)                               (us)  (GB/s)  (GB/s)            (us)  (GB/s)  (GB/s)"]
+    for r in s["rows"]:
+        lines.append(f"{r['size_bytes']:12d} {r['size_bytes'] // 4:13d}     float     sum      -1 {r['oop_time_us']:8.2f} {r['oop_algbw_GBps']:7.2f} {r['oop_busbw_GBps']:7.2f}      0 {r['ip_time_us']:8.2f} {r['ip_algbw_GBps']:7.2f} {r['ip_busbw_GBps']:7.2f}      0")
+    lines.append("# Avg bus bandwidth    : 1.0")
+    open(f"{out}/{s['id']}.all_reduce_perf.log", "w").write("\n".join(lines) + "\n")
+    # The same run as it looks when NCCL fell back to TCP sockets: busbw near 12 GB/s.
+    if s["instance_type"] == "p5.48xlarge":
+        tcp = [l for l in lines[:3 + s["ranks"]]] + ["node0:1:1 [0] NCCL INFO NET/Socket : Using [0]eth0:10.0.0.1<0>"] + lines[3 + s["ranks"]:3 + s["ranks"] + 4]
+        n = s["ranks"]
+        for r in s["rows"]:
+            t_us = max(r["oop_time_us"], r["size_bytes"] / 6.5e9 * 1e6)
+            alg = r["size_bytes"] / t_us / 1e3; bus = alg * 2 * (n - 1) / n
+            tcp.append(f"{r['size_bytes']:12d} {r['size_bytes'] // 4:13d}     float     sum      -1 {t_us:8.2f} {alg:7.2f} {bus:7.2f}      0 {t_us:8.2f} {alg:7.2f} {bus:7.2f}      0")
+        tcp.append("# Avg bus bandwidth    : 1.0")
+        open(f"{out}/tcp.all_reduce_perf.log", "w").write("\n".join(tcp) + "\n")
+PY
+"$bin" doctor "$tmp/efa-p5-2n-allreduce-adt.all_reduce_perf.log" --instance p5.48xlarge > "$tmp/d1.txt" \
+  || { echo "doctor on the p5 training log did not pass:"; cat "$tmp/d1.txt"; exit 1; }
+grep -q "verdict: pass" "$tmp/d1.txt"
+"$bin" doctor "$tmp/efa-p4de-2n-allreduce-adt.all_reduce_perf.log" --instance p4de.24xlarge --format json -o "$tmp/d2.json"
+"$py" -c "import json; j=json.load(open('$tmp/d2.json')); assert j['verdict']=='pass' and j['logs'][0]['nodes']==2, j['findings']"
+set +e; "$bin" doctor "$tmp/tcp.all_reduce_perf.log" --instance p5.48xlarge > "$tmp/d3.txt"; rc=$?; set -e
+[[ $rc == 4 ]] && grep -q "fail tcp_fallback" "$tmp/d3.txt" && grep -q "NET/Socket" "$tmp/d3.txt" && grep -q "verdict: fail" "$tmp/d3.txt" \
+  || { echo "doctor on a TCP fallback: rc $rc"; cat "$tmp/d3.txt"; exit 1; }
+set +e; "$bin" doctor "$src/tests/data/calib/all_reduce_perf_cut_row.txt" --instance p5.48xlarge 2>"$tmp/err"; rc=$?; set -e
+[[ $rc == 2 ]] && grep -q "line" "$tmp/err" || { echo "doctor on a bad log: rc $rc $(cat "$tmp/err")"; exit 1; }
+echo ok
