@@ -3,6 +3,8 @@
 // `fabricplan calibrate merge PROFILE... -o PROFILE.json`
 // `fabricplan calibrate collectives -o PROFILE.json [--max-bytes N] [--gpus N]` (NCCL, one host)
 // (`calibrate server` / `calibrate client`: cmd_calibrate_net.cc.)
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "calib/importers.h"
@@ -42,9 +44,22 @@ int calibrate_import(const std::vector<std::string>& rest) {
 }
 
 int calibrate_collectives(const std::vector<std::string>& rest) {
-  Args args(rest, {"-o", "--output", "--max-bytes", "--gpus"}, {});
+  Args args(rest, {"-o", "--output", "--max-bytes", "--gpus", "--from"}, {});
   std::optional<std::string> out = args.get("-o");
   if (!out) out = args.get("--output");
+  // --from BENCH.json: the profile of a benchmark run recorded elsewhere (e.g. on a GPU
+  // machine by bench/gpu/run_collectives_on_device.sh), without running anything here.
+  if (auto from = args.get("--from")) {
+    std::ifstream in(*from);
+    if (!in) throw InputError(*from, "", "a readable calibrate collectives benchmark file", "a file that cannot be opened");
+    std::string intra((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (intra.find("\"collectives\"") == std::string::npos || intra.find("\"available\"") == std::string::npos) {
+      throw InputError(*from, "", "the JSON the collectives benchmark writes (\"available\", \"collectives\")",
+                       "a file without them");
+    }
+    emit(out, calib::intra_node_profile_json(intra));
+    return kExitOk;
+  }
 #ifdef FABRICPLAN_HAVE_NCCL
   calib::CollectivesBenchOptions o;
   o.max_bytes = args.unsigned_in("--max-bytes", 4096, ~0ull).value_or(o.max_bytes);

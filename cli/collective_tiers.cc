@@ -43,7 +43,22 @@ collective::NodeTiers collective_tiers(const std::string& instance_type, const s
       if (c.op == "all_reduce" && (best == nullptr || c.ranks > best->ranks)) best = &c;
     }
     if (best != nullptr && best->large_message_busbw_bytes_per_s > 0) {
-      t.nvlink_bytes_per_s = best->large_message_busbw_bytes_per_s;
+      // The tier through the model: the NVLink rate at which the model's ring over the
+      // measured GPU count gives the measured busbw at the largest measured size (the
+      // measurement already holds NCCL's overheads; the model adds its own).
+      const double measured = best->large_message_busbw_bytes_per_s;
+      // (The last fit segment is open-ended; calibrate collectives sweeps to 1 GiB by default.)
+      const double last = best->segments.empty() ? 0 : best->segments.back().max_bytes;
+      const double bytes = last > 0 && last <= double(1ull << 40) ? last : double(1 << 30);
+      collective::NodeTiers probe = t;
+      probe.gpus = best->ranks;
+      probe.nvls = false;
+      probe.nvlink_bytes_per_s = measured;
+      for (int i = 0; i < 8; ++i) {
+        const double got = collective::predict(collective::Op::kAllReduce, bytes, 1, probe).busbw_bytes_per_s;
+        probe.nvlink_bytes_per_s *= measured / got;
+      }
+      t.nvlink_bytes_per_s = probe.nvlink_bytes_per_s;
       t.source += " NVLink busbw measured over " + std::to_string(best->ranks) + " GPUs (" +
                   std::to_string(best->large_message_busbw_bytes_per_s / 1e9) + " GB/s)";
     }

@@ -27,7 +27,7 @@ const std::vector<Command>& commands() {
        "fabricplan compare SCENARIO [--format text|json] [-o FILE] [--seed N] [--progress] [--calibration PROFILE]",
        run_compare},
       {"calibrate", "measure or import calibration figures into a profile",
-       "fabricplan calibrate import FILE... -o PROFILE.json | calibrate collectives -o PROFILE.json [--max-bytes N] [--gpus N] | calibrate gpu -o PROFILE.json [--max-bytes N] | "
+       "fabricplan calibrate import FILE... -o PROFILE.json | calibrate collectives -o PROFILE.json [--max-bytes N] [--gpus N] [--from BENCH.json] | calibrate gpu -o PROFILE.json [--max-bytes N] | "
        "calibrate server [--bind ADDR] [--port P] [--provider NAME] [--rails IF,...] | "
        "calibrate client HOST [--port P] [--provider NAME] [--rails IF,...] [--buffers host|cuda|cuda-staged] -o PROFILE.json "
        "[--min-bytes N] [--max-bytes N] [--bytes-per-point N] [--window N] [--tests latency,bw,bidir,multirail]",

@@ -34,6 +34,23 @@ done
 set +e; "$bin" expect --instance p5.48xlarg --nodes 2 2>"$tmp/err"; rc=$?; set -e
 [[ $rc == 2 ]] && grep -q 'did you mean "p5.48xlarge"' "$tmp/err" || { echo "unknown instance: rc $rc $(cat "$tmp/err")"; exit 1; }
 
+# The recorded 2x H200 run (bench/gpu/results/h200x2-collectives-2026-11-30, made into a
+# profile by `calibrate collectives --from`) becomes the NVLink tier: the model then gives
+# the measured 324.49 GB/s at 1 GiB over 2 GPUs, and says where the figure came from.
+prof="$src/bench/gpu/results/h200x2-collectives-2026-11-30/profile.json"
+"$bin" calibrate collectives --from "$src/bench/gpu/results/h200x2-collectives-2026-11-30/intra-node.json" -o "$tmp/h200.json"
+cmp -s "$tmp/h200.json" "$prof" || "$py" -c "
+import json, sys
+a, b = json.load(open('$tmp/h200.json')), json.load(open('$prof'))
+a['provenance'].pop('date', None); b['provenance'].pop('date', None)
+assert a['intra_node'] == b['intra_node'], 'calibrate collectives --from no longer gives the recorded profile'"
+"$bin" expect --instance p5e.48xlarge --nodes 1 --gpus-per-node 2 --nvls off --calibration "$prof" \
+  --min-bytes 1G --max-bytes 1G --format json -o "$tmp/cal.json"
+"$py" -c "
+import json; j = json.load(open('$tmp/cal.json')); r = j['rows'][0]
+assert abs(r['busbw_bytes_per_s'] / 324.49e9 - 1) < 0.01, r
+assert 'measured over 2 GPUs' in j['figure_sources'], j['figure_sources']"
+
 # The training set's two logs in nccl-tests' format.
 "$py" - "$src/tests/data/training/training.json" "$tmp" <<'PY'
 import json, sys
