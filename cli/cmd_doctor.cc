@@ -12,8 +12,13 @@
 //   low_bandwidth  large-message (>= 64 MiB) busbw below 70% of the model's (fail below
 //                  40%)
 //   latency_floor  small-message (<= 64 KiB) time above 2x the model's -> warn
+//   cross_rail     "Channel ... r[gpu] -> ... [send] via NET/<plugin>/<nic>" lines where
+//                  the NIC is not one the catalog lists as local to that GPU (traffic
+//                  crosses PCIe switches or the CPU: NCCL_CROSS_NIC, a wrong topology
+//                  file) -> warn
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -45,7 +50,25 @@ struct LogFacts {
   std::set<std::string> nics;  // devices NCCL says it uses
   std::set<std::string> hosts; // "# Rank ... on HOST" lines
   std::string instance_hint;   // an instance type named anywhere in the log
+  std::vector<std::pair<int, int>> gpu_nic;  // (local GPU, NIC index) of network sends
+  std::string gpu_nic_line;
 };
+
+// "... 3[3] -> 11[3] [send] via NET/AWS Libfabric/2/GDRDMA": the sender's local GPU (in
+// brackets) and the NIC index after the plugin's name; false if the line is not one.
+bool parse_net_send(const std::string& line, int& gpu, int& nic) {
+  const std::size_t via = line.find("[send] via NET/"), arrow = line.find(" -> ");
+  if (via == std::string::npos || arrow == std::string::npos || arrow > via) return false;
+  const std::size_t open = line.rfind('[', arrow), close = line.find(']', open == std::string::npos ? 0 : open);
+  if (open == std::string::npos || close == std::string::npos || close > arrow) return false;
+  const std::size_t name_end = line.find('/', via + 15);
+  if (name_end == std::string::npos) return false;
+  char* end = nullptr;
+  gpu = static_cast<int>(std::strtol(line.c_str() + open + 1, &end, 10));
+  if (end != line.c_str() + close) return false;
+  nic = static_cast<int>(std::strtol(line.c_str() + name_end + 1, &end, 10));
+  return end != line.c_str() + name_end + 1;
+}
 
 LogFacts scan(const std::string& path, const Catalog& catalog) {
   LogFacts f;
@@ -67,6 +90,11 @@ LogFacts scan(const std::string& path, const Catalog& catalog) {
         if (f.transport.empty()) f.transport = "efa", f.transport_line = line;
       } else if (has("Using network IB") || has("NET/IB : Using")) {
         if (f.transport.empty()) f.transport = "ib", f.transport_line = line;
+      }
+      int gpu = 0, nic = 0;
+      if (parse_net_send(line, gpu, nic)) {
+        f.gpu_nic.emplace_back(gpu, nic);
+        if (f.gpu_nic_line.empty()) f.gpu_nic_line = line;
       }
       // Devices: "[0]mlx5_0:1/IB" or "rdmap16s27" names.
       for (const char* prefix : {"rdmap", "mlx5_", "efa_"}) {
@@ -161,6 +189,17 @@ int run_doctor(const std::vector<std::string>& argv) {
         std::snprintf(ev, sizeof ev, "NCCL INFO lines name %zu NICs; %s has %d", facts.nics.size(), instance.c_str(),
                       it->interfaces);
         add("fewer_nics", "warn", ev);
+      }
+      if (it != nullptr && !it->accelerator_nics.empty()) {
+        for (auto [gpu, nic] : facts.gpu_nic) {
+          if (gpu < 0 || gpu >= static_cast<int>(it->accelerator_nics.size())) continue;
+          const auto& local = it->accelerator_nics[static_cast<std::size_t>(gpu)];
+          if (std::find(local.begin(), local.end(), nic) != local.end()) continue;
+          std::snprintf(ev, sizeof ev, "GPU %d sends through NIC %d, which is not local to it on %s (local: %d..%d)", gpu,
+                        nic, instance.c_str(), local.front(), local.back());
+          add("cross_rail", "warn", std::string(ev) + " (\"" + facts.gpu_nic_line.substr(0, 120) + "\")");
+          break;
+        }
       }
       if (worst_latency > 2) {
         std::snprintf(ev, sizeof ev, "%.1f us at %.0f bytes, %.1fx the model's %.1f us", latency_meas, latency_bytes,

@@ -86,6 +86,12 @@ grep -q "verdict: pass" "$tmp/d1.txt"
 set +e; "$bin" doctor "$tmp/tcp.all_reduce_perf.log" --instance p5.48xlarge > "$tmp/d3.txt"; rc=$?; set -e
 [[ $rc == 4 ]] && grep -q "fail tcp_fallback" "$tmp/d3.txt" && grep -q "NET/Socket" "$tmp/d3.txt" && grep -q "verdict: fail" "$tmp/d3.txt" \
   || { echo "doctor on a TCP fallback: rc $rc"; cat "$tmp/d3.txt"; exit 1; }
+# Cross-rail: on p4de GPU 3's local EFA is 1; a log whose GPU 3 sends through EFA 2 warns.
+{ head -n 19 "$tmp/efa-p4de-2n-allreduce-adt.all_reduce_perf.log"
+  echo "node0:1:1 [3] NCCL INFO Channel 00/0 : 3[3] -> 11[3] [send] via NET/AWS Libfabric/2/GDRDMA"
+  tail -n +20 "$tmp/efa-p4de-2n-allreduce-adt.all_reduce_perf.log"; } > "$tmp/xrail.all_reduce_perf.log"
+set +e; "$bin" doctor "$tmp/xrail.all_reduce_perf.log" --instance p4de.24xlarge > "$tmp/d4.txt"; rc=$?; set -e
+[[ $rc == 3 ]] && grep -q "warn cross_rail: GPU 3 sends through NIC 2" "$tmp/d4.txt" || { echo "cross-rail: rc $rc"; cat "$tmp/d4.txt"; exit 1; }
 set +e; "$bin" doctor "$src/tests/data/calib/all_reduce_perf_cut_row.txt" --instance p5.48xlarge 2>"$tmp/err"; rc=$?; set -e
 [[ $rc == 2 ]] && grep -q "line" "$tmp/err" || { echo "doctor on a bad log: rc $rc $(cat "$tmp/err")"; exit 1; }
 echo ok
