@@ -63,10 +63,11 @@ std::optional<IntraNodeCalibration> read_intra_node(const JsonNode& n) {
 
 NicCalibration read_nic(const JsonNode& n) {
   n.expect_object({"name", "latency_us", "bandwidth_bytes_per_s", "segments", "sweep", "fit", "provider", "address",
-                   "peer_domain", "memory", "bandwidth_from", "stream_segments", "stream_fit"});
+                   "peer_domain", "memory", "bandwidth_from", "stream_segments", "stream_fit", "source_file"});
   NicCalibration nic;
   nic.name = n.at("name").string();
-  nic.latency_us = n.at("latency_us").non_negative();
+  // Absent where the tool measured none (ib_write_bw streams: no latency in its log).
+  nic.latency_us = n.has("latency_us") ? n.at("latency_us").non_negative() : -1;
   nic.bandwidth_bytes_per_s = n.at("bandwidth_bytes_per_s").positive();
   if (n.has("segments")) nic.segments = read_segments(n.at("segments"));
   return nic;

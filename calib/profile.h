@@ -20,7 +20,7 @@ struct FitSegment {
 
 struct NicCalibration {
   std::string name;
-  double latency_us = 0;
+  double latency_us = 0;  // -1: not measured (e.g. an imported ib_write_bw log)
   double bandwidth_bytes_per_s = 0;
   std::vector<FitSegment> segments;
 };

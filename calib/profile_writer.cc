@@ -22,6 +22,8 @@ std::string imported_profile_json(const ImportedLogs& logs) {
   ordered_json prov = provenance("calibrate import");
   prov["sources"] = ordered_json::array();
   j["nics"] = ordered_json::array();
+  ordered_json unavailable = {{{"what", "aggregate_bandwidth_bytes_per_s"}, {"why", "imported logs measure one rail at a time"}},
+                              {{"what", "gpu"}, {"why", "not part of imported logs: run calibrate gpu"}}};
   j["collectives"] = ordered_json::array();
   ordered_json loggp = ordered_json::array();
   for (const auto& run : logs.point_to_point) {
@@ -36,8 +38,20 @@ std::string imported_profile_json(const ImportedLogs& logs) {
     }
     AlphaBetaFit f = fit_alpha_beta(samples);
     std::string name = run.tool + ":" + run.file.substr(run.file.find_last_of('/') + 1);
-    j["nics"].push_back({{"name", name}, {"latency_us", f.latency_us}, {"bandwidth_bytes_per_s", f.bandwidth_bytes_per_s},
-                         {"segments", segments_json(f)}, {"fit", fit_json(f)}, {"sweep", sweep}});
+    ordered_json nic = {{"name", name}};
+    // ib_write_bw streams back to back: its log gives bandwidth, not a latency (the
+    // smallest message's bytes / bandwidth is a serialization time, not a latency).
+    if (run.tool == "fi_pingpong") {
+      nic["latency_us"] = f.latency_us;
+    } else {
+      unavailable.push_back({{"what", "latency_us of " + name},
+                             {"why", run.tool + " measures bandwidth only; import an fi_pingpong or ib_write_lat log, or run calibrate client"}});
+    }
+    nic["bandwidth_bytes_per_s"] = f.bandwidth_bytes_per_s;
+    nic["segments"] = segments_json(f);
+    nic["fit"] = fit_json(f);
+    nic["sweep"] = sweep;
+    j["nics"].push_back(nic);
     loggp.push_back({{"nic", name}, {"L_plus_2o_us", f.loggp_L_plus_2o_us}, {"G_ps_per_byte", f.loggp_G_ps_per_byte},
                      {"o_and_g", "not separable from these logs: calibrate client's streaming runs measure them"}});
   }
@@ -65,8 +79,7 @@ std::string imported_profile_json(const ImportedLogs& logs) {
   j["aggregate_bandwidth_bytes_per_s"] = 0;
   j["loggp"] = loggp;
   j["gpu"] = nullptr;
-  j["unavailable"] = {{{"what", "aggregate_bandwidth_bytes_per_s"}, {"why", "imported logs measure one rail at a time"}},
-                      {{"what", "gpu"}, {"why", "not part of imported logs: run calibrate gpu"}}};
+  j["unavailable"] = unavailable;
   return j.dump(2) + "\n";
 }
 

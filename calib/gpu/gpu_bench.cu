@@ -1,6 +1,7 @@
 #include "gpu_bench.h"
 
 #include <cuda_runtime.h>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -64,11 +65,27 @@ double largest(const std::vector<CopySample>& v) { return v.empty() ? 0 : v.back
 
 GpuBenchResult run_gpu_bench(std::uint64_t min_bytes, std::uint64_t max_bytes, int device) {
   GpuBenchResult r;
+  // Without an NVIDIA driver the runtime answers "driver version is insufficient",
+  // which sends people after driver versions on a host that has no GPU: look for the
+  // driver library first and say what is really missing.
+  if (void* driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL)) {
+    dlclose(driver);
+  } else {
+    r.unavailable_reason = "no NVIDIA driver on this host (libcuda.so.1 not found): no GPU to measure";
+    return r;
+  }
   int count = 0;
   cudaError_t e = cudaGetDeviceCount(&count);
   if (e != cudaSuccess || count == 0) {
-    r.unavailable_reason = e != cudaSuccess ? std::string("no usable CUDA device: ") + cudaGetErrorString(e)
-                                            : "no CUDA device";
+    int driver_version = 0, runtime_version = 0;
+    cudaDriverGetVersion(&driver_version);
+    cudaRuntimeGetVersion(&runtime_version);
+    r.unavailable_reason = e == cudaErrorInsufficientDriver
+                               ? "the NVIDIA driver (CUDA " + std::to_string(driver_version / 1000) + "." +
+                                     std::to_string(driver_version % 1000 / 10) + ") is older than this build's CUDA runtime (" +
+                                     std::to_string(runtime_version / 1000) + "." + std::to_string(runtime_version % 1000 / 10) + ")"
+                           : e != cudaSuccess ? std::string("no usable CUDA device: ") + cudaGetErrorString(e)
+                                              : "the NVIDIA driver is loaded but lists no GPU";
     return r;
   }
   try {

@@ -22,6 +22,9 @@ assert (c["op"], c["ranks"], c["nccl_version"]) == ("all_reduce", 8, "2.21.5+cud
 # 8 GiB row: busbw 260.92 GB/s as printed.
 assert abs(c["large_message_busbw_bytes_per_s"] - 260.92e9) < 1e3
 ib = [n for n in p["nics"] if n["name"].startswith("ib_write_bw")][0]
+# ib_write_bw streams: no latency is invented from it, and the profile says so.
+assert "latency_us" not in ib, ib.get("latency_us")
+assert any(u["what"] == "latency_us of " + ib["name"] for u in p["unavailable"]), p["unavailable"]
 # 392.38 Gb/s average at 8 MiB: the fitted asymptote must be within 1%.
 assert abs(ib["bandwidth_bytes_per_s"] * 8 / 1e9 - 392.38) / 392.38 < 0.01, ib["bandwidth_bytes_per_s"]
 assert all(s["beta_bytes_per_s"] > 0 for s in ib["segments"])
@@ -152,6 +155,12 @@ if g["available"]:
 else:
     assert rc == 1 and g["unavailable_reason"], g
 PY
+# A host without the NVIDIA driver is told so, not sent after driver versions (a build
+# with CUDA only: without it the reason names the build).
+if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libcuda\.so\.1' && grep -q "built without CUDA" "$tmp/gpu.err"; then :
+elif ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libcuda\.so\.1'; then
+  grep -q "no NVIDIA driver on this host" "$tmp/gpu.err" || { echo "calibrate gpu without a driver: $(cat "$tmp/gpu.err")"; exit 1; }
+fi
 python3 "$src/tests/e2e/check_profile_schema.py" "$src/configs/schema/calibration.schema.json" "$tmp/gpu.json"
 
 # calibrate merge: NICs from one profile, GPU (when available) from another, both
@@ -184,6 +193,7 @@ assert [n["source_file"] for n in m["nics"]] == [sys.argv[2]] * (len(m["nics"]) 
 assert any(n["name"] == "shm" for n in m["nics"]) and any(n["name"] != "shm" for n in m["nics"])
 PY
 python3 "$src/tests/e2e/check_profile_schema.py" "$src/configs/schema/calibration.schema.json" "$tmp/two.json"
+"$bin" expect --instance p5.48xlarge --nodes 2 --calibration "$tmp/two.json" --max-bytes 1M >/dev/null  # merged profiles load
 /usr/bin/python3 - "$tmp/fi.json" "$tmp/fi2.json" <<'PY'
 import json, sys
 p = json.load(open(sys.argv[1]))
