@@ -20,24 +20,32 @@ int run_catalog(const std::vector<std::string>& argv) {
     Catalog catalog = Catalog::load(args.get_or("--catalog", Catalog::default_path()));
     std::ostringstream os;
     if (format == "json") {
-      nlohmann::ordered_json j = nlohmann::ordered_json::array();
+      nlohmann::ordered_json list = nlohmann::ordered_json::array();
       for (const auto& t : catalog.instances()) {
-        j.push_back({{"name", t.name}, {"fabric", fabric_kind_name(t.fabric)},
+        list.push_back({{"name", t.name}, {"fabric", fabric_kind_name(t.fabric)},
                      {"accelerator", t.accelerator}, {"accelerators", t.accelerators},
                      {"interfaces", t.interfaces}, {"interface_gbit_per_s", t.interface_gbit_per_s},
                      {"aggregate_gbit_per_s", t.aggregate_gbit_per_s}, {"nvswitch", t.nvswitch},
                      {"efa_only_interfaces", t.efa_only_interfaces},
                      {"accelerator_nics", t.accelerator_nics}, {"notes", t.notes}});
       }
+      nlohmann::ordered_json j;
+      j["report"] = "fabricplan.catalog";
+      j["report_version"] = 2;  // 1 was a bare array
+      j["tool_version"] = FABRICPLAN_VERSION;
+      j["catalog"] = catalog.path();
+      j["units"] = {{"interface_gbit_per_s", "Gbit/s = 1e9 bit/s per direction"},
+                    {"aggregate_gbit_per_s", "Gbit/s per node, per direction"}};
+      j["instances"] = list;
       os << j.dump(2) << "\n";
     } else {
       char line[256];
-      std::snprintf(line, sizeof line, "%-18s %-4s %-20s %5s %5s %9s %10s %-9s %-8s\n", "instance",
-                    "fab", "accelerator", "accel", "nics", "Gbit/nic", "Gbit total", "NVSwitch",
+      std::snprintf(line, sizeof line, "%-18s %-4s %-20s %5s %5s %14s %16s %-9s %-8s\n", "instance",
+                    "fab", "accelerator", "accel", "nics", "Gbit/s per NIC", "Gbit/s per node", "NVSwitch",
                     "EFA-only");
       os << line;
       for (const auto& t : catalog.instances()) {
-        std::snprintf(line, sizeof line, "%-18s %-4s %-20s %5d %5d %9.0f %10.0f %-9s %-8s\n",
+        std::snprintf(line, sizeof line, "%-18s %-4s %-20s %5d %5d %14.0f %16.0f %-9s %-8s\n",
                       t.name.c_str(), fabric_kind_name(t.fabric), t.accelerator.c_str(),
                       t.accelerators, t.interfaces, t.interface_gbit_per_s,
                       t.aggregate_gbit_per_s, t.nvswitch ? "yes" : "no",

@@ -13,4 +13,10 @@ out=$("$bin" plan "$src/configs/clusters/p5-moe-pd.json" --format yaml 2>&1); rc
 [[ $rc -eq 2 ]] || fail "bad format value: rc=$rc"
 grep -q "p6-b200.48xlarge" <<<"$("$bin" catalog)" || fail "catalog lacks p6-b200"
 grep -q "DISAGREE" <<<"$("$bin" catalog --sources)" || fail "catalog --sources lacks disagreement notes"
+grep -q "trn1n.32xlarge" <<<"$("$bin" catalog)" || fail "catalog lacks trn1n"
+grep -q "Gbit/s per NIC" <<<"$("$bin" catalog)" || fail "catalog header lacks units"
+! grep -qi "product brief" <<<"$("$bin" catalog --sources)" || fail "catalog cites an internal product brief"
+"$bin" catalog --format json | /usr/bin/python3 -c "
+import json, sys; j = json.load(sys.stdin)
+assert j['report'] == 'fabricplan.catalog' and j['tool_version'] and len(j['instances']) >= 11, j.keys()" || fail "catalog JSON lacks report fields"
 echo ok

@@ -6,7 +6,7 @@ set -euo pipefail
 bin=$1; src=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 py=/usr/bin/python3
-types=$("$bin" catalog --format json | "$py" -c "import json,sys; print(' '.join(t['name'] for t in json.load(sys.stdin)))")
+types=$("$bin" catalog --format json | "$py" -c "import json,sys; print(' '.join(t['name'] for t in json.load(sys.stdin)['instances']))")
 for t in $types; do
   for op in all_reduce all_gather reduce_scatter alltoall sendrecv moe_dispatch moe_combine; do
     set +e; "$bin" expect --instance "$t" --nodes 4 --op "$op" --format json -o "$tmp/e.json" 2>"$tmp/err"; rc=$?; set -e
