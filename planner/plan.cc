@@ -152,6 +152,37 @@ std::string explain_group(const GroupResult& g, const PoolLoad& kv, const PoolLo
 
 }  // namespace
 
+namespace {
+
+// A profile measured elsewhere still gives numbers; say where it does not fit.
+std::vector<std::string> profile_warnings(const ClusterSpec& spec, const Catalog& catalog, const CalibrationProfile& p) {
+  std::vector<std::string> w;
+  const std::string& prov = p.provider;
+  for (const auto& g : spec.groups) {
+    const InstanceType* found = catalog.find(g.instance_type);
+    if (found == nullptr) continue;
+    const InstanceType& it = *found;
+    const bool efa = it.fabric == FabricKind::kEfa;
+    if (!prov.empty() && prov != (efa ? "efa" : "verbs")) {
+      w.push_back("calibration " + p.file + " was measured over the " + prov + " provider but is applied to the " +
+                  std::string(efa ? "EFA" : "InfiniBand") + " interfaces of group " + g.name + " (" + it.name +
+                  "): its NIC figures are not " + (efa ? "EFA's" : "the HCAs'"));
+    }
+    if (!p.instance_type.empty() && p.instance_type != it.name) {
+      w.push_back("calibration " + p.file + " was measured on " + p.instance_type + ", group " + g.name + " runs " + it.name);
+    }
+    if (!p.nics.empty() && static_cast<int>(p.nics.size()) < it.interfaces) {
+      w.push_back("calibration " + p.file + " measured " + std::to_string(p.nics.size()) + " NIC(s); " + it.name + " has " +
+                  std::to_string(it.interfaces) + ": the per-NIC figure is applied to all of them");
+    }
+  }
+  std::sort(w.begin(), w.end());
+  w.erase(std::unique(w.begin(), w.end()), w.end());
+  return w;
+}
+
+}  // namespace
+
 PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
                      const CalibrationProfile* profile) {
   PlanResult plan;
@@ -217,6 +248,7 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
     plan.sweep.push_back(std::move(p));
   }
 
+  if (profile != nullptr) plan.warnings = profile_warnings(spec, catalog, *profile);
   plan.assumptions = {
       "Rates are per direction; a class's demand is its busier direction (prefill egress, decode ingress).",
       "Effective per-interface bandwidth = catalog line rate x default_efficiency unless a calibration profile gives a measured figure.",

@@ -64,6 +64,9 @@ struct PlanResult {
   std::vector<GroupResult> groups;
   std::vector<SweepPoint> sweep;
   std::vector<std::string> assumptions;
+  // Where a calibration profile does not match what it is applied to (provider,
+  // instance type, NIC count): printed first by every report.
+  std::vector<std::string> warnings;
   std::string catalog_path;
   std::string calibration_path;  // empty when none was used
   Verdict verdict = Verdict::kComfortable;

@@ -173,6 +173,11 @@ std::string render_plan_html(const PlanResult& plan) {
     }
     h += "</pre>\n";
   }
+  if (!plan.warnings.empty()) {
+    h += "<h2>Warnings</h2><ul>\n";
+    for (const auto& w : plan.warnings) h += "<li>" + html_escape(w) + "</li>\n";
+    h += "</ul>\n";
+  }
   h += "<h2>Assumptions</h2><ul>\n";
   for (const auto& a : plan.assumptions) h += "<li>" + html_escape(a) + "</li>\n";
   h += "</ul>\n";

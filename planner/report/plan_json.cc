@@ -78,6 +78,7 @@ std::string render_plan_json(const PlanResult& plan) {
     j["sweep"].push_back(pj);
   }
   j["assumptions"] = plan.assumptions;
+  j["warnings"] = plan.warnings;
   return j.dump(2) + "\n";
 }
 

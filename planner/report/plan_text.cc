@@ -52,6 +52,8 @@ std::string render_plan_text(const PlanResult& plan) {
     }
     for (const auto& n : g.recommendation.notes) os << "  note: " << n << "\n";
   }
+  for (const auto& w : plan.warnings) os << "\nWARNING: " << w;
+  if (!plan.warnings.empty()) os << "\n";
   os << "\nassumptions:\n";
   for (const auto& a : plan.assumptions) os << "  - " << a << "\n";
   return os.str();
@@ -92,6 +94,8 @@ std::string render_plan_markdown(const PlanResult& plan) {
     }
     for (const auto& n : g.recommendation.notes) os << "- note: " << n << "\n";
   }
+  if (!plan.warnings.empty()) os << "\n## Warnings\n\n";
+  for (const auto& w : plan.warnings) os << "- " << w << "\n";
   os << "\n## Assumptions\n\n";
   for (const auto& a : plan.assumptions) os << "- " << a << "\n";
   return os.str();

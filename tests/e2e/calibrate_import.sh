@@ -68,6 +68,21 @@ set +e; "$bin" calibrate import "$tmp/nope.txt" -o "$tmp/bad.json" 2>/dev/null; 
 "$bin" calibrate import "$data/ib_write_bw_ndr.txt" -o "$tmp/ib.json"
 "$bin" plan "$src/configs/clusters/p4d-moe-pd.json" --calibration "$tmp/ib.json" --format json -o "$tmp/plan.json"
 "$bin" plan "$src/configs/clusters/p4d-moe-pd.json" --format json -o "$tmp/plan-catalog.json"
+# A profile from the tcp provider on another instance type, with one NIC, applied to an
+# EFA plan: the report says all three (and a catalog plan has no warnings).
+/usr/bin/python3 - "$tmp/ib.json" "$tmp/tcp-profile.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1])); p["provenance"]["provider"] = "tcp"; p["provenance"]["instance_type"] = "m7i.large"
+json.dump(p, open(sys.argv[2], "w"))
+PY
+"$bin" plan "$src/configs/clusters/p4d-moe-pd.json" --calibration "$tmp/tcp-profile.json" --format json -o "$tmp/plan-tcp.json"
+/usr/bin/python3 - "$tmp/plan-tcp.json" "$tmp/plan-catalog.json" <<'PY'
+import json, sys
+w = json.load(open(sys.argv[1]))["warnings"]; text = " ".join(w)
+assert "tcp provider" in text and "measured on m7i.large" in text and "measured 1 NIC(s); p4d.24xlarge has 4" in text, w
+assert json.load(open(sys.argv[2]))["warnings"] == []
+PY
+grep -q "^WARNING: calibration .* tcp provider" <<<"$("$bin" plan "$src/configs/clusters/p4d-moe-pd.json" --calibration "$tmp/tcp-profile.json")"
 PYTHONPATH="$src/tests/e2e" /usr/bin/python3 - "$tmp/ib.json" "$tmp/plan.json" "$tmp/plan-catalog.json" <<'PY'
 import json, sys
 from plan_budgets import plan_budgets

@@ -29,8 +29,8 @@ PY
   done
 done
 # Text and CSV carry nccl-tests' columns.
-"$bin" expect --instance p5.48xlarge --nodes 2 --op all_reduce --max-bytes 1G | grep -q "size *count *type *redop *root *time *algbw *busbw"
-"$bin" expect --instance p5.48xlarge --nodes 2 --format csv | head -1 | grep -q "^size_bytes,time_us,algbw_GBps,busbw_GBps,algorithm,protocol$"
+grep -q "size *count *type *redop *root *time *algbw *busbw" <<<"$("$bin" expect --instance p5.48xlarge --nodes 2 --op all_reduce --max-bytes 1G)"
+grep -q "^size_bytes,time_us,algbw_GBps,busbw_GBps,algorithm,protocol$" <<<"$("$bin" expect --instance p5.48xlarge --nodes 2 --format csv)"
 set +e; "$bin" expect --instance p5.48xlarg --nodes 2 2>"$tmp/err"; rc=$?; set -e
 [[ $rc == 2 ]] && grep -q 'did you mean "p5.48xlarge"' "$tmp/err" || { echo "unknown instance: rc $rc $(cat "$tmp/err")"; exit 1; }
 
