@@ -136,7 +136,8 @@ SimulationResult run_scenario(const Scenario& s, bool progress, const std::strin
   r.figure_sources = s.figure_sources;
   r.seed = s.seed;
   r.hit_stop = !sim.queue().empty();
-  double line_rate = s.topology.link_gbit_per_s * 1e9 / 8;
+  // Goodput is against the NICs' rate (the calibrated one where a profile set it).
+  const double line_rate = nic_line_rate_bytes_per_s(s.topology);
   for (std::uint32_t c = 0; c < schedule.classes.size(); ++c) {
     r.classes.push_back(stats.summarize(c, schedule.classes[c], line_rate));
     r.packets_sent += r.classes.back().packets_sent;

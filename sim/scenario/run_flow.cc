@@ -106,7 +106,7 @@ SimulationResult run_scenario_flow(const Scenario& s) {
     }
     if (o.done_ps >= 0) r.last_completion_s = std::max(r.last_completion_s, o.done_ps * 1e-12);
   }
-  const double line_rate = s.topology.link_gbit_per_s * 1e9 / 8;
+  const double line_rate = nic_line_rate_bytes_per_s(s.topology);
   for (std::uint32_t c = 0; c < schedule.classes.size(); ++c) {
     r.classes.push_back(summarize_flows(records, c, schedule.classes[c], line_rate));
     r.drops += r.classes.back().packets_dropped;

@@ -111,6 +111,10 @@ RunLimits read_limits(const JsonNode& root) {
 
 }  // namespace
 
+double nic_line_rate_bytes_per_s(const TopologySpec& t) {
+  return (t.host_link_gbit_per_s > 0 ? t.host_link_gbit_per_s : t.link_gbit_per_s) * 1e9 / 8;
+}
+
 int host_count(const TopologySpec& t) {
   if (t.kind == "leaf_spine") return t.leaves * t.hosts_per_leaf;
   if (t.kind == "fat_tree") return t.k * t.k * t.k / 4;

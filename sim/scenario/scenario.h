@@ -87,6 +87,8 @@ Scenario parse_scenario(const std::string& path);
 std::vector<std::pair<std::uint32_t, std::uint32_t>> read_pairs_file(const std::string& path,
                                                                       std::uint32_t hosts);
 int host_count(const TopologySpec& t);
+// The host (NIC) links' rate in bytes/s: host_link_gbit_per_s where set, else link_gbit_per_s.
+double nic_line_rate_bytes_per_s(const TopologySpec& t);
 Topology build_topology(const TopologySpec& t);
 
 }  // namespace fabricplan::sim
