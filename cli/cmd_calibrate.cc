@@ -3,7 +3,9 @@
 // `fabricplan calibrate merge PROFILE... -o PROFILE.json`
 // `fabricplan calibrate collectives -o PROFILE.json [--max-bytes N] [--gpus N]` (NCCL, one host)
 // (`calibrate server` / `calibrate client`: cmd_calibrate_net.cc.)
+#include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <iterator>
 #include <string>
 
@@ -39,7 +41,22 @@ int calibrate_import(const std::vector<std::string>& rest) {
   }
   std::optional<std::string> out = args.get("-o");
   if (!out) out = args.get("--output");
-  emit(out, calib::imported_profile_json(logs));
+  const std::string profile = calib::imported_profile_json(logs);
+  emit(out, profile);
+  // Say what was imported and what came of it (stderr: stdout may be the profile).
+  const nlohmann::json p = nlohmann::json::parse(profile);
+  for (const auto& n : p["nics"]) {
+    std::fprintf(stderr, "imported %s: %zu sizes, fitted bandwidth %.2f GB/s (%.2f Gbit/s)%s\n",
+                 n["name"].get<std::string>().c_str(), n["sweep"].size(), n["bandwidth_bytes_per_s"].get<double>() / 1e9,
+                 n["bandwidth_bytes_per_s"].get<double>() * 8 / 1e9,
+                 n.contains("latency_us") ? (", latency " + std::to_string(n["latency_us"].get<double>()) + " us").c_str()
+                                          : ", no latency (bandwidth-only log)");
+  }
+  for (const auto& c : p["collectives"]) {
+    std::fprintf(stderr, "imported nccl-tests %s: %d ranks, %zu sizes, large-message busbw %.2f GB/s\n",
+                 c["op"].get<std::string>().c_str(), c["ranks"].get<int>(), c["sweep"].size(),
+                 c["large_message_busbw_bytes_per_s"].get<double>() / 1e9);
+  }
   return kExitOk;
 }
 

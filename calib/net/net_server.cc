@@ -59,6 +59,11 @@ void serve_step(const Step& step, std::vector<std::unique_ptr<FabricRail>>& rail
 }  // namespace
 
 void run_server(const ServerOptions& opts, const ProgressLog& log) {
+  // Fail at start, not when a client comes: the provider must offer a domain here (on a
+  // host without EFA, --provider efa stops now), and --rails must name existing ones.
+  const std::vector<RailChoice> here = list_rails(opts.provider);
+  if (here.empty()) throw FabricError("libfabric provider \"" + opts.provider + "\" lists no domain on this host");
+  if (!opts.rails.empty()) choose_rails(opts.provider, opts.rails, opts.rails.size());
   BootstrapListener listener(opts.bind, opts.port);
   log("listening on " + opts.bind + ":" + std::to_string(listener.port()) + " (provider " + opts.provider + ")");
   BootstrapChannel channel = listener.accept(opts.accept_timeout_s);

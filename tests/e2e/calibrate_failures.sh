@@ -27,6 +27,14 @@ expect() {  # expect NAME RC_WANTED FILE PATTERN
 expect "unreachable peer" 1 "$tmp/e1" "unreachable" $?
 [[ ! -e $tmp/none.json ]] || fail "a profile was written although nothing was measured"
 
+# 1b. A server asked for a provider this host lacks (efa without an EFA device) stops at
+# start, before it listens, instead of failing when a client comes.
+if ! ls /sys/class/infiniband 2>/dev/null | grep -q efa; then
+  timeout 20 "$bin" calibrate server --provider efa --port "$port" 2>"$tmp/e1b"
+  expect "server without EFA" 1 "$tmp/e1b" '"efa"' $?
+  ! grep -q "listening" "$tmp/e1b" || fail "the server listened before finding it has no EFA"
+fi
+
 # 2. Usage: client without -o, a bad size, an unknown rail.
 "$bin" calibrate client 127.0.0.1 --rails lo 2>"$tmp/e2"; expect "missing -o" 2 "$tmp/e2" "needs -o" $?
 "$bin" calibrate client 127.0.0.1 -o x --max-bytes 12Q 2>"$tmp/e3"; expect "bad --max-bytes" 2 "$tmp/e3" 'found "12Q"' $?

@@ -9,7 +9,10 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$bin" calibrate import "$data/fi_pingpong_tcp_localhost.txt" "$data/all_reduce_perf_8xH100.txt" \
-  "$data/ib_write_bw_ndr.txt" -o "$tmp/profile.json"
+  "$data/ib_write_bw_ndr.txt" -o "$tmp/profile.json" 2>"$tmp/import.err"
+# It says what it imported: each log's kind, sizes and fitted figures.
+grep -q "imported nccl-tests all_reduce: 8 ranks, 8 sizes, large-message busbw 260.92 GB/s" "$tmp/import.err" || fail "import summary: $(cat "$tmp/import.err")"
+grep -q "imported ib_write_bw:ib_write_bw_ndr.txt: 6 sizes, fitted bandwidth .*no latency" "$tmp/import.err" || fail "import summary: $(cat "$tmp/import.err")"
 python3 "$src/tests/e2e/check_profile_schema.py" "$src/configs/schema/calibration.schema.json" "$tmp/profile.json"
 /usr/bin/python3 - "$tmp/profile.json" <<'PY'
 import json, sys
