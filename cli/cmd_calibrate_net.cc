@@ -2,6 +2,7 @@
 // `fabricplan calibrate client HOST [--port P] [--provider NAME] [--rails IF,...] [--buffers host|cuda|cuda-staged] -o PROFILE.json`
 // The libfabric benchmarks (calib/net), compiled into fabricplan-calibrate-net only,
 // which is built where libfabric is found (fabricplan execs it: calibrate_net_exec.cc).
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -46,10 +47,31 @@ int server(const std::vector<std::string>& rest) {
   return kExitOk;
 }
 
+// The table a person reads at the end: per rail the smallest message's latency and the
+// best stream and bidirectional rates; then all rails at once against their sum.
+void print_summary(const calib::NetResults& r) {
+  std::fprintf(stderr, "\n%-24s %14s %16s %12s %16s\n", "rail", "latency (us)", "stream (Gbit/s)", "(GB/s)",
+               "bidir (Gbit/s)");
+  double sum = 0;
+  for (const auto& rail : r.rails) {
+    double lat = rail.latency.empty() ? 0 : rail.latency.front().median_us, bw = 0, bi = 0;
+    for (const auto& p : rail.stream) bw = std::max(bw, p.bytes_per_s);
+    for (const auto& p : rail.bidir) bi = std::max(bi, p.bytes_per_s);
+    sum += bw;
+    std::fprintf(stderr, "%-24s %14.2f %16.3f %12.3f %16.3f\n", rail.choice.domain.c_str(), lat, bw * 8 / 1e9, bw / 1e9,
+                 bi * 8 / 1e9);
+  }
+  if (r.multirail && sum > 0) {
+    std::fprintf(stderr, "%-24s %14s %16.3f %12.3f   multi-rail efficiency %.1f%% of the rails' sum\n", "all at once", "",
+                 r.multirail->aggregate_bytes_per_s * 8 / 1e9, r.multirail->aggregate_bytes_per_s / 1e9,
+                 100 * r.multirail->aggregate_bytes_per_s / sum);
+  }
+}
+
 int client(const std::vector<std::string>& rest) {
   Args args(rest,
             {"--port", "--provider", "--rails", "-o", "--output", "--min-bytes", "--max-bytes", "--bytes-per-point",
-             "--window", "--iterations", "--rounds", "--warmup", "--timeout-s", "--tests", "--buffers"},
+             "--window", "--iterations", "--rounds", "--warmup", "--timeout-s", "--tests", "--buffers", "--step-budget-s"},
             {});
   if (args.positionals().size() != 1) throw UsageError("calibrate client needs the server's HOST");
   calib::ClientOptions o;
@@ -67,6 +89,7 @@ int client(const std::vector<std::string>& rest) {
   o.stream_rounds = args.unsigned_in("--rounds", 4, 10'000'000).value_or(o.stream_rounds);
   o.warmup = args.unsigned_in("--warmup", 0, 100'000).value_or(o.warmup);
   if (auto t = args.unsigned_in("--timeout-s", 1, 3600)) o.timeout_s = static_cast<double>(*t);
+  if (auto t = args.unsigned_in("--step-budget-s", 1, 3600)) o.step_budget_s = static_cast<double>(*t);
   if (auto t = args.get("--tests")) {
     o.latency = o.stream = o.bidir = o.multirail = false;
     for (const auto& name : split_list(*t)) {
@@ -88,6 +111,7 @@ int client(const std::vector<std::string>& rest) {
 
   calib::NetResults r = calib::run_client(o, log_line);
   if (r.measured_anything()) emit(out, calib::net_profile_json(r));
+  print_summary(r);
   if (!r.complete()) {
     std::fprintf(stderr, "fabricplan calibrate client: %s\n", r.error.c_str());
     if (r.measured_anything())

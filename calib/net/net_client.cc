@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstdio>
 #include <exception>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -76,9 +77,13 @@ class ClientSession {
   // Moves about `budget` bytes per size: small sizes are capped by stream_rounds
   // rounds of the full window; large sizes use fewer, smaller windows (at least 4
   // rounds) so that one point does not take minutes on a slow link.
-  StepShape stream_shape(std::size_t bytes, std::size_t budget) const {
+  StepShape stream_shape(std::size_t bytes, std::size_t budget, std::size_t rail) const {
     StepShape s;
     s.bytes = bytes;
+    // The time budget: no more than the last measured rate moves in step_budget_s.
+    if (rail < stream_rate_.size() && stream_rate_[rail] > 0) {
+      budget = std::min<std::size_t>(budget, static_cast<std::size_t>(stream_rate_[rail] * o_.step_budget_s));
+    }
     std::size_t messages = std::max<std::size_t>(budget / bytes, 4);
     s.window = std::clamp<std::size_t>(messages / 4, 1, window_);
     s.iterations = std::clamp<std::size_t>(messages / s.window, 4, std::max<std::size_t>(4, o_.stream_rounds));
@@ -104,33 +109,53 @@ class ClientSession {
     StepShape s;
     s.bytes = bytes;
     s.iterations = clamp_count(o_.bytes_per_point, 2 * bytes, 10, o_.latency_iterations);
+    // The time budget, from the last size's round trip (x2: this size may be slower).
+    if (r < latency_us_.size() && latency_us_[r] > 0) {
+      const double round_trip_s = 2 * 2 * latency_us_[r] * 1e-6;
+      s.iterations = std::clamp<std::size_t>(static_cast<std::size_t>(o_.step_budget_s / round_trip_s), 10, s.iterations);
+    }
     s.warmup = std::min(o_.warmup, s.iterations);
     s.timeout_s = o_.timeout_s;
     LatencyPoint p;
     bracket(Step{StepKind::kLatency, r, s}, [&] { p = pingpong_initiator(*rails_[r], s); });
     out_.rails[r].latency.push_back(p);
-    log_("rail " + out_.rails[r].choice.domain + " latency " + std::to_string(bytes) + " B: " + std::to_string(p.median_us) + " us");
+    latency_us_.resize(rails_.size(), 0);
+    latency_us_[r] = p.median_us;
+    char line[160];
+    std::snprintf(line, sizeof line, "rail %s latency %zu B: %.2f us median (%zu iterations)", out_.rails[r].choice.domain.c_str(),
+                  bytes, p.median_us, s.iterations);
+    log_(line);
   }
 
   void stream(std::size_t r, std::size_t bytes) {
-    StepShape s = stream_shape(bytes, o_.bytes_per_point);
+    StepShape s = stream_shape(bytes, o_.bytes_per_point, r);
     BandwidthPoint p;
     bracket(Step{StepKind::kStream, r, s}, [&] { p = stream_sender(*rails_[r], s); });
     out_.rails[r].stream.push_back(p);
-    log_("rail " + out_.rails[r].choice.domain + " stream " + std::to_string(bytes) + " B: " + std::to_string(p.bytes_per_s / 1e6) + " MB/s");
+    stream_rate_.resize(rails_.size(), 0);
+    stream_rate_[r] = p.bytes_per_s;
+    log_(rate_line("rail " + out_.rails[r].choice.domain + " stream", bytes, p));
   }
 
   void bidir_step(std::size_t r, std::size_t bytes) {
-    StepShape s = stream_shape(bytes, o_.bytes_per_point);
+    StepShape s = stream_shape(bytes, o_.bytes_per_point, r);
     BandwidthPoint p;
     prepare_bidir(*rails_[r], s);  // this side's first window, before the server starts sending
     bracket(Step{StepKind::kBidir, r, s}, [&] { p = bidir(*rails_[r], s); });
     out_.rails[r].bidir.push_back(p);
+    log_(rate_line("rail " + out_.rails[r].choice.domain + " bidir", bytes, p));
+  }
+
+  static std::string rate_line(const std::string& what, std::size_t bytes, const BandwidthPoint& p) {
+    char line[200];
+    std::snprintf(line, sizeof line, "%s %zu B: %.3f Gbit/s = %.3f GB/s (%zu messages in %.2f s)", what.c_str(), bytes,
+                  p.bytes_per_s * 8 / 1e9, p.bytes_per_s / 1e9, p.messages, p.seconds);
+    return line;
   }
 
   void multirail(std::size_t bytes) {
     // Four times a single point's bytes: thread start-up skew must not count.
-    StepShape s = stream_shape(bytes, 4 * o_.bytes_per_point);
+    StepShape s = stream_shape(bytes, 4 * o_.bytes_per_point, 0);
     std::vector<BandwidthPoint> points(rails_.size());
     bracket(Step{StepKind::kMultiRail, 0, s}, [&] {
       std::vector<std::exception_ptr> errors(rails_.size());
@@ -155,7 +180,10 @@ class ClientSession {
     double span = std::chrono::duration<double>(last - first).count();
     m.aggregate_bytes_per_s = span > 0 ? total / span : 0;
     out_.multirail = m;
-    log_("all " + std::to_string(rails_.size()) + " rails at once: " + std::to_string(m.aggregate_bytes_per_s / 1e6) + " MB/s");
+    char line[160];
+    std::snprintf(line, sizeof line, "all %zu rails at once: %.3f Gbit/s = %.3f GB/s", rails_.size(),
+                  m.aggregate_bytes_per_s * 8 / 1e9, m.aggregate_bytes_per_s / 1e9);
+    log_(line);
   }
 
   const ClientOptions& o_;
@@ -163,6 +191,7 @@ class ClientSession {
   NetResults& out_;
   std::vector<std::unique_ptr<FabricRail>> rails_;
   std::size_t window_ = 1;
+  std::vector<double> stream_rate_, latency_us_;  // per rail, the last point measured
   bool local_ready_ = false;
   BootstrapChannel* channel_ = nullptr;
 };

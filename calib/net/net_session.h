@@ -31,6 +31,9 @@ struct ClientOptions {
   std::size_t stream_rounds = 1000;                      // cap per size (rounds of `window`)
   std::size_t window = 64;
   std::size_t warmup = 10;
+  // Wall time one size point may take, as fabtests and osu bound their iterations: each
+  // point's iterations are sized from the rate the previous point measured on that rail.
+  double step_budget_s = 2;
   double timeout_s = 30;
   bool latency = true, stream = true, bidir = true, multirail = true;
   BufferKind buffers = BufferKind::kHost;  // both ends use this kind (the hello says so); kCuda

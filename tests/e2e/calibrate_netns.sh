@@ -67,6 +67,26 @@ server_pid=
 echo "session took $(( $(date +%s) - start )) s"
 
 python3 "$src/tests/e2e/check_profile_schema.py" "$src/configs/schema/calibration.schema.json" "$tmp/profile.json"
+# A person sees each step's rate with its units and a summary table at the end.
+grep -q "stream 524288 B: .* Gbit/s = .* GB/s" "$tmp/client.log" || { echo "FAIL: no per-step rate lines"; cat "$tmp/client.log"; exit 1; }
+grep -q "multi-rail efficiency" "$tmp/client.log" && grep -q "latency (us)" "$tmp/client.log" \
+  || { echo "FAIL: no summary table"; cat "$tmp/client.log"; exit 1; }
+
+# The per-step time budget: the default 256 MiB per point would take ~10 s per large
+# point on a 25 MB/s rail; with --step-budget-s 1 the sweep to 512 KiB stays short.
+ip netns exec "$ns_b" "$bin" calibrate server --bind 10.231.0.2 --port 47701 --provider tcp --rails "${server_rails%%,*}" \
+  --timeout-s 60 2>"$tmp/server2.log" &
+server_pid=$!
+sleep 0.5
+start=$(date +%s)
+ip netns exec "$ns_a" "$bin" calibrate client 10.231.0.2 --port 47701 --provider tcp --rails "${client_rails%%,*}" \
+  --tests bw --min-bytes 8 --max-bytes 512K --step-budget-s 1 -o "$tmp/budget.json" 2>"$tmp/client2.log" ||
+  { echo "FAIL: budget client failed"; cat "$tmp/client2.log" "$tmp/server2.log"; exit 1; }
+wait "$server_pid" || { echo "FAIL: budget server failed"; cat "$tmp/server2.log"; exit 1; }
+server_pid=
+took=$(( $(date +%s) - start ))
+echo "budgeted sweep (17 sizes, 1 s budget per step) took $took s"
+(( took <= 30 )) || { echo "FAIL: the step budget did not bound the sweep ($took s)"; cat "$tmp/client2.log"; exit 1; }
 "$bin" plan "$src/configs/clusters/p4d-moe-pd.json" --calibration "$tmp/profile.json" --format json -o "$tmp/plan.json"
 
 PYTHONPATH="$src/tests/e2e" python3 - "$tmp/profile.json" "$tmp/plan.json" "$rate_mbit" "$rails" "$src" <<'PY'
