@@ -1,4 +1,5 @@
-// `fabricplan plan SPEC [--format text|md|json|html] [-o FILE] [--calibration PROFILE]`
+// `fabricplan plan SPEC [--format text|md|json|html] [-o FILE] [--calibration PROFILE] [--fail-on tight|insufficient]`
+#include <cstdio>
 #include <optional>
 
 #include "calib/profile.h"
@@ -16,7 +17,7 @@ namespace fabricplan::cli {
 int run_plan(const std::vector<std::string>& argv) {
   const char* usage = usage_of("plan");
   return guarded("plan", usage, [&] {
-    Args args(argv, {"--format", "-o", "--output", "--calibration", "--catalog"}, {});
+    Args args(argv, {"--format", "-o", "--output", "--calibration", "--catalog", "--fail-on"}, {});
     if (args.positionals().size() != 1) throw UsageError("expected exactly one SPEC file");
     std::string format = args.get_or("--format", "text");
     if (format != "text" && format != "md" && format != "json" && format != "html") {
@@ -24,6 +25,13 @@ int run_plan(const std::vector<std::string>& argv) {
     }
     std::optional<std::string> out = args.get("-o");
     if (!out) out = args.get("--output");
+    // For CI pipelines: exit 3 when the verdict is at or past the given one.
+    std::optional<Verdict> fail_on;
+    if (auto f = args.get("--fail-on")) {
+      if (*f == "tight") fail_on = Verdict::kTight;
+      else if (*f == "insufficient") fail_on = Verdict::kInsufficient;
+      else throw UsageError("--fail-on must be tight or insufficient, not \"" + *f + "\"");
+    }
 
     Catalog catalog = Catalog::load(args.get_or("--catalog", Catalog::default_path()));
     ClusterSpec spec = parse_cluster_spec(args.positionals()[0], catalog);
@@ -38,6 +46,11 @@ int run_plan(const std::vector<std::string>& argv) {
                        : format == "html" ? render_plan_html(plan)
                                           : render_plan_text(plan);
     emit(out, text);
+    if (fail_on && static_cast<int>(plan.verdict) >= static_cast<int>(*fail_on)) {
+      std::fprintf(stderr, "fabricplan plan: verdict %s (at or past --fail-on %s)\n", verdict_name(plan.verdict),
+                   verdict_name(*fail_on));
+      return 3;
+    }
     return kExitOk;
   });
 }

@@ -6,7 +6,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"plan", "bandwidth-budget report for a cluster spec",
        "fabricplan plan SPEC [--format text|md|json|html] [-o FILE] [--calibration PROFILE] "
-       "[--catalog FILE]",
+       "[--catalog FILE] [--fail-on tight|insufficient]",
        run_plan},
       {"expect", "what nccl-tests (or one MoE layer's dispatch/combine) should show on an instance type and node count",
        "fabricplan expect --instance TYPE --nodes N --op all_reduce|all_gather|reduce_scatter|alltoall|sendrecv|"

@@ -1,4 +1,4 @@
-// The arguments `simulate` and `compare` share: SCENARIO [--format text|json]
+// The arguments `simulate` and `compare` share: SCENARIO [--format text|json|csv]
 // [-o FILE] [--seed N] [--progress] [--calibration PROFILE]. Reads and checks them,
 // loads the scenario and applies the seed and the profile's NIC rate.
 #pragma once
@@ -14,6 +14,8 @@ namespace fabricplan::cli {
 struct ScenarioInput {
   sim::Scenario scenario;
   bool json = false;                // --format json
+  bool csv = false;                 // --format csv (simulate: one row per class)
+  std::optional<std::string> flows_csv;  // --flows-csv FILE (simulate: one row per flow)
   std::optional<std::string> out;   // -o / --output; stdout when absent
   bool progress = false;
   std::string engine;               // --engine packet|flow; empty: the scenario's

@@ -159,4 +159,36 @@ std::string render_simulation_text(const SimulationResult& r) {
   return os.str();
 }
 
+std::string render_simulation_csv(const SimulationResult& r) {
+  std::ostringstream os;
+  os << "engine,class,flows,fct_p50_us,fct_p99_us,fct_p999_us,fct_max_us,fct_mean_us,mean_goodput_fraction,"
+        "throughput_Gbit_per_s,throughput_GB_per_s,packets_dropped,incomplete_flows\n";
+  char line[512];
+  for (const auto& c : r.classes) {
+    std::snprintf(line, sizeof line, "%s,%s,%zu,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%llu,%zu\n", r.engine.c_str(),
+                  c.name.c_str(), c.flows, c.fct_p50_us, c.fct_p99_us, c.fct_p999_us, c.fct_max_us, c.fct_mean_us,
+                  c.mean_goodput_fraction, c.throughput_bytes_per_s * 8 / 1e9, c.throughput_bytes_per_s / 1e9,
+                  static_cast<unsigned long long>(c.packets_dropped), c.incomplete_flows);
+    os << line;
+  }
+  return os.str();
+}
+
+std::string render_flows_csv(const SimulationResult& r) {
+  std::ostringstream os;
+  os << "flow,class,src,dst,message_bytes,delivered_bytes,start_us,end_us,fct_us,complete\n";
+  char line[512];
+  for (std::size_t i = 0; i < r.flows.size(); ++i) {
+    const FlowRecord& f = r.flows[i];
+    const std::string cls = f.traffic_class < r.classes.size() ? r.classes[f.traffic_class].name : "?";
+    const bool done = f.complete() && f.first_send_ps >= 0;
+    std::snprintf(line, sizeof line, "%zu,%s,%u,%u,%llu,%llu,%.6f,%.6f,%.6f,%d\n", i, cls.c_str(), f.src, f.dst,
+                  static_cast<unsigned long long>(f.message_bytes), static_cast<unsigned long long>(f.payload_delivered),
+                  f.first_send_ps * 1e-6, f.last_delivery_ps * 1e-6,
+                  done ? (f.last_delivery_ps - f.first_send_ps) * 1e-6 : 0.0, done ? 1 : 0);
+    os << line;
+  }
+  return os.str();
+}
+
 }  // namespace fabricplan::sim

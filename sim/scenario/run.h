@@ -73,5 +73,8 @@ SimulationResult run_scenario_with(const Scenario& s, const std::string& engine,
 
 std::string render_simulation_json(const SimulationResult& r);
 std::string render_simulation_text(const SimulationResult& r);
+// CSV for spreadsheets, units in the headers: one row per class, or one per flow.
+std::string render_simulation_csv(const SimulationResult& r);
+std::string render_flows_csv(const SimulationResult& r);
 
 }  // namespace fabricplan::sim

@@ -114,6 +114,7 @@ SimulationResult run_scenario_flow(const Scenario& s) {
   r.collectives = collective_summaries(schedule, [&](std::uint32_t t) -> const FlowRecord* {
     return run.transfers[t].start_ps < 0 ? nullptr : &records[t];
   });
+  r.flows = records;
   r.simulated_s = run.end_ps * 1e-12;
   r.events = run.events;
   r.solves = run.solves;

@@ -46,4 +46,13 @@ assert verdicts(p4d)[("decode", "moe_all2all")] == "tight", verdicts(p4d)
 assert verdicts(p4d)[("decode", "kv_transfer")] == "tight", verdicts(p4d)
 assert all(v == "comfortable" for v in verdicts(p5).values()), verdicts(p5)
 PY
+# --fail-on for CI pipelines: p4d is tight (exit 3 on tight, 0 on insufficient), p5 passes.
+set +e
+"$bin" plan "$src/configs/clusters/p4d-moe-pd.json" --fail-on tight >/dev/null 2>&1; rc_tight=$?
+"$bin" plan "$src/configs/clusters/p4d-moe-pd.json" --fail-on insufficient >/dev/null 2>&1; rc_insufficient=$?
+"$bin" plan "$src/configs/clusters/p5-moe-pd.json" --fail-on tight >/dev/null 2>&1; rc_p5=$?
+"$bin" plan "$src/configs/clusters/p5-moe-pd.json" --fail-on tite >/dev/null 2>&1; rc_bad=$?
+set -e
+[[ $rc_tight == 3 && $rc_insufficient == 0 && $rc_p5 == 0 && $rc_bad == 2 ]] \
+  || { echo "--fail-on: tight $rc_tight, insufficient $rc_insufficient, p5 $rc_p5, bad $rc_bad"; exit 1; }
 echo "ok: $n reports"
