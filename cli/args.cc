@@ -1,5 +1,8 @@
 #include "cli/args.h"
 
+#include <CLI/CLI.hpp>
+#include <iostream>
+
 #include <charconv>
 
 #include <algorithm>
@@ -8,47 +11,85 @@
 
 namespace fabricplan::cli {
 
-Args::Args(const std::vector<std::string>& argv, const std::vector<std::string>& valued,
-           const std::vector<std::string>& switches) {
-  auto known = [](const std::vector<std::string>& list, const std::string& n) {
-    return std::find(list.begin(), list.end(), n) != list.end();
-  };
-  bool only_positionals = false;
-  for (std::size_t i = 0; i < argv.size(); ++i) {
-    const std::string& a = argv[i];
-    if (only_positionals || a.size() < 2 || a[0] != '-' ) {
-      positionals_.push_back(a);
-      continue;
-    }
-    if (a == "--") { only_positionals = true; continue; }
-    std::string name = a, value;
-    bool has_value = false;
-    if (auto eq = a.find('='); eq != std::string::npos) {
-      name = a.substr(0, eq);
-      value = a.substr(eq + 1);
-      has_value = true;
-    }
-    if (known(valued, name)) {
-      if (!has_value) {
-        if (i + 1 >= argv.size()) throw UsageError("option " + name + " needs a value");
-        value = argv[++i];
-      }
-      options_.emplace(name, value);
-    } else if (known(switches, name)) {
-      if (has_value) throw UsageError("option " + name + " takes no value");
-      options_.emplace(name, "");
-    } else {
-      std::vector<std::string> all = valued;
-      all.insert(all.end(), switches.begin(), switches.end());
-      std::string hint = closest_match(name, all);
-      throw UsageError("unknown option " + name + (hint.empty() ? "" : " (did you mean " + hint + "?)"));
-    }
+namespace {
+
+std::string first_name(const std::string& names) { return names.substr(0, names.find(',')); }
+std::string long_name(const std::string& names) {
+  const std::size_t comma = names.find(',');
+  return comma == std::string::npos ? names : names.substr(comma + 1);
+}
+
+void declare(CLI::App& app, const CommandSpec& spec, std::map<std::string, std::string>& storage,
+             std::map<std::string, CLI::Option*>& declared, std::vector<std::string>& positionals) {
+  app.set_help_flag("-h,--help", "print this help and exit");
+  for (const auto& o : spec.options) {
+    const std::string key = long_name(o.name);
+    CLI::Option* opt = o.value.empty() ? app.add_flag(o.name, o.help)
+                                       : app.add_option(o.name, storage[key], o.help)
+                                             ->type_name(o.value)
+                                             ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    declared[key] = opt;
+  }
+  if (!spec.positionals.empty()) {
+    std::string name = spec.positionals.substr(0, spec.positionals.find('.'));
+    app.add_option(name, positionals, spec.positionals.find("...") != std::string::npos ? "one or more" : "")
+        ->type_name("");
   }
 }
 
+}  // namespace
+
+Args::Args(const CommandSpec& spec, const std::vector<std::string>& argv) {
+  CLI::App app{spec.summary, "fabricplan " + spec.name};
+  std::map<std::string, std::string> storage;
+  std::map<std::string, CLI::Option*> declared;
+  declare(app, spec, storage, declared, positionals_);
+  std::vector<std::string> reversed(argv.rbegin(), argv.rend());  // CLI11 takes them last first
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << help_text(spec);
+    help_printed_ = true;
+    return;
+  } catch (const CLI::ExtrasError&) {
+    // The first argument nobody declared: an unknown option gets a "did you mean".
+    std::vector<std::string> names;
+    for (const auto& o : spec.options) {
+      names.push_back(long_name(o.name));
+      if (first_name(o.name) != long_name(o.name)) names.push_back(first_name(o.name));
+    }
+    for (const auto& a : app.remaining()) {
+      const std::string name = a.substr(0, a.find('='));
+      if (name.size() > 1 && name[0] == '-') {
+        std::string hint = closest_match(name, names);
+        for (const auto& n : names) {  // an abbreviation: the declared name it starts
+          if (hint.empty() && n.size() > name.size() && n.compare(0, name.size(), name) == 0) hint = n;
+        }
+        throw UsageError("unknown option " + name + (hint.empty() ? "" : " (did you mean " + hint + "?)"));
+      }
+      throw UsageError("unexpected argument \"" + a + "\"" +
+                       (spec.positionals.empty() ? " (" + spec.name + " takes no positional arguments)" : ""));
+    }
+    throw UsageError("unexpected arguments");
+  } catch (const CLI::ParseError& e) {
+    throw UsageError(e.what());
+  }
+  for (const auto& o : spec.options) {
+    const std::string key = long_name(o.name);
+    canonical_[key] = key;
+    canonical_[first_name(o.name)] = key;
+    if (declared[key]->count() > 0) values_[key] = o.value.empty() ? "" : storage[key];
+  }
+}
+
+std::string Args::canonical(const std::string& name) const {
+  auto it = canonical_.find(name);
+  return it == canonical_.end() ? name : it->second;
+}
+
 std::optional<std::string> Args::get(const std::string& name) const {
-  auto it = options_.find(name);
-  if (it == options_.end()) return std::nullopt;
+  auto it = values_.find(canonical(name));
+  if (it == values_.end()) return std::nullopt;
   return it->second;
 }
 
@@ -57,14 +98,7 @@ std::string Args::get_or(const std::string& name, const std::string& fallback) c
   return v ? *v : fallback;
 }
 
-bool Args::has(const std::string& name) const { return options_.count(name) > 0; }
-
-std::vector<std::string> Args::all(const std::string& name) const {
-  std::vector<std::string> out;
-  auto [lo, hi] = options_.equal_range(name);
-  for (auto it = lo; it != hi; ++it) out.push_back(it->second);
-  return out;
-}
+bool Args::has(const std::string& name) const { return values_.count(canonical(name)) > 0; }
 
 std::optional<unsigned long long> Args::unsigned_in(const std::string& name, unsigned long long lo,
                                                   unsigned long long hi, bool byte_suffixes) const {
@@ -87,6 +121,19 @@ std::optional<unsigned long long> Args::unsigned_in(const std::string& name, uns
                      ", found \"" + *text + "\"");
   }
   return v * scale;
+}
+
+}  // namespace fabricplan::cli
+
+namespace fabricplan::cli {
+
+std::string help_text(const CommandSpec& spec) {
+  CLI::App app{spec.summary, "fabricplan " + spec.name};
+  std::map<std::string, std::string> storage;
+  std::map<std::string, CLI::Option*> declared;
+  std::vector<std::string> positionals;
+  declare(app, spec, storage, declared, positionals);
+  return app.help();
 }
 
 }  // namespace fabricplan::cli

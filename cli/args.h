@@ -1,6 +1,6 @@
-// A small, strict command-line reader for subcommands: positionals plus
-// "--name value" / "--name=value" options and "--flag" switches. Unknown options are
-// errors with a "did you mean"; every subcommand declares what it accepts.
+// The command-line reader of every subcommand: what it accepts is declared once in
+// command_specs.cc (CommandSpec); CLI11 parses it and writes the help from the same
+// declaration. Unknown options are errors with a "did you mean".
 #pragma once
 
 #include <map>
@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "cli/command_spec.h"
 
 namespace fabricplan::cli {
 
@@ -19,15 +21,17 @@ class UsageError : public std::runtime_error {
 
 class Args {
  public:
-  // `valued` options take a value; `switches` do not.
-  Args(const std::vector<std::string>& argv, const std::vector<std::string>& valued,
-       const std::vector<std::string>& switches);
+  // Parses argv as `spec` declares (CLI11 underneath). `-h`/`--help` prints the help and
+  // sets help_printed(); anything undeclared is a UsageError with a "did you mean". A
+  // repeated option takes its last value.
+  Args(const CommandSpec& spec, const std::vector<std::string>& argv);
 
+  bool help_printed() const { return help_printed_; }
   const std::vector<std::string>& positionals() const { return positionals_; }
+  // By any of the option's names ("-o" or "--output").
   std::optional<std::string> get(const std::string& name) const;
   std::string get_or(const std::string& name, const std::string& fallback) const;
   bool has(const std::string& name) const;
-  std::vector<std::string> all(const std::string& name) const;  // repeated option
   // The value of `name` as an integer in [lo, hi]; nullopt when absent. Anything else
   // (a sign, trailing text, out of range) is a UsageError naming the option, the range
   // and the text. With `byte_suffixes`, K, M or G (powers of 1024) may follow.
@@ -35,8 +39,12 @@ class Args {
                                                 bool byte_suffixes = false) const;
 
  private:
+  std::string canonical(const std::string& name) const;
+
   std::vector<std::string> positionals_;
-  std::multimap<std::string, std::string> options_;
+  std::map<std::string, std::string> values_;     // canonical name -> last value ("" for a switch)
+  std::map<std::string, std::string> canonical_;  // every name -> canonical name
+  bool help_printed_ = false;
 };
 
 }  // namespace fabricplan::cli

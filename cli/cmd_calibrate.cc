@@ -27,7 +27,8 @@ namespace fabricplan::cli {
 namespace {
 
 int calibrate_import(const std::vector<std::string>& rest) {
-  Args args(rest, {"-o", "--output"}, {});
+  Args args(spec_of("calibrate import"), rest);
+  if (args.help_printed()) return kExitOk;
   if (args.positionals().empty()) throw UsageError("calibrate import needs one or more log files");
   calib::ImportedLogs logs;
   for (const auto& f : args.positionals()) {
@@ -61,7 +62,8 @@ int calibrate_import(const std::vector<std::string>& rest) {
 }
 
 int calibrate_collectives(const std::vector<std::string>& rest) {
-  Args args(rest, {"-o", "--output", "--max-bytes", "--gpus", "--from"}, {});
+  Args args(spec_of("calibrate collectives"), rest);
+  if (args.help_printed()) return kExitOk;
   std::optional<std::string> out = args.get("-o");
   if (!out) out = args.get("--output");
   // --from BENCH.json: the profile of a benchmark run recorded elsewhere (e.g. on a GPU
@@ -97,7 +99,8 @@ int calibrate_collectives(const std::vector<std::string>& rest) {
 }
 
 int calibrate_merge(const std::vector<std::string>& rest) {
-  Args args(rest, {"-o", "--output"}, {});
+  Args args(spec_of("calibrate merge"), rest);
+  if (args.help_printed()) return kExitOk;
   if (args.positionals().size() < 2) throw UsageError("calibrate merge needs two or more profiles");
   std::optional<std::string> out = args.get("-o");
   if (!out) out = args.get("--output");
@@ -106,7 +109,8 @@ int calibrate_merge(const std::vector<std::string>& rest) {
 }
 
 int calibrate_gpu(const std::vector<std::string>& rest) {
-  Args args(rest, {"-o", "--output", "--max-bytes"}, {});
+  Args args(spec_of("calibrate gpu"), rest);
+  if (args.help_printed()) return kExitOk;
   std::optional<std::string> out = args.get("-o");
   if (!out) out = args.get("--output");
 #ifdef FABRICPLAN_HAVE_CUDA
@@ -132,6 +136,10 @@ int calibrate_gpu(const std::vector<std::string>& rest) {
 int run_calibrate(const std::vector<std::string>& argv) {
   return guarded("calibrate", usage_of("calibrate"), [&] {
     if (argv.empty()) throw UsageError("calibrate needs a mode: import, gpu, collectives, server, client or merge");
+    if (argv[0] == "--help" || argv[0] == "-h") {
+      std::fputs(help_of("calibrate").c_str(), stdout);
+      return kExitOk;
+    }
     std::vector<std::string> rest(argv.begin() + 1, argv.end());
     const std::string& mode = argv[0];
     if (mode == "import") return calibrate_import(rest);

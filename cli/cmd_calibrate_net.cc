@@ -35,7 +35,8 @@ std::vector<std::string> split_list(const std::string& s) {
 void log_line(const std::string& s) { std::fprintf(stderr, "calibrate: %s\n", s.c_str()); }
 
 int server(const std::vector<std::string>& rest) {
-  Args args(rest, {"--bind", "--port", "--provider", "--rails", "--timeout-s"}, {});
+  Args args(spec_of("calibrate server"), rest);
+  if (args.help_printed()) return kExitOk;
   if (!args.positionals().empty()) throw UsageError("calibrate server takes no positional arguments");
   calib::ServerOptions o;
   o.bind = args.get_or("--bind", o.bind);
@@ -69,10 +70,8 @@ void print_summary(const calib::NetResults& r) {
 }
 
 int client(const std::vector<std::string>& rest) {
-  Args args(rest,
-            {"--port", "--provider", "--rails", "-o", "--output", "--min-bytes", "--max-bytes", "--bytes-per-point",
-             "--window", "--iterations", "--rounds", "--warmup", "--timeout-s", "--tests", "--buffers", "--step-budget-s"},
-            {});
+  Args args(spec_of("calibrate client"), rest);
+  if (args.help_printed()) return kExitOk;
   if (args.positionals().size() != 1) throw UsageError("calibrate client needs the server's HOST");
   calib::ClientOptions o;
   o.host = args.positionals()[0];

@@ -13,7 +13,8 @@ namespace fabricplan::cli {
 
 int run_catalog(const std::vector<std::string>& argv) {
   return guarded("catalog", usage_of("catalog"), [&] {
-    Args args(argv, {"--format", "--catalog"}, {"--sources"});
+    Args args(spec_of("catalog"), argv);
+    if (args.help_printed()) return kExitOk;
     if (!args.positionals().empty()) throw UsageError("catalog takes no positional arguments");
     std::string format = args.get_or("--format", "text");
     if (format != "text" && format != "json") throw UsageError("--format must be text or json");

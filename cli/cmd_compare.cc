@@ -11,7 +11,8 @@ namespace fabricplan::cli {
 
 int run_compare(const std::vector<std::string>& argv) {
   return guarded("compare", usage_of("compare"), [&] {
-    ScenarioInput in = read_scenario_input(argv);
+    ScenarioInput in = read_scenario_input("compare", argv);
+    if (in.help) return kExitOk;
     if (in.csv || in.flows_csv) throw UsageError("compare writes text or json (simulate writes CSV)");
     sim::Comparison c = sim::run_comparison(in.scenario, in.progress);
     emit(in.out, in.json ? sim::render_comparison_json(c) : sim::render_comparison_text(c));

@@ -124,7 +124,8 @@ LogFacts scan(const std::string& path, const Catalog& catalog) {
 
 int run_doctor(const std::vector<std::string>& argv) {
   return guarded("doctor", usage_of("doctor"), [&]() -> int {
-    Args args(argv, {"--instance", "--nodes", "--format", "-o", "--output", "--calibration"}, {});
+    Args args(spec_of("doctor"), argv);
+    if (args.help_printed()) return kExitOk;
     if (args.positionals().empty()) throw UsageError("doctor needs one or more nccl-tests logs");
     const std::string format = args.get_or("--format", "text");
     if (format != "text" && format != "json") throw UsageError("--format must be text or json");

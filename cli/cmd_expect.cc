@@ -80,10 +80,8 @@ std::string render_csv(const std::vector<Row>& rows) {
 
 int run_expect(const std::vector<std::string>& argv) {
   return guarded("expect", usage_of("expect"), [&] {
-    Args args(argv,
-              {"--instance", "--nodes", "--op", "--gpus-per-node", "--min-bytes", "--max-bytes", "--step-factor",
-               "--calibration", "--ep", "--tokens", "--hidden", "--topk", "--mode", "--format", "-o", "--output", "--nvls"},
-              {});
+    Args args(spec_of("expect"), argv);
+    if (args.help_printed()) return kExitOk;
     if (!args.positionals().empty()) throw UsageError("expect takes no positional arguments");
     const auto instance = args.get("--instance");
     if (!instance) throw UsageError("--instance TYPE is required (see `fabricplan catalog`)");

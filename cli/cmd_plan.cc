@@ -15,9 +15,10 @@
 namespace fabricplan::cli {
 
 int run_plan(const std::vector<std::string>& argv) {
-  const char* usage = usage_of("plan");
+  const std::string usage = usage_of("plan");
   return guarded("plan", usage, [&] {
-    Args args(argv, {"--format", "-o", "--output", "--calibration", "--catalog", "--fail-on"}, {});
+    Args args(spec_of("plan"), argv);
+    if (args.help_printed()) return kExitOk;
     if (args.positionals().size() != 1) throw UsageError("expected exactly one SPEC file");
     std::string format = args.get_or("--format", "text");
     if (format != "text" && format != "md" && format != "json" && format != "html") {

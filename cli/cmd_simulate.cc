@@ -9,7 +9,8 @@ namespace fabricplan::cli {
 
 int run_simulate(const std::vector<std::string>& argv) {
   return guarded("simulate", usage_of("simulate"), [&] {
-    ScenarioInput in = read_scenario_input(argv);
+    ScenarioInput in = read_scenario_input("simulate", argv);
+    if (in.help) return kExitOk;
     sim::SimulationResult r = sim::run_scenario_with(in.scenario, in.engine, in.progress);
     emit(in.out, in.json ? sim::render_simulation_json(r) : in.csv ? sim::render_simulation_csv(r) : sim::render_simulation_text(r));
     if (in.flows_csv) emit(in.flows_csv, sim::render_flows_csv(r));

@@ -9,14 +9,15 @@ namespace fabricplan::cli {
 
 struct Command {
   const char* name;
-  const char* summary;
-  const char* usage;
   int (*run)(const std::vector<std::string>& args);  // returns the exit code
 };
 
 const std::vector<Command>& commands();
-// The usage line of command `name` (by name, so the table's order is free).
-const char* usage_of(const std::string& name);
+// From the declarations in command_specs.cc, by command name: the one-line summary, the
+// usage line(s) and the full help.
+std::string summary_of(const std::string& name);
+std::string usage_of(const std::string& name);
+std::string help_of(const std::string& name);
 
 // Exit codes: 0 success; 1 a run-time failure; 2 bad input or usage.
 inline constexpr int kExitOk = 0;

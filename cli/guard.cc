@@ -8,7 +8,7 @@
 
 namespace fabricplan::cli {
 
-int guarded(const char* command, const char* usage, const std::function<int()>& body) {
+int guarded(const char* command, const std::string& usage, const std::function<int()>& body) {
   try {
     return body();
   } catch (const InputError& e) {

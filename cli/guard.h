@@ -8,6 +8,6 @@
 
 namespace fabricplan::cli {
 
-int guarded(const char* command, const char* usage, const std::function<int()>& body);
+int guarded(const char* command, const std::string& usage, const std::function<int()>& body);
 
 }  // namespace fabricplan::cli

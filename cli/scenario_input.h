@@ -19,8 +19,11 @@ struct ScenarioInput {
   std::optional<std::string> out;   // -o / --output; stdout when absent
   bool progress = false;
   std::string engine;               // --engine packet|flow; empty: the scenario's
+  bool help = false;                // --help was asked for and printed
 };
 
-ScenarioInput read_scenario_input(const std::vector<std::string>& argv);
+// `command` names the declaration ("simulate" or "compare"); with --help the help is
+// printed and `help` is set (nothing else is read).
+ScenarioInput read_scenario_input(const std::string& command, const std::vector<std::string>& argv);
 
 }  // namespace fabricplan::cli

@@ -1,0 +1,117 @@
+// Every command's options with their units and defaults (see command_spec.h).
+#include <stdexcept>
+
+#include "cli/command_spec.h"
+
+namespace fabricplan::cli {
+namespace {
+
+const OptionSpec kOut{"-o,--output", "FILE", "write the report here, atomically (default: stdout)"};
+const OptionSpec kCalibration{"--calibration", "PROFILE", "calibration profile whose measured figures replace the catalog's"};
+
+std::vector<CommandSpec> make_specs() {
+  const std::vector<OptionSpec> scenario_common = {
+      {"--format", "text|json|csv", "report format (default text; csv: simulate only, one row per class)"},
+      kOut,
+      {"--seed", "N", "seed of every random stream (default: the scenario's seed, else 1)"},
+      {"--progress", "", "a progress line on stderr about once a second (never changes the result)"},
+      kCalibration,
+  };
+  std::vector<OptionSpec> simulate = scenario_common;
+  simulate.insert(simulate.begin(), {"--engine", "packet|flow", "packet DES or flow-level max-min engine (default: the scenario's \"engine\", else packet)"});
+  simulate.push_back({"--flows-csv", "FILE", "also write one CSV row per flow (bytes, start/end/FCT in us)"});
+  return {
+      {"plan", "bandwidth-budget report for a cluster spec", "SPEC",
+       {{"--format", "text|md|json|html", "report format (default text)"},
+        kOut,
+        kCalibration,
+        {"--catalog", "FILE", "instance catalog (default configs/catalog/instances.json or $FABRICPLAN_CATALOG)"},
+        {"--fail-on", "tight|insufficient", "exit 3 when the verdict is at or past this one (for CI pipelines)"}}},
+      {"catalog", "list the instance catalog", "",
+       {{"--format", "text|json", "output format (default text)"},
+        {"--sources", "", "show where every figure comes from"},
+        {"--catalog", "FILE", "instance catalog (default configs/catalog/instances.json or $FABRICPLAN_CATALOG)"}}},
+      {"expect", "what nccl-tests (or one MoE layer's dispatch/combine) should show on an instance type and node count", "",
+       {{"--instance", "TYPE", "catalog instance type (required; see `fabricplan catalog`)"},
+        {"--nodes", "N", "nodes (default 1)"},
+        {"--op", "OP", "all_reduce|all_gather|reduce_scatter|alltoall|sendrecv|moe_dispatch|moe_combine (default all_reduce)"},
+        {"--gpus-per-node", "G", "GPUs per node (default: the instance's)"},
+        {"--min-bytes", "BYTES", "smallest nccl-tests size, suffix K/M/G allowed (default 8)"},
+        {"--max-bytes", "BYTES", "largest size (default 8G)"},
+        {"--step-factor", "F", "size multiplier between rows (default 2)"},
+        kCalibration,
+        {"--nvls", "on|off", "NVLink SHARP where the node has it (default on)"},
+        {"--ep", "N", "MoE: expert-parallel ranks (default nodes x GPUs)"},
+        {"--tokens", "T", "MoE: tokens per rank (default 4096; 128 in low_latency mode)"},
+        {"--hidden", "H", "MoE: hidden size (default 7168)"},
+        {"--topk", "K", "MoE: experts per token (default 8)"},
+        {"--mode", "normal|low_latency", "MoE: DeepEP kernels (default normal)"},
+        {"--format", "text|json|csv", "output format (default text: nccl-tests' columns)"},
+        kOut}},
+      {"doctor", "hold nccl-tests logs against expect and name what is off (exit 0 pass, 3 warn, 4 fail)", "LOG...",
+       {{"--instance", "TYPE", "catalog instance type (default: one named in the log)"},
+        {"--nodes", "N", "nodes (default: the hosts in the log's rank lines)"},
+        kCalibration,
+        {"--format", "text|json", "output format (default text)"},
+        kOut}},
+      {"simulate", "simulation of a scenario: packet level (default) or flow level (max-min fair rates)", "SCENARIO", simulate},
+      {"compare", "the same scenario on EFA (SRD spraying) and IB (RC, D-mod-K, lossless), side by side", "SCENARIO",
+       {{"--format", "text|json", "report format (default text)"}, kOut, scenario_common[2], scenario_common[3], kCalibration}},
+      {"calibrate import", "calibration profile from nccl-tests, fi_pingpong and ib_write_bw logs", "LOG...", {kOut}},
+      {"calibrate collectives", "NCCL collectives across this host's GPUs (the NVLink tier)", "",
+       {kOut,
+        {"--max-bytes", "BYTES", "largest size, suffix K/M/G allowed (default 1G)"},
+        {"--gpus", "N", "GPUs to use (default: all)"},
+        {"--from", "BENCH.json", "make the profile of a run recorded elsewhere instead of running"}}},
+      {"calibrate gpu", "CUDA copies (pinned, pageable, device) and launch latency", "",
+       {kOut, {"--max-bytes", "BYTES", "largest copy, suffix K/M/G allowed (default 256M)"}}},
+      {"calibrate merge", "one profile from several (every NIC kept, with its file)", "PROFILE...", {kOut}},
+      {"calibrate server", "the libfabric peer of calibrate client", "",
+       {{"--bind", "ADDR", "address of the bootstrap TCP listener (default 0.0.0.0)"},
+        {"--port", "P", "bootstrap TCP port (default 47592)"},
+        {"--provider", "NAME", "libfabric provider: efa on AWS, tcp or shm anywhere (default tcp)"},
+        {"--rails", "IF,...", "domains or addresses to serve (default: as many non-loopback ones as the client asks for)"},
+        {"--timeout-s", "S", "how long to wait for a client and for each message (default 300)"}}},
+      {"calibrate client", "latency and bandwidth per rail and all rails at once, over libfabric", "HOST",
+       {kOut,
+        {"--port", "P", "bootstrap TCP port (default 47592)"},
+        {"--provider", "NAME", "libfabric provider (default tcp)"},
+        {"--rails", "IF,...", "domains or addresses, one per rail (default: one default rail)"},
+        {"--buffers", "host|cuda|cuda-staged", "where both ends' buffers are (default host)"},
+        {"--min-bytes", "BYTES", "smallest message, suffix K/M/G allowed (default 8)"},
+        {"--max-bytes", "BYTES", "largest message (default 16M)"},
+        {"--bytes-per-point", "BYTES", "data moved per size before the caps (default 256M)"},
+        {"--step-budget-s", "S", "wall-time budget of one size point (default 2)"},
+        {"--window", "N", "messages in flight in the streaming tests (default 64)"},
+        {"--iterations", "N", "ping-pong iterations per size, at most (default 1000)"},
+        {"--rounds", "N", "streaming rounds per size, at most (default 1000)"},
+        {"--warmup", "N", "warm-up iterations or rounds (default 10)"},
+        {"--timeout-s", "S", "deadline of every wait (default 30)"},
+        {"--tests", "LIST", "latency,bw,bidir,multirail (default all)"}}},
+  };
+}
+
+}  // namespace
+
+const std::vector<CommandSpec>& command_specs() {
+  static const std::vector<CommandSpec> specs = make_specs();
+  return specs;
+}
+
+const CommandSpec& spec_of(const std::string& name) {
+  for (const auto& s : command_specs()) {
+    if (s.name == name) return s;
+  }
+  throw std::out_of_range("no command spec " + name);
+}
+
+std::string usage_line(const CommandSpec& spec) {
+  std::string u = "fabricplan " + spec.name + (spec.positionals.empty() ? "" : " " + spec.positionals);
+  for (const auto& o : spec.options) {
+    const std::string name = o.name.substr(0, o.name.find(','));
+    u += " [" + name + (o.value.empty() ? "" : " " + o.value) + "]";
+  }
+  return u;
+}
+
+}  // namespace fabricplan::cli
