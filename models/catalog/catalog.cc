@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
 #include <set>
 
 #include "models/json_input/json_reader.h"
@@ -94,6 +96,17 @@ InstanceType read_instance(const JsonNode& node) {
 
 std::string Catalog::default_path() {
   if (const char* env = std::getenv("FABRICPLAN_CATALOG"); env && *env) return env;
+  // An installed fabricplan (cmake --install) finds its configs beside itself, in
+  // PREFIX/share/fabricplan; a build-tree one in the source tree it was built from.
+  char self[4096];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    self[n] = '\0';
+    const std::filesystem::path installed =
+        std::filesystem::path(self).parent_path() / ".." / "share" / "fabricplan" / "configs" / "catalog" / "instances.json";
+    std::error_code ec;
+    if (std::filesystem::exists(installed, ec)) return installed.lexically_normal().string();
+  }
   return std::string(FABRICPLAN_SOURCE_DIR) + "/configs/catalog/instances.json";
 }
 
