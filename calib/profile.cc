@@ -95,7 +95,7 @@ const IntraNodeCollective* IntraNodeCalibration::find(const std::string& op, int
 CalibrationProfile load_calibration_profile(const std::string& path) {
   JsonDocument doc = JsonDocument::load(path);
   JsonNode root = doc.root();
-  root.expect_object({"$schema", "profile_version", "provenance", "nics",
+  root.expect_object({"$schema", "report", "report_version", "tool_version", "profile_version", "provenance", "nics",
                       "aggregate_bandwidth_bytes_per_s", "gpu", "collectives", "loggp",
                       "unavailable", "intra_node", "complete", "error", "multi_rail", "gpudirect"});
   root.at("profile_version").integer(1, 1);

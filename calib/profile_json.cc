@@ -23,6 +23,12 @@ std::string instance_type() {
 
 }  // namespace
 
+void stamp_report(ordered_json& j) {
+  j["report"] = "fabricplan.calibration";
+  j["report_version"] = 1;
+  j["tool_version"] = FABRICPLAN_VERSION;
+}
+
 ordered_json provenance(const std::string& how) {
   char host[256] = "";
   gethostname(host, sizeof host - 1);

@@ -14,6 +14,9 @@ inline constexpr const char* kProfileSchemaId = "https://fabricplan.dev/schema/c
 // tool, tool_version, how (the command), host, date (UTC), and instance_type when
 // the machine says (EC2 Nitro instances name their type in the DMI product name).
 nlohmann::ordered_json provenance(const std::string& how);
+// The fields every fabricplan JSON report carries: report ("fabricplan.calibration"),
+// report_version and tool_version, set on a profile being written.
+void stamp_report(nlohmann::ordered_json& profile);
 nlohmann::ordered_json segments_json(const AlphaBetaFit& f);
 nlohmann::ordered_json fit_json(const AlphaBetaFit& f);
 

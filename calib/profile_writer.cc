@@ -19,6 +19,7 @@ std::string imported_profile_json(const ImportedLogs& logs) {
   ordered_json j;
   j["$schema"] = "https://fabricplan.dev/schema/calibration.schema.json";
   j["profile_version"] = 1;
+  stamp_report(j);
   ordered_json prov = provenance("calibrate import");
   prov["sources"] = ordered_json::array();
   j["nics"] = ordered_json::array();
@@ -87,6 +88,7 @@ std::string gpu_profile_json(const std::string& gpu_object, bool available) {
   ordered_json j;
   j["$schema"] = "https://fabricplan.dev/schema/calibration.schema.json";
   j["profile_version"] = 1;
+  stamp_report(j);
   j["provenance"] = provenance("calibrate gpu");
   j["nics"] = ordered_json::array();
   j["gpu"] = ordered_json::parse(gpu_object);
@@ -104,6 +106,7 @@ std::string merged_profile_json(const std::vector<std::string>& paths) {
   ordered_json out;
   out["$schema"] = kProfileSchemaId;
   out["profile_version"] = 1;
+  stamp_report(out);
   ordered_json prov = provenance("calibrate merge");
   prov["merged"] = ordered_json::array();
   out["provenance"] = prov;
@@ -179,6 +182,7 @@ std::string intra_node_profile_json(const std::string& intra_node_object) {
   ordered_json j;
   j["$schema"] = kProfileSchemaId;
   j["profile_version"] = 1;
+  stamp_report(j);
   ordered_json intra = ordered_json::parse(intra_node_object);
   ordered_json prov = provenance("calibrate collectives");
   prov["nccl_version"] = intra.value("nccl_version", "");
@@ -204,6 +208,50 @@ std::string intra_node_profile_json(const std::string& intra_node_object) {
   }
   j["intra_node"] = intra;
   return j.dump(2) + "\n";
+}
+
+}  // namespace fabricplan::calib
+
+namespace fabricplan::calib {
+
+std::string profile_sweeps_csv(const std::string& profile_json) {
+  const nlohmann::json p = nlohmann::json::parse(profile_json);
+  std::string out = "kind,name,test,bytes,time_us,bytes_per_s,Gbit_per_s,busbw_bytes_per_s\n";
+  char line[512];
+  auto row = [&](const char* kind, const std::string& name, const std::string& test, double bytes, double time_us,
+                 double bytes_per_s, double busbw) {
+    std::snprintf(line, sizeof line, "%s,%s,%s,%.0f,%.6f,%.6e,%.6f,%.6e\n", kind, name.c_str(), test.c_str(), bytes, time_us,
+                  bytes_per_s, bytes_per_s * 8 / 1e9, busbw);
+    out += line;
+  };
+  for (const auto& n : p.value("nics", nlohmann::json::array())) {
+    const std::string name = n.value("name", "");
+    const auto& sweep = n.contains("sweep") ? n["sweep"] : nlohmann::json();
+    if (sweep.is_array()) {  // imported logs: one time per size
+      for (const auto& s : sweep) {
+        const double b = s.value("bytes", 0.0), t = s.value("seconds", 0.0);
+        row("nic", name, "pingpong", b, t * 1e6, s.value("bytes_per_s", t > 0 ? b / t : 0.0), 0);
+      }
+    } else if (sweep.is_object()) {  // calibrate client: latency, stream, bidir sweeps
+      for (const auto& s : sweep.value("latency", nlohmann::json::array())) {
+        const double b = s.value("bytes", 0.0), us = s.value("median_us", 0.0);
+        row("nic", name, "latency", b, us, us > 0 ? b / (us * 1e-6) : 0, 0);
+      }
+      for (const char* test : {"stream", "bidir"}) {
+        for (const auto& s : sweep.value(test, nlohmann::json::array())) {
+          const double b = s.value("bytes", 0.0), messages = s.value("messages", 0.0), sec = s.value("seconds", 0.0);
+          row("nic", name, test, b, messages > 0 ? sec / messages * 1e6 : 0, s.value("bytes_per_s", 0.0), 0);
+        }
+      }
+    }
+  }
+  for (const auto& c : p.value("collectives", nlohmann::json::array())) {
+    for (const auto& s : c.value("sweep", nlohmann::json::array())) {
+      row("collective", c.value("op", "") + "@" + std::to_string(c.value("ranks", 0)), c.value("op", ""),
+          s.value("bytes", 0.0), s.value("time_us", 0.0), s.value("algbw_bytes_per_s", 0.0), s.value("busbw_bytes_per_s", 0.0));
+    }
+  }
+  return out;
 }
 
 }  // namespace fabricplan::calib

@@ -45,3 +45,12 @@ namespace fabricplan::calib {
 std::string intra_node_profile_json(const std::string& intra_node_object);
 
 }  // namespace fabricplan::calib
+
+namespace fabricplan::calib {
+
+// Every sweep of a profile as one CSV table for spreadsheets, units in the headers:
+// kind (nic | collective), name, test (latency, stream, bidir, pingpong, or the
+// collective's op), bytes, time_us, bytes_per_s, Gbit_per_s, busbw_bytes_per_s.
+std::string profile_sweeps_csv(const std::string& profile_json);
+
+}  // namespace fabricplan::calib

@@ -44,6 +44,7 @@ int calibrate_import(const std::vector<std::string>& rest) {
   if (!out) out = args.get("--output");
   const std::string profile = calib::imported_profile_json(logs);
   emit(out, profile);
+  if (auto csv = args.get("--csv")) emit(csv, calib::profile_sweeps_csv(profile));
   // Say what was imported and what came of it (stderr: stdout may be the profile).
   const nlohmann::json p = nlohmann::json::parse(profile);
   for (const auto& n : p["nics"]) {

@@ -12,6 +12,7 @@
 #ifdef FABRICPLAN_HAVE_LIBFABRIC
 #include "calib/net/bootstrap.h"
 #include "calib/net/net_profile.h"
+#include "calib/profile_writer.h"
 #include "calib/net/net_session.h"
 #endif
 
@@ -109,7 +110,11 @@ int client(const std::vector<std::string>& rest) {
   if (!out) throw UsageError("calibrate client needs -o PROFILE.json");
 
   calib::NetResults r = calib::run_client(o, log_line);
-  if (r.measured_anything()) emit(out, calib::net_profile_json(r));
+  if (r.measured_anything()) {
+    const std::string profile = calib::net_profile_json(r);
+    emit(out, profile);
+    if (auto csv = args.get("--csv")) emit(csv, calib::profile_sweeps_csv(profile));
+  }
   print_summary(r);
   if (!r.complete()) {
     std::fprintf(stderr, "fabricplan calibrate client: %s\n", r.error.c_str());

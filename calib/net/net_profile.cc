@@ -76,6 +76,7 @@ std::string net_profile_json(const NetResults& r) {
   ordered_json j;
   j["$schema"] = kProfileSchemaId;
   j["profile_version"] = 1;
+  stamp_report(j);
   ordered_json prov = provenance("calibrate client");
   prov["provider"] = r.provider;
   prov["libfabric_version"] = r.libfabric_version;

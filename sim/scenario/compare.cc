@@ -94,6 +94,9 @@ std::string render_comparison_text(const Comparison& c) {
 
 std::string render_comparison_json(const Comparison& c) {
   nlohmann::ordered_json j;
+  j["report"] = "fabricplan.compare";
+  j["report_version"] = 1;
+  j["tool_version"] = FABRICPLAN_VERSION;
   j["scenario"] = c.scenario;
   j["seed"] = c.seed;
   j["variants"] = {{"efa", nlohmann::ordered_json::parse(render_simulation_json(c.efa))},

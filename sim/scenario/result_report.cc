@@ -11,6 +11,7 @@ std::string render_simulation_json(const SimulationResult& r) {
   nlohmann::ordered_json j;
   j["report"] = "fabricplan.simulate";
   j["report_version"] = 1;
+  j["tool_version"] = FABRICPLAN_VERSION;
   j["scenario"] = r.scenario;
   j["seed"] = r.seed;
   // Figures that came from somewhere other than the scenario file (a calibration profile).

@@ -9,7 +9,10 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$bin" calibrate import "$data/fi_pingpong_tcp_localhost.txt" "$data/all_reduce_perf_8xH100.txt" \
-  "$data/ib_write_bw_ndr.txt" -o "$tmp/profile.json" 2>"$tmp/import.err"
+  "$data/ib_write_bw_ndr.txt" -o "$tmp/profile.json" --csv "$tmp/sweeps.csv" 2>"$tmp/import.err"
+# The sweeps as CSV for spreadsheets: units in the header, the 8 all_reduce sizes as rows.
+head -1 "$tmp/sweeps.csv" | grep -qx "kind,name,test,bytes,time_us,bytes_per_s,Gbit_per_s,busbw_bytes_per_s" || fail "sweeps CSV header"
+[[ $(grep -c "^collective,all_reduce@8,all_reduce," "$tmp/sweeps.csv") == 8 ]] || fail "sweeps CSV rows: $(cat "$tmp/sweeps.csv")"
 # It says what it imported: each log's kind, sizes and fitted figures.
 grep -q "imported nccl-tests all_reduce: 8 ranks, 8 sizes, large-message busbw 260.92 GB/s" "$tmp/import.err" || fail "import summary: $(cat "$tmp/import.err")"
 grep -q "imported ib_write_bw:ib_write_bw_ndr.txt: 6 sizes, fitted bandwidth .*no latency" "$tmp/import.err" || fail "import summary: $(cat "$tmp/import.err")"

@@ -60,13 +60,18 @@ server_pid=$!
 sleep 0.5
 start=$(date +%s)
 ip netns exec "$ns_a" "$bin" calibrate client 10.231.0.2 --port 47700 --provider tcp --rails "$client_rails" \
-  --min-bytes 8 --max-bytes 512K --bytes-per-point 2M --iterations 50 --warmup 2 -o "$tmp/profile.json" 2>"$tmp/client.log" ||
+  --min-bytes 8 --max-bytes 512K --bytes-per-point 2M --iterations 50 --warmup 2 -o "$tmp/profile.json" \
+  --csv "$tmp/sweeps.csv" 2>"$tmp/client.log" ||
   { echo "FAIL: client failed"; cat "$tmp/client.log" "$tmp/server.log"; exit 1; }
 wait "$server_pid" || { echo "FAIL: server failed"; cat "$tmp/server.log"; exit 1; }
 server_pid=
 echo "session took $(( $(date +%s) - start )) s"
 
 python3 "$src/tests/e2e/check_profile_schema.py" "$src/configs/schema/calibration.schema.json" "$tmp/profile.json"
+# The sweeps as CSV: latency, stream and bidir rows for every rail.
+for test in latency stream bidir; do
+  grep -q "^nic,[^,]*,$test,524288," "$tmp/sweeps.csv" || { echo "FAIL: no $test rows in the sweeps CSV"; head "$tmp/sweeps.csv"; exit 1; }
+done
 # A person sees each step's rate with its units and a summary table at the end.
 grep -q "stream 524288 B: .* Gbit/s = .* GB/s" "$tmp/client.log" || { echo "FAIL: no per-step rate lines"; cat "$tmp/client.log"; exit 1; }
 grep -q "multi-rail efficiency" "$tmp/client.log" && grep -q "latency (us)" "$tmp/client.log" \
