@@ -31,6 +31,7 @@ int run_compare(const std::vector<std::string>& args);
 int run_calibrate(const std::vector<std::string>& args);
 int run_expect(const std::vector<std::string>& args);
 int run_doctor(const std::vector<std::string>& args);
+int run_sweep(const std::vector<std::string>& args);
 // `calibrate server` / `calibrate client` (cmd_calibrate_net.cc).
 int run_calibrate_net(const std::string& mode, const std::vector<std::string>& rest);
 

@@ -15,7 +15,7 @@ const std::vector<Command>& commands() {
   // table only says which function runs each command.
   static const std::vector<Command> table = {
       {"plan", run_plan},         {"expect", run_expect},   {"doctor", run_doctor},       {"catalog", run_catalog},
-      {"simulate", run_simulate}, {"compare", run_compare}, {"calibrate", run_calibrate},
+      {"simulate", run_simulate}, {"compare", run_compare}, {"sweep", run_sweep},          {"calibrate", run_calibrate},
   };
   return table;
 }

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# fabricplan sweep: the example sweep in one process and under `mpirun -np 2` gives the
+# same table byte for byte; a failing cell leaves the others intact; an interrupted sweep
+# resumed equals an uninterrupted one; bad sweep files are refused naming the axis; the
+# HTML table renders its charts in headless Chromium.
+set -euo pipefail
+bin=$1; src=$2
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+py=/usr/bin/python3
+sweep="$src/configs/sweeps/sizing-moe-pd.json"
+$py -c "import json,jsonschema; jsonschema.Draft202012Validator(json.load(open('$src/configs/schema/sweep.schema.json'))).validate(json.load(open('$sweep')))"
+
+"$bin" sweep "$sweep" -o "$tmp/one.csv" 2>/dev/null
+"$bin" sweep "$sweep" -o "$tmp/one.json" 2>/dev/null
+$py - "$tmp/one.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+assert t["report"] == "fabricplan.sweep" and len(t["rows"]) == 64 and all(r["status"] == "ok" for r in t["rows"])
+# The sweep shows where each instance type stops being comfortable: p4d is not, even at
+# 4 decode nodes and half the rate; p5 and the IB DGX H100 are at today's rate.
+v = {(r["axes"][0], r["axes"][1], r["axes"][2]): r["figures"][0] for r in t["rows"]}
+assert v[("p4d.24xlarge/efa", 4, 0.5)] != "comfortable", v[("p4d.24xlarge/efa", 4, 0.5)]
+assert v[("p5.48xlarge/efa", 4, 1)] == "comfortable" and v[("ib-dgx-h100/ib", 4, 1)] == "comfortable"
+PY
+if command -v mpirun >/dev/null && [[ -x $(dirname "$bin")/fabricplan-sweep-mpi ]]; then
+  mpirun -np 2 --allow-run-as-root --oversubscribe "$bin" sweep "$sweep" -o "$tmp/two.csv" 2>/dev/null
+  cmp "$tmp/one.csv" "$tmp/two.csv" || { echo "the 2-rank table differs from the 1-process one"; diff "$tmp/one.csv" "$tmp/two.csv" | head; exit 1; }
+  echo "ok   mpirun -np 2 gives the same table, byte for byte"
+else
+  echo "mpirun or fabricplan-sweep-mpi missing (scripts/setup.sh installs Open MPI)" >&2; exit 1
+fi
+
+# Resume: stopped after 10 cells as a kill would, then --resume: the same table.
+set +e; "$bin" sweep "$sweep" -o "$tmp/resumed.csv" --stop-after 10 2>"$tmp/err"; rc=$?; set -e
+[[ $rc == 1 && ! -e $tmp/resumed.csv && $(ls "$tmp/resumed.csv.cells" | grep -c '^cell-') == 10 ]] \
+  || { echo "stop-after: rc $rc, $(ls "$tmp" | tr '\n' ' ')"; cat "$tmp/err"; exit 1; }
+"$bin" sweep "$sweep" -o "$tmp/resumed.csv" --resume 2>/dev/null
+cmp "$tmp/one.csv" "$tmp/resumed.csv" && [[ ! -e $tmp/resumed.csv.cells ]] || { echo "resumed table differs or cells left"; exit 1; }
+echo "ok   a resumed sweep equals an uninterrupted one"
+
+# A failing cell: the flow engine refuses the second cell (its memory limit); the first
+# is kept, the row says why, and the exit code says some cells failed.
+$py - "$src/configs/scenarios/bench-t-128-ib.json" "$tmp/scenario.json" "$src/configs/scenarios" <<'PY'
+import json, sys, os
+s = json.load(open(sys.argv[1])); s["limits"] = {"max_memory_gib": 16}
+s["traffic"][0]["permutation_file"] = os.path.join(sys.argv[3], s["traffic"][0]["permutation_file"])
+json.dump(s, open(sys.argv[2], "w"))
+PY
+cat > "$tmp/fail.json" <<'JSON'
+{"name": "fail", "command": "simulate", "args": ["--engine", "flow"], "base": "scenario.json",
+ "axes": [{"name": "memory_gib", "pointer": "/limits/max_memory_gib", "values": [16, 0.001]}],
+ "figures": [{"name": "last_completion_s", "pointer": "/last_completion_s"}]}
+JSON
+set +e; "$bin" sweep "$tmp/fail.json" -o "$tmp/fail.csv" 2>"$tmp/err"; rc=$?; set -e
+$py - "$tmp/fail.csv" "$rc" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1]))); rc = int(sys.argv[2])
+assert rc == 1 and len(rows) == 2, (rc, rows)
+assert rows[0]["status"] == "ok" and float(rows[0]["last_completion_s"]) > 0, rows[0]
+assert rows[1]["status"] == "error" and "flow-engine run within" in rows[1]["error"] and "cell 1" in rows[1]["error"], rows[1]
+PY
+echo "ok   a failing cell is reported with its error, the others kept"
+
+# Bad sweep files: a pointer the base lacks, and no axes, refused before any cell runs.
+sed 's|/node_groups/1/count|/node_groups/1/cuont|' "$sweep" > "$tmp/bad1.json"
+sed -i 's|"../clusters/|"'"$src"'/configs/clusters/|' "$tmp/bad1.json"
+set +e; "$bin" sweep "$tmp/bad1.json" 2>"$tmp/err"; rc=$?; set -e
+[[ $rc == 2 ]] && grep -q "at /axes/1/pointer: expected a JSON pointer that exists in the base" "$tmp/err" || { echo "bad pointer: rc $rc $(cat "$tmp/err")"; exit 1; }
+$py -c "
+import json; s = json.load(open('$tmp/bad1.json')); s['axes'] = []; json.dump(s, open('$tmp/bad2.json', 'w'))"
+set +e; "$bin" sweep "$tmp/bad2.json" 2>"$tmp/err"; rc=$?; set -e
+[[ $rc == 2 ]] && grep -q "at /axes" "$tmp/err" || { echo "empty axes: rc $rc $(cat "$tmp/err")"; exit 1; }
+echo "ok   bad sweep files refused naming the axis"
+
+# The HTML table with its charts, offline, in headless Chromium.
+"$bin" sweep "$sweep" -o "$tmp/table.html" 2>/dev/null
+chromium=$(command -v chromium || command -v chromium-browser)
+timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+  --disable-component-update --disable-sync --user-data-dir="$tmp/profile" --virtual-time-budget=5000 \
+  --dump-dom "file://$tmp/table.html" >"$tmp/table.dom" 2>"$tmp/chromium.log" || true
+body=$(grep -o '<body[^>]*>' "$tmp/table.dom" | head -1)
+charts=$(sed -n 's/.*data-charts="\([0-9]*\)".*/\1/p' <<<"$body")
+[[ $body == *'data-render="ok"'* && ${charts:-0} -ge 2 ]] || { echo "HTML: $body"; tail -5 "$tmp/chromium.log"; exit 1; }
+echo "ok   HTML table: $charts charts rendered"
