@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <regex>
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
 #include <sstream>
 
 #include "calib/nccl/busbw.h"
@@ -35,8 +37,10 @@ std::vector<std::string> split_ws(const std::string& s) {
 
 bool blank(const std::string& s) { return s.find_first_not_of(" \t") == std::string::npos; }
 
+// Quotes at most 120 characters of the line: enough to see it, never a whole file.
 [[noreturn]] void bad_line(const std::string& path, std::size_t n, const std::string& expected, const std::string& line) {
-  throw InputError(path, "line " + std::to_string(n + 1), expected, "\"" + line + "\"");
+  const std::string shown = line.size() > 120 ? line.substr(0, 120) + "... (" + std::to_string(line.size()) + " characters)" : line;
+  throw InputError(path, "line " + std::to_string(n + 1), expected, "\"" + shown + "\"");
 }
 
 double number(const std::string& path, std::size_t n, const std::string& tok, const std::string& line) {
@@ -62,11 +66,54 @@ double suffixed(const std::string& path, std::size_t n, std::string tok, const s
 // Launchers prefix every output line when asked to tag it: Open MPI's --tag-output
 // ("[1,0]<stdout>:"), MPICH/Intel MPI's -prepend-rank ("[0] ") and Slurm's srun --label
 // ("0: "). nccl-tests rows never start with any of these, so they are cut off first.
+// Launcher prefixes, parsed by hand in one pass (a std::regex recursed per character
+// and overflowed the stack on lines of 50,000+ characters):
+//   Open MPI --tag-output "[1,0]<stdout>:" (or <stderr>), MPICH -prepend-rank "[0] ",
+//   srun --label "  0: ".
 std::string strip_launcher_prefix(const std::string& line) {
-  static const std::regex prefix(R"(^(\[\d+,\d+\]<std(out|err)>:\s?|\[\d+\]\s|\s*\d+:\s))");
-  std::smatch m;
-  if (std::regex_search(line, m, prefix)) return line.substr(static_cast<std::size_t>(m.length(0)));
+  std::size_t i = 0;
+  auto digits = [&](std::size_t at) {
+    std::size_t k = at;
+    while (k < line.size() && std::isdigit(static_cast<unsigned char>(line[k]))) ++k;
+    return k;
+  };
+  if (!line.empty() && line[0] == '[') {
+    std::size_t k = digits(1);
+    if (k > 1 && k < line.size() && line[k] == ',') {
+      std::size_t k2 = digits(k + 1);
+      for (const char* tag : {"]<stdout>:", "]<stderr>:"}) {
+        if (k2 > k + 1 && line.compare(k2, std::strlen(tag), tag) == 0) {
+          i = k2 + std::strlen(tag);
+          if (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+          return line.substr(i);
+        }
+      }
+    } else if (k > 1 && k + 1 < line.size() && line[k] == ']' && std::isspace(static_cast<unsigned char>(line[k + 1]))) {
+      return line.substr(k + 2);
+    }
+    return line;
+  }
+  while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+  std::size_t k = digits(i);
+  if (k > i && k + 1 < line.size() && line[k] == ':' && std::isspace(static_cast<unsigned char>(line[k + 1]))) return line.substr(k + 2);
   return line;
+}
+
+// The text after `key` and any blanks in `line`, or npos when `key` is absent.
+std::size_t after(const std::string& line, const char* key) {
+  std::size_t at = line.find(key);
+  if (at == std::string::npos) return at;
+  at += std::strlen(key);
+  while (at < line.size() && std::isspace(static_cast<unsigned char>(line[at]))) ++at;
+  return at;
+}
+
+// "#  Rank  3 Group  0 ...": '#', blanks, "Rank", blanks, digits, blanks, "Group".
+bool rank_line(const std::string& l) {
+  std::istringstream in(l);
+  std::string hash, rank, number, group;
+  return (in >> hash >> rank >> number >> group) && hash == "#" && rank == "Rank" && group == "Group" &&
+         number.find_first_not_of("0123456789") == std::string::npos;
 }
 
 // Every importer ends the same way: the table's header was there, and rows under it.
@@ -158,18 +205,28 @@ CollectiveRun import_nccl_tests(const std::string& path) {
   std::vector<std::string> lines = read_lines(path);
   CollectiveRun run;
   run.file = path;
-  static const std::regex op_re(R"(Collective test starting:\s*(\w+)_perf)");
-  static const std::regex rank_re(R"(^#\s+Rank\s+\d+\s+Group)");
-  static const std::regex version_re(R"(NCCL version\s+([0-9][0-9.]*[^\s]*))");
-  static const std::regex avg_re(R"(#\s*Avg bus bandwidth\s*:\s*([0-9.]+))");
-  std::smatch m;
   bool saw_header = false;
   for (std::size_t n = 0; n < lines.size(); ++n) {
     const std::string l = strip_launcher_prefix(lines[n]);
-    if (std::regex_search(l, m, op_re)) run.op = m[1];
-    if (std::regex_search(l, m, rank_re)) ++run.ranks;
-    if (std::regex_search(l, m, version_re)) run.nccl_version = m[1];
-    if (std::regex_search(l, m, avg_re)) run.avg_busbw_bytes_per_s = std::stod(m[1]) * 1e9;
+    if (std::size_t at = after(l, "Collective test starting:"); at != std::string::npos) {
+      std::size_t end = at;
+      while (end < l.size() && (std::isalnum(static_cast<unsigned char>(l[end])) || l[end] == '_')) ++end;
+      const std::string word = l.substr(at, end - at);
+      if (word.size() > 5 && word.compare(word.size() - 5, 5, "_perf") == 0) run.op = word.substr(0, word.size() - 5);
+    }
+    if (rank_line(l)) ++run.ranks;
+    if (std::size_t at = after(l, "NCCL version"); at != std::string::npos && at < l.size() && std::isdigit(static_cast<unsigned char>(l[at]))) {
+      run.nccl_version = l.substr(at, l.find_first_of(" \t", at) - at);
+    }
+    if (l.find("Avg bus bandwidth") != std::string::npos && l.find('#') != std::string::npos) {
+      std::size_t at = after(l, ":");
+      char* end = nullptr;
+      const double v = at == std::string::npos ? 0 : std::strtod(l.c_str() + at, &end);
+      if (at == std::string::npos || end == l.c_str() + at || !std::isfinite(v) || v < 0) {
+        bad_line(path, n, "\"# Avg bus bandwidth : <GB/s>\" with a number", l);
+      }
+      run.avg_busbw_bytes_per_s = v * 1e9;
+    }
     if (l.find("out-of-place") != std::string::npos) saw_header = true;
     if (blank(l) || l[0] == '#' || l.find("NCCL") != std::string::npos) continue;
     if (!saw_header) continue;  // text before the table (e.g. NCCL INFO lines)

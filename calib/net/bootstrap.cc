@@ -16,6 +16,14 @@
 namespace fabricplan::calib {
 namespace {
 
+// Bytes a peer sent, safe to put in a message (and in a JSON error reply): printable
+// ASCII kept, anything else as '?'.
+std::string printable(const std::string& bytes) {
+  std::string out;
+  for (unsigned char c : bytes) out += c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?';
+  return out;
+}
+
 using Clock = std::chrono::steady_clock;
 
 std::string errno_text() { return std::strerror(errno); }
@@ -152,10 +160,18 @@ nlohmann::json BootstrapChannel::receive(double timeout_s, const std::string& wa
                          std::to_string(kMaxMessageBytes) + ") while waiting for " + waiting_for);
   std::string text(n, '\0');
   read_exact(text.data(), n);
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  // Session messages are shallow: deeper nesting is refused while parsing (a peer's
+  // 64 KiB of '[' would otherwise recurse through every later walk of the value).
+  bool too_deep = false;
+  auto depth_guard = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    if (depth > 16) too_deep = true;
+    return !too_deep;
+  };
+  nlohmann::json j = nlohmann::json::parse(text, depth_guard, /*allow_exceptions=*/false);
+  if (too_deep) throw BootstrapError("refused a message nested deeper than 16 levels from " + peer_ + " while waiting for " + waiting_for);
   if (j.is_discarded() || !j.is_object())
     throw BootstrapError("refused a malformed message from " + peer_ + " while waiting for " + waiting_for +
-                         ": expected a JSON object, found \"" + text.substr(0, 60) + "\"");
+                         ": expected a JSON object, found \"" + printable(text.substr(0, 60)) + "\"");
   return j;
 }
 

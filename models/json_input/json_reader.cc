@@ -213,9 +213,21 @@ JsonNode JsonDocument::root() const { return JsonNode(*value_, file_, ""); }
 
 JsonDocument JsonDocument::parse(const std::string& text, const std::string& name) {
   auto value = std::make_unique<nlohmann::json>();
+  // Nesting deeper than any input of ours needs is refused while parsing: the recursive
+  // parser (and anything walking the value) would otherwise overflow the stack.
+  constexpr int kMaxDepth = 128;
+  bool too_deep = false;
+  auto depth_guard = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    if (depth > kMaxDepth) too_deep = true;
+    return !too_deep;
+  };
   try {
-    *value = nlohmann::json::parse(text);
+    *value = nlohmann::json::parse(text, depth_guard);
+    if (too_deep) throw InputError(name, "", "JSON nested at most " + std::to_string(kMaxDepth) + " levels deep", "deeper nesting");
+  } catch (const nlohmann::json::out_of_range& e) {
+    throw InputError(name, "", "numbers a double can hold", std::string("one that cannot be (") + e.what() + ")");
   } catch (const nlohmann::json::parse_error& e) {
+    if (too_deep) throw InputError(name, "", "JSON nested at most " + std::to_string(kMaxDepth) + " levels deep", "deeper nesting");
     // e.byte is the 1-based offset where parsing stopped; turn it into line:column.
     std::size_t line = 1, column = 1;
     for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {

@@ -5,7 +5,7 @@ namespace fabricplan::sim {
 void Simulator::run(Time until) {
   stopped_ = false;
   Event e;
-  while (!stopped_ && queue_.pop(e)) {
+  while (!stopped_ && !hit_event_limit() && queue_.pop(e)) {
     if (e.time_ps > until.ps()) {
       // Put it back: a later run() continues from here.
       queue_.push(Time::from_ps(e.time_ps), e.handler, e.arg);

@@ -52,6 +52,9 @@ class Simulator {
 
   std::uint64_t events_processed() const { return events_; }
   // `observer` (nullptr: none) is called after every `every_events` events.
+  // run() stops (as stop() does) once this many events ran in all; 0: no limit.
+  void set_event_limit(std::uint64_t events) { event_limit_ = events; }
+  bool hit_event_limit() const { return event_limit_ && events_ >= event_limit_; }
   void set_observer(RunObserver* observer, std::uint64_t every_events = 1 << 16) {
     observer_ = observer;
     observe_every_ = every_events ? every_events : 1;
@@ -64,6 +67,7 @@ class Simulator {
   std::uint64_t events_ = 0;
   bool stopped_ = false;
   RunObserver* observer_ = nullptr;
+  std::uint64_t event_limit_ = 0;
   std::uint64_t observe_every_ = 1 << 16;
 };
 

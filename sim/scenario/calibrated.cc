@@ -23,6 +23,12 @@ void apply_calibration(Scenario& s, const CalibrationProfile& profile) {
     header = s.traffic.empty() ? 64 : s.traffic.front().header_bytes;
   }
   double wire_gbit_per_s = payload_bytes_per_s * 8 / 1e9 * (mtu + header) / mtu;
+  // The packet fabric keeps whole picoseconds per byte: past 8000 Gbit/s that is 0.
+  if (wire_gbit_per_s > kMaxLinkGbitPerS) {
+    throw InputError(profile.file, "/nics", "a NIC bandwidth the simulator can represent (at most " +
+                                                std::to_string(static_cast<int>(kMaxLinkGbitPerS)) + " Gbit/s on the wire)",
+                     std::to_string(wire_gbit_per_s) + " Gbit/s");
+  }
   s.topology.host_link_gbit_per_s = wire_gbit_per_s;
   char text[512];
   std::snprintf(text, sizeof text,

@@ -71,6 +71,7 @@ std::string render_simulation_json(const SimulationResult& r) {
   j["simulated_s"] = r.simulated_s;
   j["last_completion_s"] = r.last_completion_s;
   j["stopped_at_limit"] = r.hit_stop;
+  if (!r.stop_reason.empty()) j["stop_reason"] = r.stop_reason;
   // Wall time is the one figure that differs between identical runs; it lives here only.
   if (packet) {
     j["engine"] = {{"kind", r.engine},
@@ -106,6 +107,10 @@ std::string render_simulation_text(const SimulationResult& r) {
                   static_cast<unsigned long long>(c.packets_dropped));
     os << line;
     if (c.incomplete_flows) os << "    " << c.incomplete_flows << " of " << c.flows << " flows did not complete\n";
+  }
+  if (!r.stop_reason.empty()) {
+    os << "  stopped at " << r.stop_reason << " with work left: the flows above that did not complete never could"
+       << " before it (a destination cut off, or no reroute after a fault?)\n";
   }
   for (const auto& c : r.collectives) {
     std::snprintf(line, sizeof line, "  ring all-reduce %s: %zu ranks, %llu bytes, %s %.1f us, algbw %.2f GB/s, busbw %.2f GB/s\n",
@@ -144,8 +149,8 @@ std::string render_simulation_text(const SimulationResult& r) {
     std::snprintf(line, sizeof line,
                   "  engine: %.6f s simulated%s, %llu events, %llu link transmissions, %.3f s wall "
                   "(%.1f M events/s)\n",
-                  r.simulated_s, r.hit_stop ? " (stopped at stop_us)" : "", static_cast<unsigned long long>(r.events),
-                  static_cast<unsigned long long>(r.link_transmissions), r.wall_s,
+                  r.simulated_s, r.hit_stop ? (r.stop_reason.empty() ? " (stopped at stop_us)" : " (stopped at a run limit)") : "",
+                  static_cast<unsigned long long>(r.events), static_cast<unsigned long long>(r.link_transmissions), r.wall_s,
                   r.wall_s > 0 ? r.events / r.wall_s / 1e6 : 0);
   } else {
     if (r.stalled_flows) os << "  " << r.stalled_flows << " flows stalled with no usable path at the end\n";

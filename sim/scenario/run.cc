@@ -129,13 +129,20 @@ SimulationResult run_scenario(const Scenario& s, bool progress, const std::strin
     reporter = std::make_unique<Progress>(stats, total, label.empty() ? "" : " [" + label + "]");
     sim.set_observer(reporter.get());
   }
-  sim.run(s.stop_ps >= 0 ? Time::from_ps(s.stop_ps) : Time::max());
+  const std::int64_t limit_ps = static_cast<std::int64_t>(s.limits.max_simulated_s * 1e12);
+  const std::int64_t until_ps = s.stop_ps >= 0 ? std::min(s.stop_ps, limit_ps) : limit_ps;
+  sim.set_event_limit(s.limits.max_events);
+  sim.run(Time::from_ps(until_ps));
 
   SimulationResult r;
   r.scenario = s.name;
   r.figure_sources = s.figure_sources;
   r.seed = s.seed;
   r.hit_stop = !sim.queue().empty();
+  if (r.hit_stop && (s.stop_ps < 0 || s.stop_ps > limit_ps || sim.hit_event_limit())) {
+    r.stop_reason = sim.hit_event_limit() ? "the run's limit of " + std::to_string(s.limits.max_events) + " events (/limits/max_events)"
+                                          : "the run's limit of " + std::to_string(s.limits.max_simulated_s) + " s simulated (/limits/max_simulated_s)";
+  }
   // Goodput is against the NICs' rate (the calibrated one where a profile set it).
   const double line_rate = nic_line_rate_bytes_per_s(s.topology);
   for (std::uint32_t c = 0; c < schedule.classes.size(); ++c) {

@@ -48,6 +48,7 @@ struct SimulationResult {
   std::uint64_t ecn_marks = 0;
   double last_completion_s = 0;       // last delivery of any flow
   bool hit_stop = false;              // stopped at stop_us with work left
+  std::string stop_reason;            // set when a run limit (not stop_us) stopped it
   std::vector<CollectiveSummary> collectives;
   std::uint64_t events = 0;
   std::uint64_t link_transmissions = 0;

@@ -13,6 +13,17 @@ namespace fabricplan::sim {
 
 std::vector<std::pair<std::uint32_t, std::uint32_t>> read_pairs_file(const std::string& path,
                                                                       std::uint32_t hosts) {
+  // A regular file of bounded size: a directory, /dev/zero or a huge file is refused
+  // before reading, and lines that are not two integers are never quoted back (the
+  // path may name any file, /etc/passwd included).
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw InputError(path, "", "a regular file of \"src dst\" lines", "something else (a directory, device or missing file)");
+  }
+  constexpr std::uintmax_t kMaxBytes = 64u << 20;
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxBytes) {
+    throw InputError(path, "", "a pairs file of at most 64 MiB", std::to_string(size) + " bytes");
+  }
   std::ifstream in(path);
   if (!in) throw InputError(path, "", "a readable file of \"src dst\" lines", "a file that cannot be opened");
   std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
@@ -22,12 +33,14 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> read_pairs_file(const std::
     std::istringstream ls(line);
     long long s, d;
     std::string rest;
-    if (!(ls >> s >> d) || (ls >> rest) || s < 0 || d < 0 || s >= hosts || d >= hosts) {
-      throw InputError(path, "line " + std::to_string(n),
-                       "\"src dst\" with hosts in [0, " + std::to_string(hosts) + ")", "\"" + line + "\"");
+    const std::string expected = "\"src dst\" with hosts in [0, " + std::to_string(hosts) + ")";
+    if (!(ls >> s >> d) || (ls >> rest)) throw InputError(path, "line " + std::to_string(n), expected, "a line that is not two integers");
+    if (s < 0 || d < 0 || s >= hosts || d >= hosts) {
+      throw InputError(path, "line " + std::to_string(n), expected, std::to_string(s) + " " + std::to_string(d));
     }
     pairs.emplace_back(static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(d));
   }
+  if (pairs.empty()) throw InputError(path, "", "at least one \"src dst\" line", "none");
   return pairs;
 }
 
@@ -58,9 +71,11 @@ TopologySpec read_topology(const JsonNode& t) {
   if (host_count(s) % s.nics_per_server) {
     t.at("nics_per_server").fail("a divisor of the endpoint count " + std::to_string(host_count(s)));
   }
-  s.link_gbit_per_s = t.positive_or("link_gbit_per_s", 100);
-  s.host_link_gbit_per_s = t.positive_or("host_link_gbit_per_s", s.link_gbit_per_s);
-  s.propagation_us = t.non_negative_or("propagation_us", 1);
+  s.link_gbit_per_s = t.has("link_gbit_per_s") ? t.at("link_gbit_per_s").in_range(kMinLinkGbitPerS, kMaxLinkGbitPerS) : 100;
+  s.host_link_gbit_per_s = t.has("host_link_gbit_per_s") ? t.at("host_link_gbit_per_s").in_range(kMinLinkGbitPerS, kMaxLinkGbitPerS)
+                                                           : s.link_gbit_per_s;
+  // At most 1 s: a propagation delay in the scenario's time keeps far from int64 overflow.
+  s.propagation_us = t.has("propagation_us") ? t.at("propagation_us").in_range(0, 1e6) : 1;
   return s;
 }
 
@@ -103,7 +118,9 @@ RunLimits read_limits(const JsonNode& root) {
   l.max_memory_bytes = physical > 0 ? 0.75 * physical : 16.0 * (1 << 30);
   if (!root.has("limits")) return l;
   JsonNode n = root.at("limits");
-  n.expect_object({"max_transfers", "max_memory_gib"});
+  n.expect_object({"max_transfers", "max_memory_gib", "max_simulated_s", "max_events"});
+  if (n.has("max_simulated_s")) l.max_simulated_s = n.at("max_simulated_s").in_range(1e-9, 1e6);
+  l.max_events = static_cast<std::uint64_t>(n.integer_or("max_events", 1, INT64_C(1) << 62, static_cast<std::int64_t>(l.max_events)));
   l.max_transfers = static_cast<std::uint64_t>(n.integer_or("max_transfers", 1, INT64_C(1) << 40, static_cast<std::int64_t>(l.max_transfers)));
   if (n.has("max_memory_gib")) l.max_memory_bytes = n.at("max_memory_gib").in_range(0.001, 1 << 20) * (1 << 30);
   return l;

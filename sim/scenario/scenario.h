@@ -14,6 +14,11 @@
 
 namespace fabricplan::sim {
 
+// Link rates the packet fabric represents: it keeps whole picoseconds per byte (one at
+// 8000 Gbit/s), and a millionth of a Gbit/s keeps per-packet times far from overflow.
+inline constexpr double kMaxLinkGbitPerS = 8000;
+inline constexpr double kMinLinkGbitPerS = 0.001;
+
 struct TopologySpec {
   std::string kind = "leaf_spine";  // leaf_spine | fat_tree | rail_optimized
   int leaves = 0, hosts_per_leaf = 0, spines = 0;
@@ -62,6 +67,10 @@ struct FaultSpec {
 // What a run may hold; a run estimated past either is refused before it allocates.
 struct RunLimits {
   std::uint64_t max_transfers = 50'000'000;
+  // The packet engine stops here and reports what did not complete, so a run whose
+  // traffic cannot finish (a host cut off, IB with no reroute) always ends.
+  double max_simulated_s = 60;
+  std::uint64_t max_events = 20'000'000'000ull;
   double max_memory_bytes = 0;  // 0 at parse: 3/4 of this machine's physical memory
 };
 

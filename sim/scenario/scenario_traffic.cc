@@ -107,6 +107,14 @@ TransportSpec read_transport(const JsonNode& n) {
 void read_message(const JsonNode& n, const std::string& dir, const TopologySpec& topo, TrafficSpec& t) {
   const int hosts = host_count(topo);
   t.transport = read_transport(n);
+  // Transports number a message's packets in 32 bits: bound every size by that.
+  const std::uint32_t mtu = t.transport.name == "srd" ? t.transport.srd.format.mtu_payload_bytes : t.transport.ib.format.mtu_payload_bytes;
+  const double max_message = 4294967295.0 * mtu;
+  for (const char* key : {"bytes", "bytes_per_pair", "mean_bytes"}) {
+    if (n.has(key) && n.at(key).number() > max_message) {
+      n.at(key).fail("at most 2^32-1 packets of " + std::to_string(mtu) + " bytes per message (" + std::to_string(max_message) + " bytes)");
+    }
+  }
   t.start_ps = static_cast<std::int64_t>(std::llround(n.non_negative_or("start_us", 0) * 1e6));
   auto bytes = [&] { return static_cast<std::uint64_t>(n.at("bytes").integer(1, INT64_C(1) << 46)); };
   if (t.pattern == "pairs" || t.pattern == "permutation_file") {

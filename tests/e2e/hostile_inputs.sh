@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Inputs that used to crash, hang, read the wrong thing or replace files (issue 15's
+# findings, each rebuilt from its description): every one now ends with exit 2 and a
+# message naming the field or line, and -o never replaces what is not a regular file.
+set -uo pipefail
+bin=$1; src=$2
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+expect2() {  # expect2 NAME PATTERN CMD...: exit 2 and PATTERN in stderr, within 60 s
+  local name=$1 pattern=$2; shift 2
+  timeout 60 "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
+  [[ $rc == 2 ]] && grep -q -- "$pattern" "$tmp/err" || fail "$name: rc $rc: $(head -c 300 "$tmp/err")"
+  echo "ok   $name: $(head -c 160 "$tmp/err")"
+}
+perm="$src/configs/scenarios/perm/perm_128_hpl8_seed1.txt"
+scenario() {  # scenario OUT PYTHON-EXPR-ON-s
+  /usr/bin/python3 - "$src/configs/scenarios/bench-t-128-ib.json" "$1" "$perm" "$2" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); s["traffic"][0]["permutation_file"] = sys.argv[3]
+exec(sys.argv[4]); json.dump(s, open(sys.argv[2], "w"))
+PY
+}
+# A log line of 100,000 characters (std::regex recursed per character: segfault).
+printf '# nThread 1\n%100000s\n' '' > "$tmp/long.log"
+expect2 "100,000-character log line" "out-of-place" "$bin" calibrate import "$tmp/long.log" -o "$tmp/x.json"
+# "# Avg bus bandwidth : ." (a raw "stod" and exit 1).
+printf '#  out-of-place in-place\n 8 2 float sum -1 1.0 0.00 0.00 0 1.0 0.00 0.00 0\n# Avg bus bandwidth : .\n' > "$tmp/avg.log"
+expect2 "Avg bus bandwidth without a number" "at line 3" "$bin" calibrate import "$tmp/avg.log" -o "$tmp/x.json"
+# 400,000 levels of nesting (stack overflow in the parser).
+/usr/bin/python3 -c "print('{\"a\":' + '[' * 400000 + ']' * 400000 + '}')" > "$tmp/deep.json"
+expect2 "deeply nested JSON" "nested at most" "$bin" plan "$tmp/deep.json"
+expect2 "deeply nested profile" "nested at most" "$bin" calibrate merge "$tmp/deep.json" "$tmp/deep.json" -o "$tmp/m.json"
+# 1e999 in a spec (json.exception.out_of_range.406 and exit 1).
+sed 's/"count": 4/"count": 1e999/' "$src/configs/clusters/p5-moe-pd.json" > "$tmp/inf.json"
+expect2 "1e999 in a spec" "numbers a double can hold" "$bin" plan "$tmp/inf.json"
+# link_gbit_per_s 16000 (SIGFPE: zero picoseconds per byte).
+scenario "$tmp/fast.json" 's["topology"]["link_gbit_per_s"] = 16000'
+expect2 "16000 Gbit/s links" "/topology/link_gbit_per_s" "$bin" simulate "$tmp/fast.json"
+# A message of 2^38 bytes in 64-byte packets (silently 5 packets).
+scenario "$tmp/huge.json" 's["traffic"][0]["bytes"] = 274877907264; s["traffic"][0]["mtu_payload_bytes"] = 64'
+expect2 "2^32+ packets in one message" "/traffic/0/bytes" "$bin" simulate "$tmp/huge.json"
+# permutation_file naming /etc/passwd (its first line quoted), /dev/zero (4 GB read), an
+# empty file and a directory (0 flows and exit 0).
+scenario "$tmp/pw.json" 's["traffic"][0]["permutation_file"] = "/etc/passwd"'
+expect2 "/etc/passwd as pairs" "not two integers" "$bin" simulate "$tmp/pw.json"
+! grep -q "root" "$tmp/err" || fail "the error quotes /etc/passwd"
+scenario "$tmp/dz.json" 's["traffic"][0]["permutation_file"] = "/dev/zero"'
+expect2 "/dev/zero as pairs" "regular file" "$bin" simulate "$tmp/dz.json"
+: > "$tmp/empty.txt"
+scenario "$tmp/em.json" 's["traffic"][0]["permutation_file"] = "'"$tmp"'/empty.txt"'
+expect2 "empty pairs file" "at least one" "$bin" simulate "$tmp/em.json"
+scenario "$tmp/dir.json" 's["traffic"][0]["permutation_file"] = "'"$tmp"'"'
+expect2 "a directory as pairs" "regular file" "$bin" simulate "$tmp/dir.json"
+# IB with a failed link and no reroute (ran toward 2^63 ps): ends at the run limit and
+# says which flows did not complete.
+/usr/bin/python3 - "$src/configs/scenarios/fault-128-ib.json" "$tmp/noreroute.json" "$perm" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); s["traffic"][0]["permutation_file"] = sys.argv[3]
+s["faults"][0].pop("reroute_after_us", None); s["limits"] = {"max_simulated_s": 20}
+json.dump(s, open(sys.argv[2], "w"))
+PY
+timeout 60 "$bin" simulate "$tmp/noreroute.json" > "$tmp/out" 2>&1; rc=$?
+[[ $rc == 0 ]] && grep -q "stopped at the run's limit of 20" "$tmp/out" && grep -q "flows did not complete" "$tmp/out" \
+  || fail "no-reroute IB run: rc $rc $(cat "$tmp/out")"
+echo "ok   IB without a reroute ends at its limit and names what did not complete"
+# -o /dev/null is written, not replaced by a regular file; a symlink is written through.
+"$bin" catalog > /dev/null
+"$bin" plan "$src/configs/clusters/p5-moe-pd.json" -o /dev/null || fail "-o /dev/null"
+[[ -c /dev/null ]] || fail "/dev/null is no longer a character device"
+echo old > "$tmp/target.txt"; ln -s "$tmp/target.txt" "$tmp/link.txt"
+"$bin" plan "$src/configs/clusters/p5-moe-pd.json" -o "$tmp/link.txt" || fail "-o through a symlink"
+[[ -L $tmp/link.txt ]] && grep -q "p5-moe-pd" "$tmp/target.txt" || fail "the symlink was replaced instead of written through"
+[[ -z $(find "$tmp" -maxdepth 1 -name '.target.txt.*' -o -maxdepth 1 -name 'link.txt.tmp*') ]] || fail "temporary files left behind"
+echo "ok   -o /dev/null and -o through a symlink"
+echo ok
