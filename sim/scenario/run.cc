@@ -1,5 +1,7 @@
 #include "sim/scenario/run.h"
 
+#include "models/json_input/input_error.h"
+
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -92,6 +94,13 @@ void add_counters(TransportCounters& sum, const TransportCounters& c) {
 
 SimulationResult run_scenario(const Scenario& s, bool progress, const std::string& label) {
   auto wall_start = std::chrono::steady_clock::now();
+  // What the run will cost, refused before anything is built (each event is ~20-100 ns).
+  if (const double events = expected_packet_events(s); events > static_cast<double>(s.limits.max_events)) {
+    throw InputError(s.file, "/traffic",
+                     "a packet-level run of at most " + std::to_string(s.limits.max_events) +
+                         " events (/limits/max_events; the flow engine takes --engine flow)",
+                     "an estimated " + std::to_string(static_cast<std::uint64_t>(events)) + " events");
+  }
   Topology topo = build_topology(s.topology);
   Simulator sim;
   FlowStats stats;

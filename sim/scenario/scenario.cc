@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "models/json_input/json_reader.h"
+#include "sim/scenario/scenario_schedule.h"
 #include "sim/scenario/scenario_traffic.h"
 
 namespace fabricplan::sim {
@@ -107,8 +108,8 @@ FaultSpec read_fault(const JsonNode& n, const Topology& topo) {
   if (b < 0) link.at(std::size_t{1}).fail("a node name (host7, leaf3, spine0, edge5, agg2, core9) of this topology");
   f.link = find_link(topo, a, b);
   if (f.link < 0) link.fail("two nodes joined by a link", f.a + " and " + f.b + ", which are not adjacent");
-  f.at_ps = static_cast<std::int64_t>(std::llround(n.at("at_us").non_negative() * 1e6));
-  if (n.has("reroute_after_us")) f.reroute_after_ps = static_cast<std::int64_t>(std::llround(n.at("reroute_after_us").non_negative() * 1e6));
+  f.at_ps = static_cast<std::int64_t>(std::llround(n.at("at_us").in_range(0, 1e9) * 1e6));
+  if (n.has("reroute_after_us")) f.reroute_after_ps = static_cast<std::int64_t>(std::llround(n.at("reroute_after_us").in_range(0, 1e9) * 1e6));
   return f;
 }
 
@@ -175,11 +176,22 @@ Scenario parse_scenario(const std::string& path) {
                      : s.routing_name == "flowhash" ? RoutingPolicy::kFlowHash
                                                     : RoutingPolicy::kDestModK;
   s.fabric.seed = s.seed;
-  if (root.has("stop_us")) s.stop_ps = static_cast<std::int64_t>(std::llround(root.at("stop_us").positive() * 1e6));
+  if (root.has("stop_us")) s.stop_ps = static_cast<std::int64_t>(std::llround(root.at("stop_us").in_range(1e-6, 1e9) * 1e6));
   std::string dir = std::filesystem::path(path).parent_path().string();
+  // Fabrics a run can hold: ~262k endpoints (a 64-ary fat-tree has 65,536).
+  if (host_count(s.topology) > (1 << 18)) {
+    root.at("topology").fail("at most 262144 endpoints", std::to_string(host_count(s.topology)) + " endpoints");
+  }
   JsonNode list = root.at("traffic");
+  double transfers = 0;
   for (std::size_t i = 0, n = list.array_size(1); i < n; ++i) {
     s.traffic.push_back(read_traffic(list.at(i), dir, s.topology));
+    transfers += expected_transfers(s.traffic.back());
+    // Refused before anything is generated: every transfer costs memory in either engine.
+    if (transfers > static_cast<double>(s.limits.max_transfers)) {
+      list.at(i).fail("at most " + std::to_string(s.limits.max_transfers) + " transfers in all (/limits/max_transfers)",
+                      "an estimated " + std::to_string(static_cast<std::uint64_t>(transfers)) + " by this entry");
+    }
   }
   if (root.has("faults")) {
     Topology topo = build_topology(s.topology);

@@ -127,4 +127,25 @@ double expected_transfers(const TrafficSpec& t) {
   return static_cast<double>(k.prefill.size()) * k.rate_per_s * static_cast<double>(k.duration_ps) * 1e-12;
 }
 
+double expected_payload_bytes(const TrafficSpec& t) {
+  const double n = expected_transfers(t);
+  if (t.kind == "open_loop") return n * static_cast<double>(t.packets_per_flow) * t.payload_bytes;
+  if (t.pattern == "all2all") return n * static_cast<double>(t.all2all.bytes_per_pair);
+  if (t.pattern == "kv_poisson") return n * t.kv.mean_bytes;
+  if (t.pattern == "ring_allreduce") return n * static_cast<double>(t.bytes) / std::max<std::size_t>(1, t.ranks.size());
+  return n * static_cast<double>(t.bytes);
+}
+
+double expected_packet_events(const Scenario& s) {
+  double events = 0;
+  for (const TrafficSpec& t : s.traffic) {
+    const double mtu = t.kind == "open_loop"       ? t.payload_bytes
+                       : t.transport.name == "srd" ? t.transport.srd.format.mtu_payload_bytes
+                                                   : t.transport.ib.format.mtu_payload_bytes;
+    const double packets = std::ceil(expected_payload_bytes(t) / std::max(1.0, mtu));
+    events += packets * (s.fabric.lossless ? 3 * 6 : 6 + 1);
+  }
+  return events;
+}
+
 }  // namespace fabricplan::sim

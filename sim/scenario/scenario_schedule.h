@@ -24,5 +24,9 @@ Schedule scenario_schedule(const Scenario& s);
 // Transfers an entry will produce (expected count for kv_poisson), computed without
 // producing them: what the engines' size limits are checked against.
 double expected_transfers(const TrafficSpec& t);
+// Payload bytes an entry will offer (expected, for kv_poisson), and the packet engine's
+// events for it: every packet is about one event per hop (4-6 hops here) and an ACK.
+double expected_payload_bytes(const TrafficSpec& t);
+double expected_packet_events(const Scenario& s);
 
 }  // namespace fabricplan::sim

@@ -1,10 +1,15 @@
 #include "sim/scenario/scenario_traffic.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
 namespace fabricplan::sim {
 namespace {
+
+// Times a scenario may give (1000 s): sums and products of a few stay far from the
+// int64 picosecond limit (9.2e6 s).
+constexpr double kMaxTimeUs = 1e9;
 
 // Endpoints as a list of integers or {"first": a, "count": n, "stride": s}.
 std::vector<std::uint32_t> read_endpoints(const JsonNode& n, int hosts, std::size_t min_items = 1) {
@@ -52,12 +57,16 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> read_pairs(const JsonNode& 
 void read_open_loop(const JsonNode& n, TrafficSpec& t) {
   t.payload_bytes = static_cast<std::uint32_t>(n.integer_or("payload_bytes", 1, 1 << 20, 1500));
   t.header_bytes = static_cast<std::uint32_t>(n.integer_or("header_bytes", 0, 4096, 30));
-  t.interval_ps = n.at("interval_ps").integer(1, INT64_C(1) << 50);
+  t.interval_ps = n.at("interval_ps").integer(1, INT64_C(1'000'000'000'000));  // at most 1 s
   if (n.has("packets_per_flow")) {
     t.packets_per_flow = static_cast<std::uint64_t>(n.at("packets_per_flow").integer(1, INT64_C(1) << 40));
   } else {
-    double duration_ps = n.at("duration_us").positive() * 1e6;
-    t.packets_per_flow = static_cast<std::uint64_t>(std::llround(duration_ps / t.interval_ps));
+    double duration_ps = n.at("duration_us").in_range(1e-6, kMaxTimeUs) * 1e6;
+    t.packets_per_flow = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(duration_ps / t.interval_ps)));
+  }
+  if (static_cast<double>(t.packets_per_flow) * static_cast<double>(t.interval_ps) > kMaxTimeUs * 1e6) {
+    n.fail("packets_per_flow x interval_ps of at most 1000 s", std::to_string(t.packets_per_flow) + " packets every " +
+                                                                   std::to_string(t.interval_ps) + " ps");
   }
 }
 
@@ -78,18 +87,20 @@ TransportSpec read_transport(const JsonNode& n) {
     SrdParams& s = t.srd;
     s.paths = static_cast<std::uint32_t>(p.integer_or("paths", 1, 65535, s.paths));
     s.path_fail_threshold = static_cast<std::uint32_t>(p.integer_or("path_fail_threshold", 1, 1000, s.path_fail_threshold));
-    s.init_window_packets = p.positive_or("init_window_packets", s.init_window_packets);
+    auto window = [&](const char* key, double fallback) { return p.has(key) ? p.at(key).in_range(1e-6, 1e9) : fallback; };
+    auto time_us = [&](const char* key, double lo, double fallback) { return p.has(key) ? p.at(key).in_range(lo, kMaxTimeUs) : fallback; };
+    s.init_window_packets = window("init_window_packets", s.init_window_packets);
     s.slow_start = p.boolean_or("slow_start", s.slow_start);
-    s.min_window_packets = p.positive_or("min_window_packets", s.min_window_packets);
-    s.max_window_packets = p.positive_or("max_window_packets", s.max_window_packets);
+    s.min_window_packets = window("min_window_packets", s.min_window_packets);
+    s.max_window_packets = window("max_window_packets", s.max_window_packets);
     if (s.max_window_packets < s.min_window_packets) p.at("max_window_packets").fail("max_window_packets >= min_window_packets");
-    s.ai_packets = p.positive_or("ai_packets", s.ai_packets);
+    s.ai_packets = window("ai_packets", s.ai_packets);
     if (p.has("congestion_loss_slot_fraction")) {
       s.congestion_loss_slot_fraction = p.at("congestion_loss_slot_fraction").in_range(0, 1);
     }
-    s.target_queue_delay_us = p.non_negative_or("target_queue_delay_us", s.target_queue_delay_us);
-    s.rto_min_us = p.positive_or("rto_min_us", s.rto_min_us);
-    s.rto_max_us = p.positive_or("rto_max_us", s.rto_max_us);
+    s.target_queue_delay_us = time_us("target_queue_delay_us", 0, s.target_queue_delay_us);
+    s.rto_min_us = time_us("rto_min_us", 1e-3, s.rto_min_us);
+    s.rto_max_us = time_us("rto_max_us", 1e-3, s.rto_max_us);
     if (s.rto_max_us < s.rto_min_us) p.at("rto_max_us").fail("rto_max_us >= rto_min_us");
   } else {
     p.expect_object({"qps_per_connection", "window_packets", "ack_every", "timeout", "ack_timeout_us", "path"});
@@ -98,7 +109,7 @@ TransportSpec read_transport(const JsonNode& n) {
     b.window_packets = static_cast<std::uint32_t>(p.integer_or("window_packets", 1, 1 << 20, b.window_packets));
     b.ack_every = static_cast<std::uint32_t>(p.integer_or("ack_every", 1, 1 << 16, b.ack_every));
     b.timeout_exponent = static_cast<std::uint32_t>(p.integer_or("timeout", 1, 31, b.timeout_exponent));
-    b.ack_timeout_us = p.positive_or("ack_timeout_us", b.ack_timeout_us);
+    if (p.has("ack_timeout_us")) b.ack_timeout_us = p.at("ack_timeout_us").in_range(1e-3, kMaxTimeUs);
     if (p.has("path")) b.ecmp = p.at("path").one_of({"dmodk", "ecmp"}) == "ecmp";
   }
   return t;
@@ -115,7 +126,7 @@ void read_message(const JsonNode& n, const std::string& dir, const TopologySpec&
       n.at(key).fail("at most 2^32-1 packets of " + std::to_string(mtu) + " bytes per message (" + std::to_string(max_message) + " bytes)");
     }
   }
-  t.start_ps = static_cast<std::int64_t>(std::llround(n.non_negative_or("start_us", 0) * 1e6));
+  t.start_ps = static_cast<std::int64_t>(std::llround((n.has("start_us") ? n.at("start_us").in_range(0, kMaxTimeUs) : 0) * 1e6));
   auto bytes = [&] { return static_cast<std::uint64_t>(n.at("bytes").integer(1, INT64_C(1) << 46)); };
   if (t.pattern == "pairs" || t.pattern == "permutation_file") {
     t.flows = read_pairs(n, dir, t.pattern, hosts);
@@ -143,11 +154,11 @@ void read_message(const JsonNode& n, const std::string& dir, const TopologySpec&
     KvPoissonSpec& k = t.kv;
     k.prefill = read_endpoints(n.at("prefill"), hosts);
     k.decode = read_endpoints(n.at("decode"), hosts);
-    k.rate_per_s = n.at("rate_per_s").positive();
+    k.rate_per_s = n.at("rate_per_s").in_range(1e-9, 1e9);
     k.mean_bytes = n.at("mean_bytes").in_range(1, 1e13);
-    k.lognormal_sigma = n.non_negative_or("lognormal_sigma", 0);
+    k.lognormal_sigma = n.has("lognormal_sigma") ? n.at("lognormal_sigma").in_range(0, 10) : 0;
     k.start_ps = t.start_ps;
-    k.duration_ps = static_cast<std::int64_t>(std::llround(n.at("duration_us").positive() * 1e6));
+    k.duration_ps = static_cast<std::int64_t>(std::llround(n.at("duration_us").in_range(1e-6, kMaxTimeUs) * 1e6));
   }
 }
 

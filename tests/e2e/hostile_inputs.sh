@@ -51,6 +51,23 @@ scenario "$tmp/em.json" 's["traffic"][0]["permutation_file"] = "'"$tmp"'/empty.t
 expect2 "empty pairs file" "at least one" "$bin" simulate "$tmp/em.json"
 scenario "$tmp/dir.json" 's["traffic"][0]["permutation_file"] = "'"$tmp"'"'
 expect2 "a directory as pairs" "regular file" "$bin" simulate "$tmp/dir.json"
+# Absurd sizes and times, refused before anything is allocated, with the estimate.
+mix() {  # mix OUT PYTHON-EXPR-ON-s: the shipped mixture, changed
+  /usr/bin/python3 - "$src/configs/scenarios/mix-rail-kv-moe-allreduce.json" "$1" "$2" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); exec(sys.argv[3]); json.dump(s, open(sys.argv[2], "w"))
+PY
+}
+mix "$tmp/kv.json" 's["traffic"][0]["rate_per_s"] = 1e8'
+expect2 "KV at 1e8 requests/s" "estimated .* events" "$bin" simulate "$tmp/kv.json"
+mix "$tmp/start.json" 's["traffic"][1]["start_us"] = 1e13'
+expect2 "start_us 1e13" "/traffic/1/start_us" "$bin" simulate "$tmp/start.json"
+mix "$tmp/win.json" 's["traffic"][1]["transport_params"] = {"min_window_packets": 1e-300}'
+expect2 "min_window_packets 1e-300" "min_window_packets" "$bin" simulate "$tmp/win.json"
+mix "$tmp/ring.json" 's["topology"] = {"kind": "leaf_spine", "leaves": 1024, "hosts_per_leaf": 64, "spines": 64}; s["traffic"] = [{"class": "ar", "kind": "message", "pattern": "ring_allreduce", "transport": "srd", "ranks": {"first": 0, "count": 65536}, "bytes": 1048576}]'
+expect2 "a 65,536-rank ring" "estimated 8589803520" "$bin" simulate "$tmp/ring.json"
+mix "$tmp/ls.json" 's["topology"] = {"kind": "leaf_spine", "leaves": 4096, "hosts_per_leaf": 4096, "spines": 4096}'
+expect2 "leaf-spine 4096^3" "at most 262144 endpoints" "$bin" simulate "$tmp/ls.json"
 # IB with a failed link and no reroute (ran toward 2^63 ps): ends at the run limit and
 # says which flows did not complete.
 /usr/bin/python3 - "$src/configs/scenarios/fault-128-ib.json" "$tmp/noreroute.json" "$perm" <<'PY'
