@@ -1,5 +1,7 @@
 #include "planner/spec_parser.h"
 
+#include <algorithm>
+
 #include <filesystem>
 #include <set>
 
@@ -73,7 +75,12 @@ std::vector<std::string> read_group_list(const JsonNode& list,
                                          const std::vector<NodeGroupSpec>& groups) {
   std::vector<std::string> out;
   std::size_t n = list.array_size(1);
-  for (std::size_t i = 0; i < n; ++i) out.push_back(require_group(list.at(i), groups).name);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string name = require_group(list.at(i), groups).name;
+    // A group named twice would count its nodes twice (and overflowed the sum).
+    if (std::find(out.begin(), out.end(), name) != out.end()) list.at(i).fail("each group once", "\"" + name + "\" again");
+    out.push_back(name);
+  }
   return out;
 }
 
@@ -124,7 +131,7 @@ MoeWorkloadSpec read_moe(const JsonNode& w, const std::vector<NodeGroupSpec>& gr
   moe.tokens_per_step_per_node = w.at("tokens_per_step_per_node").positive();
   moe.steps_per_s = w.at("steps_per_s").positive();
   moe.groups = read_group_list(w.at("groups"), groups);
-  int nodes = 0;
+  std::int64_t nodes = 0;  // groups are distinct and each has at most 10^6 nodes
   for (const auto& name : moe.groups) {
     for (const auto& g : groups) nodes += g.name == name ? g.count : 0;
   }

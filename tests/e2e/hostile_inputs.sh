@@ -51,6 +51,25 @@ scenario "$tmp/em.json" 's["traffic"][0]["permutation_file"] = "'"$tmp"'/empty.t
 expect2 "empty pairs file" "at least one" "$bin" simulate "$tmp/em.json"
 scenario "$tmp/dir.json" 's["traffic"][0]["permutation_file"] = "'"$tmp"'"'
 expect2 "a directory as pairs" "regular file" "$bin" simulate "$tmp/dir.json"
+# A log of 1200 rows (the alpha-beta fit was O(n^3): over a minute): imports in seconds.
+/usr/bin/python3 - "$tmp/all_reduce_1200.log" <<'PY'
+import sys
+rows = ["#  out-of-place in-place"]
+for i in range(1, 1201):
+    b = 8 * i; t = 10 + b / 1e9 * 1e6; alg = b / t / 1e3
+    rows.append(f"{b} {b // 4} float sum -1 {t:.2f} {alg:.2f} {alg * 1.75:.2f} 0 {t:.2f} {alg:.2f} {alg * 1.75:.2f} 0")
+rows.append("# Avg bus bandwidth : 1.0")
+open(sys.argv[1], "w").write("\n".join(rows) + "\n")
+PY
+timeout 10 "$bin" calibrate import "$tmp/all_reduce_1200.log" -o "$tmp/rows.json" 2>/dev/null || fail "a 1200-row log did not import within 10 s"
+echo "ok   a 1200-row log imports in seconds"
+# A MoE workload naming its group twice (counted its nodes twice; overflowed the sum).
+/usr/bin/python3 - "$src/configs/clusters/p5-moe-pd.json" "$tmp/dup.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); s["workloads"]["moe_expert_parallel"][0]["groups"] = ["decode", "decode"]
+json.dump(s, open(sys.argv[2], "w"))
+PY
+expect2 "a group listed twice" "groups/1: expected each group once" "$bin" plan "$tmp/dup.json"
 # Absurd sizes and times, refused before anything is allocated, with the estimate.
 mix() {  # mix OUT PYTHON-EXPR-ON-s: the shipped mixture, changed
   /usr/bin/python3 - "$src/configs/scenarios/mix-rail-kv-moe-allreduce.json" "$1" "$2" <<'PY'
