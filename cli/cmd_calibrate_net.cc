@@ -45,6 +45,8 @@ int server(const std::vector<std::string>& rest) {
   o.provider = args.get_or("--provider", o.provider);
   if (auto r = args.get("--rails")) o.rails = split_list(*r);
   if (auto t = args.unsigned_in("--timeout-s", 1, 86400)) o.accept_timeout_s = o.idle_timeout_s = static_cast<double>(*t);
+  o.sessions = args.unsigned_in("--sessions", 0, 1'000'000).value_or(o.sessions);
+  o.max_bytes = args.unsigned_in("--max-bytes", 1, 1ull << 30, true).value_or(o.max_bytes);
   calib::run_server(o, log_line);
   return kExitOk;
 }

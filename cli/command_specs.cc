@@ -77,7 +77,10 @@ std::vector<CommandSpec> make_specs() {
         {"--port", "P", "bootstrap TCP port (default 47592)"},
         {"--provider", "NAME", "libfabric provider: efa on AWS, tcp or shm anywhere (default tcp)"},
         {"--rails", "IF,...", "domains or addresses to serve (default: as many non-loopback ones as the client asks for)"},
-        {"--timeout-s", "S", "how long to wait for a client and for each message (default 300)"}}},
+        {"--timeout-s", "S", "how long to wait for a client and for each message (default 300)"},
+        {"--sessions", "N", "client sessions to serve, then exit; 0: until killed (default 1). Connections that never "
+                            "send a valid hello do not count"},
+        {"--max-bytes", "BYTES", "largest message a client may ask for, suffix K/M/G allowed (default 256M)"}}},
       {"calibrate client", "latency and bandwidth per rail and all rails at once, over libfabric", "HOST",
        {kOut,
         {"--csv", "FILE", "also write every sweep as CSV (bytes, us, bytes/s, Gbit/s)"},

@@ -58,20 +58,24 @@ void serve_step(const Step& step, std::vector<std::unique_ptr<FabricRail>>& rail
 
 }  // namespace
 
-void run_server(const ServerOptions& opts, const ProgressLog& log) {
-  // Fail at start, not when a client comes: the provider must offer a domain here (on a
-  // host without EFA, --provider efa stops now), and --rails must name existing ones.
-  const std::vector<RailChoice> here = list_rails(opts.provider);
-  if (here.empty()) throw FabricError("libfabric provider \"" + opts.provider + "\" lists no domain on this host");
-  if (!opts.rails.empty()) choose_rails(opts.provider, opts.rails, opts.rails.size());
-  BootstrapListener listener(opts.bind, opts.port);
-  log("listening on " + opts.bind + ":" + std::to_string(listener.port()) + " (provider " + opts.provider + ")");
-  BootstrapChannel channel = listener.accept(opts.accept_timeout_s);
-  log("client " + channel.peer() + " connected");
+namespace {
+
+// One session on an accepted channel; false when the peer never sent a valid hello.
+bool serve_session(BootstrapChannel& channel, const ServerOptions& opts, const ProgressLog& log) {
   Hello hello;
   std::vector<std::unique_ptr<FabricRail>> rails;
   try {
     hello = parse_hello(channel.receive(opts.idle_timeout_s, "the client's hello"));
+    if (hello.max_bytes > opts.max_bytes) {
+      throw BootstrapError("refused a hello asking for " + std::to_string(hello.max_bytes) + "-byte messages (this server's limit: " +
+                           std::to_string(opts.max_bytes) + ", --max-bytes)");
+    }
+  } catch (const BootstrapError& e) {
+    log("refused " + channel.peer() + ": " + e.what());
+    try { channel.send({{"ok", false}, {"error", e.what()}}, 5); } catch (const BootstrapError&) {}
+    return false;
+  }
+  try {
     if (hello.provider != opts.provider)
       throw FabricError("the client uses provider " + hello.provider + ", this server " + opts.provider);
     if (std::string why; !buffers_usable(opts.provider, hello.buffers, &why))
@@ -106,6 +110,24 @@ void run_server(const ServerOptions& opts, const ProgressLog& log) {
     channel.send({{"done", true}}, opts.idle_timeout_s);
   }
   log("client " + channel.peer() + " finished");
+  return true;
+}
+
+}  // namespace
+
+void run_server(const ServerOptions& opts, const ProgressLog& log) {
+  // Fail at start, not when a client comes: the provider must offer a domain here (on a
+  // host without EFA, --provider efa stops now), and --rails must name existing ones.
+  const std::vector<RailChoice> here = list_rails(opts.provider);
+  if (here.empty()) throw FabricError("libfabric provider \"" + opts.provider + "\" lists no domain on this host");
+  if (!opts.rails.empty()) choose_rails(opts.provider, opts.rails, opts.rails.size());
+  BootstrapListener listener(opts.bind, opts.port);
+  log("listening on " + opts.bind + ":" + std::to_string(listener.port()) + " (provider " + opts.provider + ")");
+  for (std::size_t served = 0; opts.sessions == 0 || served < opts.sessions;) {
+    BootstrapChannel channel = listener.accept(opts.accept_timeout_s);
+    log("client " + channel.peer() + " connected");
+    if (serve_session(channel, opts, log)) ++served;
+  }
 }
 
 }  // namespace fabricplan::calib

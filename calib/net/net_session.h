@@ -84,10 +84,15 @@ struct ServerOptions {
   std::vector<std::string> rails;
   double accept_timeout_s = 300;
   double idle_timeout_s = 120;  // longest wait for the client's next message
+  std::size_t sessions = 1;     // sessions to serve before returning; 0: until killed
+  std::size_t max_bytes = std::size_t{256} << 20;  // largest message a client may ask for
 };
 
-// Serves one client session. Returns normally when the client said bye; throws
-// BootstrapError / FabricError (with the reason) otherwise.
+// Serves client sessions. A connection that never sends a valid hello (a port scan, a
+// silent or garbage-sending peer, a client asking for more than max_bytes) is refused
+// with the reason and does not count: the server goes back to accepting. Returns when
+// `sessions` clients said bye; throws BootstrapError / FabricError (with the reason) when
+// a session that began fails.
 void run_server(const ServerOptions& opts, const ProgressLog& log);
 
 // Message sizes of a sweep: powers of two from min_bytes to max_bytes (inclusive).

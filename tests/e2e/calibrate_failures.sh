@@ -35,6 +35,20 @@ if ! ls /sys/class/infiniband 2>/dev/null | grep -q efa; then
   ! grep -q "listening" "$tmp/e1b" || fail "the server listened before finding it has no EFA"
 fi
 
+# 1c. A stray connection (a port scan) and a client asking for more than the server's
+# --max-bytes are refused and do not use the server up: the next client is served.
+"$bin" calibrate server --port "$port" --provider tcp --rails lo --timeout-s 20 --max-bytes 1M 2>"$tmp/s1c" &
+spid=$!; pids+=("$spid")
+sleep 0.5
+/usr/bin/python3 -c "import socket; s = socket.create_connection(('127.0.0.1', $port)); s.close()"
+"$bin" calibrate client 127.0.0.1 --port "$port" --provider tcp --rails lo --max-bytes 4M -o "$tmp/big.json" --timeout-s 10 2>"$tmp/c1c"
+[[ $? != 0 && ! -e $tmp/big.json ]] && grep -q "limit" "$tmp/c1c" || { cat "$tmp/c1c"; fail "an oversized request was not refused"; }
+"$bin" calibrate client 127.0.0.1 --port "$port" --provider tcp --rails lo --max-bytes 64K --tests latency -o "$tmp/ok1c.json" --timeout-s 10 2>"$tmp/c1c2" \
+  || { cat "$tmp/c1c2" "$tmp/s1c"; fail "the server did not serve the client after the refusals"; }
+wait "$spid" || { cat "$tmp/s1c"; fail "the server failed"; }
+grep -q "refused" "$tmp/s1c" || { cat "$tmp/s1c"; fail "the server did not say what it refused"; }
+echo "ok   stray and oversized connections refused; the server kept serving"
+
 # 2. Usage: client without -o, a bad size, an unknown rail.
 "$bin" calibrate client 127.0.0.1 --rails lo 2>"$tmp/e2"; expect "missing -o" 2 "$tmp/e2" "needs -o" $?
 "$bin" calibrate client 127.0.0.1 -o x --max-bytes 12Q 2>"$tmp/e3"; expect "bad --max-bytes" 2 "$tmp/e3" 'found "12Q"' $?
@@ -66,8 +80,10 @@ for _ in range(50):
 s.sendall(eval(expr)); time.sleep(0.5)
 PY
 }
+# The server refuses each bad hello with the reason and keeps listening for a real client
+# (here until its 3 s accept timeout, which is what ends it with exit 1).
 check_server_refuses() {  # NAME PAYLOAD PATTERN
-  "$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider tcp --timeout-s 10 2>"$tmp/srv" &
+  "$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider tcp --timeout-s 3 2>"$tmp/srv" &
   local pid=$!
   send_raw "$port" "$2"
   wait $pid; expect "$1" 1 "$tmp/srv" "$3" $?
