@@ -218,7 +218,8 @@ CollectiveRun import_nccl_tests(const std::string& path) {
     if (std::size_t at = after(l, "NCCL version"); at != std::string::npos && at < l.size() && std::isdigit(static_cast<unsigned char>(l[at]))) {
       run.nccl_version = l.substr(at, l.find_first_of(" \t", at) - at);
     }
-    if (l.find("Avg bus bandwidth") != std::string::npos && l.find('#') != std::string::npos) {
+    const std::size_t first = l.find_first_not_of(" \t");
+    if (first != std::string::npos && l[first] == '#' && l.find("Avg bus bandwidth") != std::string::npos) {
       std::size_t at = after(l, ":");
       char* end = nullptr;
       const double v = at == std::string::npos ? 0 : std::strtod(l.c_str() + at, &end);
