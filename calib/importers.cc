@@ -190,9 +190,14 @@ void check_bus_factor(const std::string& path, CollectiveRun& run) {
 }  // namespace
 
 LogKind detect_log(const std::string& path) {
-  for (const auto& l : read_lines(path)) {
-    if (l.find("nThread") != std::string::npos || l.find("Avg bus bandwidth") != std::string::npos ||
-        l.find("out-of-place") != std::string::npos) {
+  for (const auto& raw : read_lines(path)) {
+    // nccl-tests' header and summary lines are comments ('#' first, after any launcher
+    // prefix): text that merely mentions them (a README) is not a log.
+    const std::string l = strip_launcher_prefix(raw);
+    const std::size_t first = l.find_first_not_of(" \t");
+    const bool comment = first != std::string::npos && l[first] == '#';
+    if (comment && (l.find("nThread") != std::string::npos || l.find("Avg bus bandwidth") != std::string::npos ||
+                    l.find("out-of-place") != std::string::npos)) {
       return LogKind::kNcclTests;
     }
     if (l.find("usec/xfer") != std::string::npos) return LogKind::kFiPingpong;
