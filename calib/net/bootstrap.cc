@@ -160,6 +160,10 @@ nlohmann::json BootstrapChannel::receive(double timeout_s, const std::string& wa
                          std::to_string(kMaxMessageBytes) + ") while waiting for " + waiting_for);
   std::string text(n, '\0');
   read_exact(text.data(), n);
+  return parse_session_message(text, peer_, waiting_for);
+}
+
+nlohmann::json parse_session_message(const std::string& text, const std::string& peer, const std::string& waiting_for) {
   // Session messages are shallow: deeper nesting is refused while parsing (a peer's
   // 64 KiB of '[' would otherwise recurse through every later walk of the value).
   bool too_deep = false;
@@ -168,9 +172,9 @@ nlohmann::json BootstrapChannel::receive(double timeout_s, const std::string& wa
     return !too_deep;
   };
   nlohmann::json j = nlohmann::json::parse(text, depth_guard, /*allow_exceptions=*/false);
-  if (too_deep) throw BootstrapError("refused a message nested deeper than 16 levels from " + peer_ + " while waiting for " + waiting_for);
+  if (too_deep) throw BootstrapError("refused a message nested deeper than 16 levels from " + peer + " while waiting for " + waiting_for);
   if (j.is_discarded() || !j.is_object())
-    throw BootstrapError("refused a malformed message from " + peer_ + " while waiting for " + waiting_for +
+    throw BootstrapError("refused a malformed message from " + peer + " while waiting for " + waiting_for +
                          ": expected a JSON object, found \"" + printable(text.substr(0, 60)) + "\"");
   return j;
 }

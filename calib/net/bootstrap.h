@@ -25,6 +25,10 @@ class BootstrapError : public std::runtime_error {
 
 inline constexpr std::uint32_t kMaxMessageBytes = 64 * 1024;
 
+// A received message's text as a JSON object, as every session message is read: nesting
+// deeper than 16 levels and anything but an object are BootstrapErrors naming `peer`.
+nlohmann::json parse_session_message(const std::string& text, const std::string& peer, const std::string& waiting_for);
+
 class BootstrapChannel {
  public:
   explicit BootstrapChannel(int fd, std::string peer) : fd_(fd), peer_(std::move(peer)) {}

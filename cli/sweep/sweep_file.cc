@@ -147,11 +147,8 @@ SweepFile read_sweep_file(const std::string& path) {
     std::ifstream in(f.base_path);
     if (!in) base.fail("a readable " + std::string(f.command == "plan" ? "cluster spec" : "scenario") + " file",
                        "\"" + f.base_path + "\", which cannot be opened");
-    try {
-      f.base = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-      base.fail("a JSON file", "\"" + f.base_path + "\": " + e.what());
-    }
+    // Read as every input is (nesting and number limits, errors with line and column).
+    f.base = JsonDocument::load(f.base_path).root().raw();
   }
   JsonNode axes = root.at("axes");
   for (std::size_t i = 0, n = axes.array_size(1); i < n; ++i) {

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The unit and validation tests under ASan + UBSan with no recovery (preset "sanitize",
+# build-sanitize/). A sanitizer report fails the run. About 20 minutes to build on 2
+# cores from scratch; incremental afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cmake --preset sanitize >/dev/null
+cmake --build build-sanitize -j"${FABRICPLAN_JOBS:-2}" --target unit_tests validation_tests
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+build-sanitize/tests/unit_tests
+build-sanitize/tests/validation_tests

@@ -1,0 +1,16 @@
+// Cluster specs: parse, and plan what parses (the planner's arithmetic sees every value).
+#include "models/catalog/catalog.h"
+#include "models/json_input/input_error.h"
+#include "planner/plan.h"
+#include "planner/spec_parser.h"
+#include "tests/fuzz/fuzz_input.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const fabricplan::Catalog catalog = fabricplan::Catalog::load(fabricplan::Catalog::default_path());
+  try {
+    fabricplan::ClusterSpec spec = fabricplan::parse_cluster_spec(fabricplan::fuzz::write_input(data, size), catalog);
+    fabricplan::make_plan(spec, catalog, nullptr);
+  } catch (const fabricplan::InputError&) {
+  }
+  return 0;
+}
