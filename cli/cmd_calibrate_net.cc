@@ -3,6 +3,7 @@
 // The libfabric benchmarks (calib/net), compiled into fabricplan-calibrate-net only,
 // which is built where libfabric is found (fabricplan execs it: calibrate_net_exec.cc).
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <string>
 
@@ -111,6 +112,9 @@ int client(const std::vector<std::string>& rest) {
   if (!out) out = args.get("--output");
   if (!out) throw UsageError("calibrate client needs -o PROFILE.json");
 
+  // SIGTERM / SIGINT: finish the step in flight, then write what was measured.
+  std::signal(SIGTERM, [](int) { calib::request_client_stop(); });
+  std::signal(SIGINT, [](int) { calib::request_client_stop(); });
   calib::NetResults r = calib::run_client(o, log_line);
   if (r.measured_anything()) {
     const std::string profile = calib::net_profile_json(r);

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <exception>
 #include <memory>
@@ -11,6 +12,9 @@
 #include "calib/net/session_protocol.h"
 
 namespace fabricplan::calib {
+namespace {
+std::atomic<bool> stop_requested{false};  // set by request_client_stop (a signal handler)
+}  // namespace
 
 std::vector<std::size_t> sweep_sizes(std::size_t min_bytes, std::size_t max_bytes) {
   std::vector<std::size_t> sizes;
@@ -95,6 +99,7 @@ class ClientSession {
   // Sends the step, waits for the server's "ready", runs `body`, waits for "done".
   template <typename Body>
   void bracket(const Step& step, Body body) {
+    if (stop_requested.load()) throw BootstrapError("interrupted by a signal: stopped before the next step");
     channel_->send(step_json(step), o_.timeout_s);
     std::string what = std::string(step_name(step.kind)) + " step at " + std::to_string(step.shape.bytes) + " bytes";
     nlohmann::json ready = channel_->receive(o_.timeout_s, "the server's ready for the " + what);
@@ -198,6 +203,8 @@ class ClientSession {
 
 }  // namespace
 
+void request_client_stop() { stop_requested.store(true); }
+
 NetResults run_client(const ClientOptions& opts, const ProgressLog& log) {
   NetResults out;
   out.provider = opts.provider;
@@ -227,6 +234,11 @@ NetResults run_client(const ClientOptions& opts, const ProgressLog& log) {
   } catch (const FabricError& e) {
     if (!session.local_ready()) throw;  // the local provider or a --rails token: nothing was tried yet
     out.error = e.what();
+  } catch (const std::exception& e) {
+    // Anything else a server's message can cause (a well-framed message of the wrong
+    // shape): what was measured is kept and written, incomplete.
+    if (!session.local_ready()) throw;
+    out.error = std::string("the session failed: ") + e.what();
   }
   return out;
 }

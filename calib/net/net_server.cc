@@ -6,6 +6,12 @@
 
 #include "calib/net/bootstrap.h"
 #include "calib/net/net_session.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstring>
 #include "calib/net/session_protocol.h"
 
 namespace fabricplan::calib {
@@ -60,12 +66,41 @@ void serve_step(const Step& step, std::vector<std::unique_ptr<FabricRail>>& rail
 
 namespace {
 
+// For socket-based providers (tcp, udp, sockets) an endpoint name is a sockaddr. A peer
+// that is not on this host may not name a loopback address (this server would send data
+// to its own local services), nor an unspecified one. Which remote addresses a client
+// really owns cannot be checked from here (its rails may sit on other subnets than its
+// bootstrap connection): run the server on a private network, --bind to it.
+bool names_a_third_party(const std::vector<std::uint8_t>& name, const std::string& peer) {
+  std::string host = peer.substr(0, peer.rfind(':'));
+  if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
+  const bool peer_local = host.rfind("127.", 0) == 0 || host == "::1";
+  if (name.size() >= sizeof(sockaddr_in) && reinterpret_cast<const sockaddr*>(name.data())->sa_family == AF_INET) {
+    sockaddr_in a{};
+    std::memcpy(&a, name.data(), sizeof a);
+    const std::uint32_t ip = ntohl(a.sin_addr.s_addr);
+    return ip == 0 || ((ip >> 24) == 127 && !peer_local);
+  }
+  if (name.size() >= sizeof(sockaddr_in6) && reinterpret_cast<const sockaddr*>(name.data())->sa_family == AF_INET6) {
+    sockaddr_in6 a{};
+    std::memcpy(&a, name.data(), sizeof a);
+    return IN6_IS_ADDR_UNSPECIFIED(&a.sin6_addr) || (IN6_IS_ADDR_LOOPBACK(&a.sin6_addr) && !peer_local);
+  }
+  return false;
+}
+
 // One session on an accepted channel; false when the peer never sent a valid hello.
 bool serve_session(BootstrapChannel& channel, const ServerOptions& opts, const ProgressLog& log) {
   Hello hello;
   std::vector<std::unique_ptr<FabricRail>> rails;
   try {
     hello = parse_hello(channel.receive(opts.idle_timeout_s, "the client's hello"));
+    const bool sockets = opts.provider == "tcp" || opts.provider == "udp" || opts.provider == "sockets";
+    for (const auto& n : hello.names) {
+      if (sockets && names_a_third_party(n, channel.peer())) {
+        throw BootstrapError("refused a hello whose endpoint names a loopback or unspecified address from peer " + channel.peer());
+      }
+    }
     if (hello.max_bytes > opts.max_bytes) {
       throw BootstrapError("refused a hello asking for " + std::to_string(hello.max_bytes) + "-byte messages (this server's limit: " +
                            std::to_string(opts.max_bytes) + ", --max-bytes)");
@@ -80,7 +115,12 @@ bool serve_session(BootstrapChannel& channel, const ServerOptions& opts, const P
       throw FabricError("the client uses provider " + hello.provider + ", this server " + opts.provider);
     if (std::string why; !buffers_usable(opts.provider, hello.buffers, &why))
       throw FabricError(std::string("the client asked for ") + buffer_kind_name(hello.buffers) + " buffers, not usable on this server: " + why);
-    std::vector<RailChoice> choices = choose_rails(opts.provider, opts.rails, hello.rails);
+    // --bind without --rails, on a socket provider: serve the rail of that address, not
+    // the first interface (shm and efa domains have no IP address to match).
+    std::vector<std::string> tokens = opts.rails;
+    const bool sockets = opts.provider == "tcp" || opts.provider == "udp" || opts.provider == "sockets";
+    if (tokens.empty() && sockets && opts.bind != "0.0.0.0" && opts.bind != "::") tokens.assign(hello.rails, opts.bind);
+    std::vector<RailChoice> choices = choose_rails(opts.provider, tokens, hello.rails);
     if (choices.size() != hello.rails)
       throw FabricError("the client has " + std::to_string(hello.rails) + " rails, this server was given " +
                         std::to_string(choices.size()) + " with --rails");

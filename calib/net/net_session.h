@@ -88,6 +88,10 @@ struct ServerOptions {
   std::size_t max_bytes = std::size_t{256} << 20;  // largest message a client may ask for
 };
 
+// Asks a running client to stop before its next step (from a SIGTERM/SIGINT handler:
+// async-signal-safe); it then returns what it measured, incomplete.
+void request_client_stop();
+
 // Serves client sessions. A connection that never sends a valid hello (a port scan, a
 // silent or garbage-sending peer, a client asking for more than max_bytes) is refused
 // with the reason and does not count: the server goes back to accepting. Returns when

@@ -101,6 +101,45 @@ fi
 hello='json.dumps({"fabricplan_calibrate": 1, "provider": "tcp", "rails": 1, "max_bytes": 1024, "window": 0, "names": ["00"]}).encode()'
 check_server_refuses "window out of range" "struct.pack('>I', len($hello)) + $hello" "/window: expected an integer in \[1, 4096\], found 0"
 
+# 4b. A hello from another host whose endpoint names this host's loopback (the server
+# would send data to its own local services) is refused; the server keeps listening.
+ext=$(hostname -I 2>/dev/null | awk '{print $1}')
+if [[ -n $ext && $ext != 127.* ]]; then
+  "$bin" calibrate server --port "$port" --provider tcp --timeout-s 3 2>"$tmp/srv3p" &
+  spid=$!
+  /usr/bin/python3 - "$ext" "$port" <<'PY'
+import json, socket, struct, sys, time
+ext, port = sys.argv[1], int(sys.argv[2])
+# sockaddr_in for 127.0.0.1:47999, as the tcp provider's endpoint name.
+name = struct.pack("<H", socket.AF_INET) + struct.pack(">H", 47999) + socket.inet_aton("127.0.0.1") + b"\0" * 8
+m = json.dumps({"fabricplan_calibrate": 1, "provider": "tcp", "rails": 1, "max_bytes": 1024, "window": 4,
+                "names": [name.hex()]}).encode()
+for _ in range(50):
+    try: s = socket.create_connection((ext, port), source_address=(ext, 0)); break
+    except OSError: time.sleep(0.1)
+s.sendall(struct.pack(">I", len(m)) + m); time.sleep(0.5)
+PY
+  wait $spid
+  grep -q "endpoint names a loopback or unspecified address" "$tmp/srv3p" || { cat "$tmp/srv3p"; fail "a loopback endpoint from another host was not refused"; }
+  echo "ok   third-party (loopback) endpoint name refused"
+fi
+
+# 4c. SIGTERM in the middle of a client run: it stops before the next step and writes
+# what it measured, marked incomplete, exit 1.
+"$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider tcp --rails lo --timeout-s 30 2>"$tmp/srv-term" &
+spid=$!
+sleep 0.3
+"$bin" calibrate client 127.0.0.1 --port "$port" --provider tcp --rails lo --max-bytes 1M -o "$tmp/term.json" \
+  --timeout-s 10 2>"$tmp/cli-term" &
+cpid=$!
+sleep 2
+kill -TERM "$cpid"; wait "$cpid"; rc=$?
+kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
+[[ $rc == 1 ]] && /usr/bin/python3 -c "
+import json; p = json.load(open('$tmp/term.json')); assert p['complete'] is False and 'interrupted' in p['error'], p['error']" \
+  || { cat "$tmp/cli-term"; fail "SIGTERM: rc $rc, no incomplete profile"; }
+echo "ok   SIGTERM mid-run: what was measured is written, incomplete"
+
 # 5. A whole session over shm: complete profile, fitted figures present.
 "$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider shm --timeout-s 30 2>"$tmp/shm-srv" & pids+=($!)
 sleep 0.3
