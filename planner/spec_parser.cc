@@ -57,7 +57,7 @@ FabricSpec read_fabric(const JsonNode& f) {
   fabric.radix = static_cast<int>(f.integer_or("radix", 4, 1024, 64));
   if (fabric.radix % 2) f.at("radix").fail("an even switch radix");
   fabric.oversubscription = f.has("oversubscription") ? f.at("oversubscription").in_range(1, 64) : 1.0;
-  fabric.link_gbit_per_s = f.positive_or("link_gbit_per_s", 400);
+  fabric.link_gbit_per_s = f.has("link_gbit_per_s") ? f.at("link_gbit_per_s").in_range(0.001, 1e5) : 400;
   return fabric;
 }
 
@@ -97,9 +97,9 @@ KvWorkloadSpec read_kv(const JsonNode& w, const std::vector<NodeGroupSpec>& grou
   kv.shape.kv_heads = static_cast<int>(w.at("kv_heads").integer(1, 100000));
   kv.shape.head_dim = static_cast<int>(w.at("head_dim").integer(1, 100000));
   kv.shape.dtype_bytes = read_dtype(w.at("dtype"), &kv.dtype);
-  kv.requests_per_s = w.at("requests_per_s").positive();
-  kv.prompt_tokens_mean = w.at("prompt_tokens_mean").positive();
-  kv.prompt_tokens_p99 = w.at("prompt_tokens_p99").positive();
+  kv.requests_per_s = w.at("requests_per_s").in_range(1e-9, 1e9);
+  kv.prompt_tokens_mean = w.at("prompt_tokens_mean").in_range(1e-9, 1e9);
+  kv.prompt_tokens_p99 = w.at("prompt_tokens_p99").in_range(1e-9, 1e9);
   if (kv.prompt_tokens_p99 < kv.prompt_tokens_mean) {
     w.at("prompt_tokens_p99").fail("a p99 >= prompt_tokens_mean (" +
                                    std::to_string(kv.prompt_tokens_mean) + ")");
@@ -128,8 +128,8 @@ MoeWorkloadSpec read_moe(const JsonNode& w, const std::vector<NodeGroupSpec>& gr
   moe.shape.moe_layers = static_cast<int>(w.at("moe_layers").integer(1, 100000));
   moe.shape.dispatch_dtype_bytes = read_dtype(w.at("dispatch_dtype"), &moe.dispatch_dtype);
   moe.shape.combine_dtype_bytes = read_dtype(w.at("combine_dtype"), &moe.combine_dtype);
-  moe.tokens_per_step_per_node = w.at("tokens_per_step_per_node").positive();
-  moe.steps_per_s = w.at("steps_per_s").positive();
+  moe.tokens_per_step_per_node = w.at("tokens_per_step_per_node").in_range(1e-9, 1e9);
+  moe.steps_per_s = w.at("steps_per_s").in_range(1e-9, 1e9);
   moe.groups = read_group_list(w.at("groups"), groups);
   std::int64_t nodes = 0;  // groups are distinct and each has at most 10^6 nodes
   for (const auto& name : moe.groups) {
@@ -146,8 +146,8 @@ TpWorkloadSpec read_tp(const JsonNode& w, const std::vector<NodeGroupSpec>& grou
   tp.pointer = w.pointer();
   tp.name = w.string_or("name", "tp");
   tp.source = w.string_or("source", "");
-  tp.bytes_per_op = w.at("bytes_per_op").positive();
-  tp.ops_per_s = w.at("ops_per_s").positive();
+  tp.bytes_per_op = w.at("bytes_per_op").in_range(1e-9, 1e15);
+  tp.ops_per_s = w.at("ops_per_s").in_range(1e-9, 1e9);
   tp.ranks = static_cast<int>(w.at("ranks").integer(2, 1000000));
   tp.nodes_spanned = static_cast<int>(w.integer_or("nodes_spanned", 1, tp.ranks, 1));
   tp.groups = read_group_list(w.at("groups"), groups);

@@ -70,6 +70,21 @@ s = json.load(open(sys.argv[1])); s["workloads"]["moe_expert_parallel"][0]["grou
 json.dump(s, open(sys.argv[2], "w"))
 PY
 expect2 "a group listed twice" "groups/1: expected each group once" "$bin" plan "$tmp/dup.json"
+# A spec rate of 1e300 (plan wrote null into number fields) is refused; a spec at the
+# bounds plans to a report that follows its schema.
+/usr/bin/python3 - "$src/configs/clusters/p5-moe-pd.json" "$tmp/r300.json" "$tmp/rmax.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); w = s["workloads"]["disaggregated_serving"][0]
+w["requests_per_s"] = 1e300; json.dump(s, open(sys.argv[2], "w"))
+w["requests_per_s"] = 1e9; w["prompt_tokens_mean"] = 1e9; w["prompt_tokens_p99"] = 1e9; json.dump(s, open(sys.argv[3], "w"))
+PY
+expect2 "requests_per_s 1e300" "requests_per_s: expected a number in" "$bin" plan "$tmp/r300.json"
+"$bin" plan "$tmp/rmax.json" --format json -o "$tmp/rmax.out.json" || fail "a spec at the bounds did not plan"
+/usr/bin/python3 -c "
+import json, jsonschema
+jsonschema.Draft202012Validator(json.load(open('$src/configs/schema/plan-report.schema.json'))).validate(json.load(open('$tmp/rmax.out.json')))" \
+  || fail "a spec at the bounds gave a report outside its schema"
+echo "ok   a spec at the bounds plans within the report schema"
 # Absurd sizes and times, refused before anything is allocated, with the estimate.
 mix() {  # mix OUT PYTHON-EXPR-ON-s: the shipped mixture, changed
   /usr/bin/python3 - "$src/configs/scenarios/mix-rail-kv-moe-allreduce.json" "$1" "$2" <<'PY'
