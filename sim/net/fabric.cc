@@ -41,7 +41,9 @@ std::uint16_t Fabric::add_sink(PacketSink& sink) {
 std::uint32_t Fabric::flow_hash(std::uint32_t flow, int node) { return route_hash(flow, node); }
 
 std::uint32_t Fabric::choose_port(int node, const Packet& p) {
-  auto [hops, n] = next_hops_.choices(node, static_cast<int>(p.dst));
+  const NextHops::Choices choices = next_hops_.choices(node, static_cast<int>(p.dst));
+  const std::uint32_t* hops = choices.ports;
+  const int n = choices.count;  // (not structured bindings: lambdas below capture them)
   if (n == 1) return hops[0];
   if (n == 0) return kNoPort;  // unreachable (every route to dst has failed)
   auto dmodk = [&](std::uint32_t lid) { return hops[dmodk_index(topo_, node, lid, n)]; };
