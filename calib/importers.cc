@@ -43,6 +43,13 @@ bool blank(const std::string& s) { return s.find_first_not_of(" \t") == std::str
   throw InputError(path, "line " + std::to_string(n + 1), expected, "\"" + shown + "\"");
 }
 
+// A count or size: a number of at most 2^53 (exact in a double, and far inside uint64;
+// 1e300 used to be converted to an integer, which is undefined).
+std::uint64_t count(const std::string& path, std::size_t n, double v, const std::string& tok, const std::string& line) {
+  if (!(v <= 9007199254740992.0)) bad_line(path, n, "a count or size of at most 2^53 in place of \"" + tok + "\"", line);
+  return static_cast<std::uint64_t>(v);
+}
+
 double number(const std::string& path, std::size_t n, const std::string& tok, const std::string& line) {
   std::size_t used = 0;
   double v = 0;
@@ -243,8 +250,8 @@ CollectiveRun import_nccl_tests(const std::string& path) {
                         "#wrong out of place and in place)", l);
     }
     CollectiveRow r;
-    r.bytes = static_cast<std::uint64_t>(number(path, n, t[0], l));
-    r.count = static_cast<std::uint64_t>(number(path, n, t[1], l));
+    r.bytes = count(path, n, number(path, n, t[0], l), t[0], l);
+    r.count = count(path, n, number(path, n, t[1], l), t[1], l);
     r.type = t[2];
     r.redop = t[3];
     r.root = t[4];
@@ -297,8 +304,8 @@ PointToPointRun import_fi_pingpong(const std::string& path) {
       bad_line(path, n, "a fi_pingpong row of " + std::to_string(header.size()) + " columns like its header", l);
     }
     PointToPointRow r;
-    r.bytes = static_cast<std::uint64_t>(suffixed(path, n, t[c_bytes], l));
-    r.iterations = static_cast<std::uint64_t>(suffixed(path, n, t[c_iters], l));
+    r.bytes = count(path, n, suffixed(path, n, t[c_bytes], l), t[c_bytes], l);
+    r.iterations = count(path, n, suffixed(path, n, t[c_iters], l), t[c_iters], l);
     r.bytes_per_s = number(path, n, t[c_mbs], l) * 1e6;
     r.usec_per_xfer = number(path, n, t[c_usec], l);
     run.rows.push_back(r);
@@ -325,8 +332,8 @@ PointToPointRun import_ib_write_bw(const std::string& path) {
     std::vector<std::string> t = split_ws(l);
     if (t.size() != 5) bad_line(path, n, "an ib_write_bw row of 5 columns (#bytes #iterations BW-peak BW-average MsgRate)", l);
     PointToPointRow r;
-    r.bytes = static_cast<std::uint64_t>(number(path, n, t[0], l));
-    r.iterations = static_cast<std::uint64_t>(number(path, n, t[1], l));
+    r.bytes = count(path, n, number(path, n, t[0], l), t[0], l);
+    r.iterations = count(path, n, number(path, n, t[1], l), t[1], l);
     double avg = number(path, n, t[3], l);
     r.bytes_per_s = gbits ? avg * 1e9 / 8 : avg * 1048576;  // perftest's MB is 2^20 bytes
     double rate_mpps = number(path, n, t[4], l);

@@ -10,7 +10,7 @@ seconds=${1:-10}
 command -v clang++ >/dev/null || { echo "fuzz.sh needs clang (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
 cmake --preset fuzz >/dev/null
 targets=(fuzz_cluster_spec fuzz_scenario fuzz_profile fuzz_logs fuzz_sweep fuzz_session)
-cmake --build build-fuzz -j"${FABRICPLAN_JOBS:-2}" --target "${targets[@]}"
+cmake --build build-fuzz -j"${FABRICPLAN_JOBS:-2}" --target "${targets[@]}" >/dev/null
 seed() {  # seed TARGET FILES...: a fresh corpus directory of copies
   local dir=build-fuzz/corpus/$1; shift
   mkdir -p "$dir"
@@ -37,8 +37,8 @@ for t in "${targets[@]}"; do
   else
     result="FOUND: $(ls "build-fuzz/crashes/$t" | head -3 | tr '\n' ' ')"; status=1
   fi
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
-  [[ -n $execs ]] || execs=$(grep -o '#[0-9]*' "$log" | tail -1 | tr -d '#')
+  execs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log" | tail -1)
+  [[ -n $execs ]] || execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
   printf '%-20s %8s executions in %s s (%6.0f/s): %s\n' "$t" "${execs:-?}" "$seconds" "$(( ${execs:-0} / seconds ))" "$result"
 done
 exit $status
