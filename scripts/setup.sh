@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config libboost-graph-dev libeigen3-dev nlohmann-json3-dev
           libgtest-dev libgmock-dev libbenchmark-dev libfabric-dev libfabric-bin iproute2
           chromium python3 python3-jsonschema libsimgrid-dev libcli11-dev libopenmpi-dev openmpi-bin
-          libjs-chart.js)
+          libjs-chart.js clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
-# README command 2: set up, build, and run the whole test suite.
+# README command 2: set up, build, and run the whole test suite (what CI runs):
+#   1. the release build's tests (unit, validation, e2e, fuzz replays);
+#   2. the unit and validation tests under ASan + UBSan (scripts/sanitize.sh);
+#   3. every libFuzzer target for 10 s on its seed corpus (scripts/fuzz.sh).
+# FABRICPLAN_QUICK=1 runs only 1 (the other two build their own trees: ~5 min each here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cd build
-ctest --output-on-failure -j"${FABRICPLAN_JOBS:-2}" "$@"
+(cd build && ctest --output-on-failure -j"${FABRICPLAN_JOBS:-2}" "$@")
+if [[ ${FABRICPLAN_QUICK:-0} != 1 ]]; then
+  echo "== unit and validation tests under ASan + UBSan"
+  scripts/sanitize.sh
+  echo "== fuzzing, 10 s per target"
+  scripts/fuzz.sh 10
+fi

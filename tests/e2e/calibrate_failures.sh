@@ -124,6 +124,25 @@ PY
   echo "ok   third-party (loopback) endpoint name refused"
 fi
 
+# 4d. 200 connections at once (a scan burst: each connects and closes), then a real
+# client: the server refuses each, stays up, and serves the client. Connections are
+# handled one at a time: a second client during a run waits in the listen backlog until
+# the session ends (queued), and a silent peer holds the server until --timeout-s.
+"$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider tcp --rails lo --timeout-s 20 2>"$tmp/srv200" &
+spid=$!
+sleep 0.3
+timeout 30 /usr/bin/python3 - "$port" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+for _ in range(200):
+    s = socket.create_connection(("127.0.0.1", port)); s.close()
+PY
+timeout 60 "$bin" calibrate client 127.0.0.1 --port "$port" --provider tcp --rails lo --max-bytes 4K --tests latency \
+  -o "$tmp/after200.json" --timeout-s 20 2>"$tmp/cli200" || { tail -5 "$tmp/srv200"; cat "$tmp/cli200"; fail "not served after 200 connections"; }
+wait "$spid" || { tail -5 "$tmp/srv200"; fail "the server failed after 200 connections"; }
+[[ $(grep -c "refused" "$tmp/srv200") -ge 190 ]] || { tail -5 "$tmp/srv200"; fail "the 200 connections were not refused one by one"; }
+echo "ok   200 connections at once refused; the next client served"
+
 # 4c. SIGTERM in the middle of a client run: it stops before the next step and writes
 # what it measured, marked incomplete, exit 1.
 "$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider tcp --rails lo --timeout-s 30 2>"$tmp/srv-term" &
