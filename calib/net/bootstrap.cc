@@ -199,7 +199,7 @@ BootstrapListener::BootstrapListener(const std::string& bind_address, int port) 
   if (fd_ < 0) throw BootstrapError("socket: " + errno_text());
   int one = 1;
   ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(fd_, reinterpret_cast<sockaddr*>(&ss), len) < 0 || ::listen(fd_, 4) < 0) {
+  if (::bind(fd_, reinterpret_cast<sockaddr*>(&ss), len) < 0 || ::listen(fd_, 64) < 0) {
     std::string e = errno_text();
     ::close(fd_);
     fd_ = -1;

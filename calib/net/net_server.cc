@@ -1,4 +1,5 @@
 #include <exception>
+#include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -94,7 +95,7 @@ bool serve_session(BootstrapChannel& channel, const ServerOptions& opts, const P
   Hello hello;
   std::vector<std::unique_ptr<FabricRail>> rails;
   try {
-    hello = parse_hello(channel.receive(opts.idle_timeout_s, "the client's hello"));
+    hello = parse_hello(channel.receive(std::min(opts.hello_timeout_s, opts.idle_timeout_s), "the client's hello"));
     const bool sockets = opts.provider == "tcp" || opts.provider == "udp" || opts.provider == "sockets";
     for (const auto& n : hello.names) {
       if (sockets && names_a_third_party(n, channel.peer())) {

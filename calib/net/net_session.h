@@ -84,6 +84,10 @@ struct ServerOptions {
   std::vector<std::string> rails;
   double accept_timeout_s = 300;
   double idle_timeout_s = 120;  // longest wait for the client's next message
+  // Longest wait for the hello after accepting. A real client opens its rails before it
+  // connects and sends the hello at once, so this only bounds how long a silent peer
+  // (a port scan that stays open) holds a server that serves one connection at a time.
+  double hello_timeout_s = 5;
   std::size_t sessions = 1;     // sessions to serve before returning; 0: until killed
   std::size_t max_bytes = std::size_t{256} << 20;  // largest message a client may ask for
 };
