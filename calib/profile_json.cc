@@ -5,6 +5,7 @@
 #include <fstream>
 #include <regex>
 #include <unistd.h>
+#include "models/json_input/report_fields.h"
 
 namespace fabricplan::calib {
 namespace {
@@ -24,9 +25,7 @@ std::string instance_type() {
 }  // namespace
 
 void stamp_report(ordered_json& j) {
-  j["report"] = "fabricplan.calibration";
-  j["report_version"] = 1;
-  j["tool_version"] = FABRICPLAN_VERSION;
+  stamp_report_fields(j, "fabricplan.calibration", 1);
 }
 
 ordered_json provenance(const std::string& how) {

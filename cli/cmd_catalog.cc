@@ -8,6 +8,7 @@
 #include "cli/guard.h"
 #include "cli/output.h"
 #include "models/catalog/catalog.h"
+#include "models/json_input/report_fields.h"
 
 namespace fabricplan::cli {
 
@@ -31,9 +32,7 @@ int run_catalog(const std::vector<std::string>& argv) {
                      {"accelerator_nics", t.accelerator_nics}, {"notes", t.notes}});
       }
       nlohmann::ordered_json j;
-      j["report"] = "fabricplan.catalog";
-      j["report_version"] = 2;  // 1 was a bare array
-      j["tool_version"] = FABRICPLAN_VERSION;
+      stamp_report_fields(j, "fabricplan.catalog", 2);  // 1 was a bare array
       j["catalog"] = catalog.path();
       j["units"] = {{"interface_gbit_per_s", "Gbit/s = 1e9 bit/s per direction"},
                     {"aggregate_gbit_per_s", "Gbit/s per node, per direction"}};

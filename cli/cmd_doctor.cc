@@ -32,6 +32,7 @@
 #include "cli/guard.h"
 #include "cli/output.h"
 #include "models/catalog/catalog.h"
+#include "models/json_input/report_fields.h"
 
 namespace fabricplan::cli {
 namespace {
@@ -221,9 +222,7 @@ int run_doctor(const std::vector<std::string>& argv) {
     if (!out) out = args.get("--output");
     if (format == "json") {
       nlohmann::ordered_json j;
-      j["report"] = "fabricplan.doctor";
-      j["report_version"] = 1;
-      j["tool_version"] = FABRICPLAN_VERSION;
+      stamp_report_fields(j, "fabricplan.doctor", 1);
       j["verdict"] = verdict;
       j["findings"] = nlohmann::ordered_json::array();
       for (const auto& f : findings) {

@@ -12,6 +12,7 @@
 #include "cli/guard.h"
 #include "cli/output.h"
 #include "models/collective/moe_model.h"
+#include "models/json_input/report_fields.h"
 
 namespace fabricplan::cli {
 namespace {
@@ -47,9 +48,7 @@ std::string render_text(const std::string& op, const collective::NodeTiers& t, i
 
 std::string render_json(const std::string& op, const collective::NodeTiers& t, int nodes, const std::vector<Row>& rows) {
   nlohmann::ordered_json j;
-  j["report"] = "fabricplan.expect";
-  j["report_version"] = 1;
-  j["tool_version"] = FABRICPLAN_VERSION;
+  stamp_report_fields(j, "fabricplan.expect", 1);
   j["instance_type"] = t.instance_type;
   j["nodes"] = nodes;
   j["ranks"] = nodes * t.gpus;

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include "models/json_input/report_fields.h"
 
 namespace fabricplan::cli {
 namespace {
@@ -86,9 +87,7 @@ std::string sweep_csv(const SweepFile& f, const std::vector<SweepRow>& rows) {
 
 std::string sweep_json(const SweepFile& f, const std::vector<SweepRow>& rows) {
   nlohmann::ordered_json j;
-  j["report"] = "fabricplan.sweep";
-  j["report_version"] = 1;
-  j["tool_version"] = FABRICPLAN_VERSION;
+  stamp_report_fields(j, "fabricplan.sweep", 1);
   j["sweep"] = f.name;
   j["command"] = f.command;
   j["axes"] = nlohmann::ordered_json::array();

@@ -1,15 +1,14 @@
 #include <nlohmann/json.hpp>
 
 #include "planner/report/report.h"
+#include "models/json_input/report_fields.h"
 
 namespace fabricplan {
 
 std::string render_plan_json(const PlanResult& plan) {
   using nlohmann::ordered_json;
   ordered_json j;
-  j["report"] = "fabricplan.plan";
-  j["report_version"] = kPlanReportVersion;
-  j["tool_version"] = FABRICPLAN_VERSION;
+  stamp_report_fields(j, "fabricplan.plan", kPlanReportVersion);
   j["spec"] = {{"name", plan.spec->name}, {"file", plan.spec->file},
                {"description", plan.spec->description}};
   j["catalog"] = plan.catalog_path;

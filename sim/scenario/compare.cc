@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include "models/json_input/report_fields.h"
 
 namespace fabricplan::sim {
 namespace {
@@ -94,9 +95,7 @@ std::string render_comparison_text(const Comparison& c) {
 
 std::string render_comparison_json(const Comparison& c) {
   nlohmann::ordered_json j;
-  j["report"] = "fabricplan.compare";
-  j["report_version"] = 1;
-  j["tool_version"] = FABRICPLAN_VERSION;
+  stamp_report_fields(j, "fabricplan.compare", 1);
   j["scenario"] = c.scenario;
   j["seed"] = c.seed;
   j["variants"] = {{"efa", nlohmann::ordered_json::parse(render_simulation_json(c.efa))},

@@ -4,14 +4,13 @@
 #include <sstream>
 
 #include "sim/scenario/run.h"
+#include "models/json_input/report_fields.h"
 
 namespace fabricplan::sim {
 
 std::string render_simulation_json(const SimulationResult& r) {
   nlohmann::ordered_json j;
-  j["report"] = "fabricplan.simulate";
-  j["report_version"] = 1;
-  j["tool_version"] = FABRICPLAN_VERSION;
+  stamp_report_fields(j, "fabricplan.simulate", 1);
   j["scenario"] = r.scenario;
   j["seed"] = r.seed;
   // Figures that came from somewhere other than the scenario file (a calibration profile).
