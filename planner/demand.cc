@@ -22,6 +22,30 @@ int node_count(const ClusterSpec& spec, const std::string& group) {
 
 }  // namespace
 
+TrainingShape training_shape(const TrainingWorkloadSpec& t) {
+  TrainingShape s;
+  s.parameters = t.parameters;
+  s.gradient_bytes = t.gradient_dtype_bytes;
+  s.fsdp = t.fsdp;
+  s.gpus_per_node = t.gpus_per_node;
+  s.tp = t.tp;
+  s.pp = t.pp;
+  s.dp = t.dp;
+  s.micro_batches = t.micro_batches;
+  s.micro_batch_tokens = t.micro_batch_tokens;
+  s.hidden_size = t.hidden_size;
+  s.activation_bytes = t.activation_dtype_bytes;
+  if (t.moe.present) {
+    s.moe_layers = t.moe.moe_layers;
+    s.moe_hidden = t.moe.hidden_size;
+    s.top_k = t.moe.top_k;
+    s.ep = t.moe.ep;
+    s.dispatch_bytes = t.moe.dispatch_dtype_bytes;
+    s.combine_bytes = t.moe.combine_dtype_bytes;
+  }
+  return s;
+}
+
 std::map<std::string, GroupDemand> compute_demand(const ClusterSpec& spec, double rate_scale) {
   // Egress and ingress per group and class, summed over workloads.
   struct Directional { double egress = 0, ingress = 0, egress_peak = 0, ingress_peak = 0; std::vector<std::string> notes; };
@@ -67,6 +91,26 @@ std::map<std::string, GroupDemand> compute_demand(const ClusterSpec& spec, doubl
       d.ingress_peak += bytes;
       d.notes.push_back(bytes > 0 ? describe(tp.name, bytes, "each way per node")
                                   : tp.name + ": inside one node (NVLink), nothing on the network");
+    }
+  }
+
+  for (const auto& tr : spec.training) {
+    const TrainingShape shape = training_shape(tr);
+    const double steps_per_s = rate_scale / tr.step_time_s;
+    const std::pair<TrafficClass, double> parts[] = {
+        {TrafficClass::kDpGradients, training_dp_bytes_per_node(shape) * steps_per_s},
+        {TrafficClass::kPpActivations, training_pp_bytes_per_node(shape) * steps_per_s},
+        {TrafficClass::kMoeAll2all, training_moe_bytes_per_node(shape) * steps_per_s},
+    };
+    for (const auto& [cls, bytes] : parts) {
+      if (cls != TrafficClass::kDpGradients && bytes <= 0) continue;
+      auto& d = acc[tr.group][cls];
+      d.egress += bytes;
+      d.ingress += bytes;
+      d.egress_peak += bytes;
+      d.ingress_peak += bytes;
+      d.notes.push_back(bytes > 0 ? describe(tr.name, bytes, "each way per node")
+                                  : tr.name + ": data-parallel ring inside one node, nothing on the network");
     }
   }
 

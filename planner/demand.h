@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "models/workload/training.h"
 #include "planner/spec.h"
 #include "planner/traffic_class.h"
 
@@ -24,6 +25,9 @@ struct ClassDemand {
 struct GroupDemand {
   std::map<TrafficClass, ClassDemand> classes;  // only classes with demand on this group
 };
+
+// The formulas' view of a training workload (models/workload/training.h).
+TrainingShape training_shape(const TrainingWorkloadSpec& t);
 
 // Demand per group name. `rate_scale` multiplies every request/step/op rate.
 std::map<std::string, GroupDemand> compute_demand(const ClusterSpec& spec, double rate_scale = 1.0);

@@ -7,6 +7,9 @@
 #include "planner/demand.h"
 #include "planner/intra_node.h"
 #include "planner/recommendation.h"
+#include "planner/spec_fabric.h"
+#include "planner/spec_run.h"
+#include "planner/spec_schedule.h"
 
 namespace fabricplan {
 namespace {
@@ -39,15 +42,32 @@ PoolLoad pool_load(const GroupDemand& d, NicPool pool) {
 
 SplitChoice choose_split(const ClusterSpec& spec, const NodeGroupSpec& g, const InstanceType& t,
                          double b, const PoolLoad& kv, const PoolLoad& coll,
-                         const VerdictThresholds& thresholds, bool* is_explicit) {
+                         const VerdictThresholds& thresholds, bool* is_explicit, const TimeJudge& judge = {}) {
   *is_explicit = !spec.split.automatic;
-  if (spec.split.automatic) return search_split(t, b, kv, coll, thresholds);
+  if (spec.split.automatic) return search_split(t, b, kv, coll, thresholds, judge);
   const ExplicitSplit& e = spec.split.per_group.at(g.name);
   SplitChoice choice;
   choice.chosen = evaluate_split(t, b, kv, coll, e.shared, e.kv_interfaces,
                                  e.collective_interfaces, thresholds);
+  if (judge) {
+    judge(choice.chosen);
+    choice.chosen.worst_verdict = std::max(choice.chosen.utilization_verdict, choice.chosen.time_verdict);
+  }
   choice.considered.push_back(choice.chosen);
   return choice;
+}
+
+// The worst verdict and share of a candidate's operation times.
+TimeJudge time_judge_for(const GroupTimeInputs& inputs) {
+  return [inputs](SplitCandidate& c) {
+    c.time_verdict = Verdict::kComfortable;
+    c.worst_time_share = 0;
+    for (const auto& [cls, t] : analytic_op_times(inputs, c)) {
+      if (!t.known) continue;
+      c.time_verdict = std::max(c.time_verdict, t.verdict);
+      c.worst_time_share = std::max(c.worst_time_share, t.budget_us > 0 ? t.share : t.step_share);
+    }
+  };
 }
 
 ClassResult class_result(TrafficClass cls, const ClassDemand& d, const SplitCandidate& s,
@@ -181,44 +201,140 @@ std::vector<std::string> profile_warnings(const ClusterSpec& spec, const Catalog
   return w;
 }
 
+
+void finish_assumptions(PlanResult& plan, const ClusterSpec& spec, const Catalog& catalog,
+                        const CalibrationProfile* profile) {
+  if (profile != nullptr) plan.warnings = profile_warnings(spec, catalog, *profile);
+  plan.assumptions = {
+      "Rates are per direction; a class's demand is its busier direction (prefill egress, decode ingress).",
+      "Effective per-interface bandwidth = catalog line rate x default_efficiency unless a calibration profile gives a measured figure.",
+      "MoE experts are spread evenly over the EP group's nodes and routing is uniform, so (E-1)/E of dispatch/combine bytes leave the node.",
+      "TP all-reduce is a ring: each node sends 2(n-1)/n x bytes per operation when the group spans nodes, nothing when it stays inside one.",
+      "A TP group inside one node is judged by the NVLink time its all-reduces take (ops/s x the fitted time per op) when the calibration profile has an intra-node all_reduce fit over its GPU count; otherwise it is not checked.",
+      "KV burst: all prompts at their p99 length for a while; mean demand sets the verdict, the burst can make it tight.",
+      "Utilization of a class is that of the interfaces it runs on, other classes sharing them included.",
+      "Operation times (op_time.h): alpha + bytes / B for KV with an M/G/1 wait; the collective model for NCCL classes; B is the pool's NICs x the effective per-NIC rate x the fabric factor (leaf uplinks) x what other classes on the same NICs leave (at least half under max-min).",
+      "Time verdicts: tight at >= 50% of the budget (the spec's SLO, else the workload's own step), insufficient at >= 100%; a class's verdict is the worse of utilization and time.",
+  };
+}
+
+
+// Runs the plan's chosen splits on an engine (spec_schedule.h, spec_run.h) and records
+// per class the measured operation times and per group the busiest links.
+void confirm_on_engine(PlanResult& plan, const ClusterSpec& spec, const SpecFabric& fabric, const PlanOptions& options) {
+  std::map<std::string, NodePools> pools;
+  for (const auto& g : plan.groups) {
+    pools[g.spec->name] = {g.split.chosen.kv_nics, g.split.chosen.collective_nics};
+  }
+  SpecScheduleOptions so;
+  so.infiniband = plan.groups.front().instance->fabric == FabricKind::kInfiniband;
+  so.seed = options.seed;
+  so.window_s = options.window_s;
+  so.max_transfers = options.max_transfers;
+  if (const std::string why = spec_engine_refusal(spec, fabric, pools, so); !why.empty()) {
+    plan.engine_summary = options.engine + " engine not run: " + why + "; times are the analytic engine's";
+    return;
+  }
+  SpecSchedule schedule = build_spec_schedule(spec, fabric, pools, so);
+  const SpecRunResult run = run_spec_schedule(spec, fabric, std::move(schedule), options.engine);
+  plan.engine = options.engine;
+  plan.engine_window_s = run.window_s;
+  plan.engine_transfers = run.transfers;
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%s engine, %s, %llu transfers, %s, seed %llu", options.engine.c_str(),
+                run.window_reason.c_str(), static_cast<unsigned long long>(run.transfers),
+                so.infiniband ? "IB RC with D-mod-K routes" : "SRD spraying",
+                static_cast<unsigned long long>(options.seed));
+  plan.engine_summary = buf;
+  for (auto& g : plan.groups) {
+    if (auto it = run.busiest_links.find(g.spec->name); it != run.busiest_links.end()) {
+      for (const auto& l : it->second) {
+        if (l.wire_bytes <= 0) continue;
+        g.busiest_links.push_back({l.link, l.utilization, l.classes});
+      }
+    }
+    auto ops = run.op_times.find(g.spec->name);
+    if (ops == run.op_times.end()) continue;
+    for (auto& c : g.classes) {
+      auto it = ops->second.find(c.cls);
+      if (it == ops->second.end()) continue;
+      c.engine_count = it->second.count;
+      c.engine_incomplete = it->second.incomplete;
+      c.engine_p50_us = it->second.p50_us;
+      c.engine_p99_us = it->second.p99_us;
+      c.engine_samples_us = it->second.samples_us;
+    }
+  }
+}
 }  // namespace
 
 PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
-                     const CalibrationProfile* profile) {
+                     const CalibrationProfile* profile, const PlanOptions& options) {
   PlanResult plan;
   plan.spec = &spec;
   plan.catalog_path = catalog.path();
   if (profile) plan.calibration_path = profile->file;
 
-  auto demand = compute_demand(spec);
+  // Per group: instance and effective per-NIC rate; then the fabric they hang off.
+  std::vector<const InstanceType*> instances;
+  std::vector<double> betas;
+  std::vector<std::string> sources;
   for (const auto& g : spec.groups) {
-    GroupResult gr;
-    gr.spec = &g;
-    gr.instance = catalog.find(g.instance_type);
-    const InstanceType& t = *gr.instance;
+    const InstanceType& t = *catalog.find(g.instance_type);
     bool use_profile = profile && profile->per_nic_bandwidth_bytes_per_s() > 0 &&
                        (profile->instance_type.empty() || profile->instance_type == t.name);
+    instances.push_back(&t);
     if (use_profile) {
-      gr.per_interface_bytes_per_s =
-          profile->per_nic_bandwidth_bytes_per_s() * profile->multi_rail_efficiency();
-      gr.bandwidth_source = "calibration: " + profile->file + (profile->complete ? "" : " (incomplete session)");
+      betas.push_back(profile->per_nic_bandwidth_bytes_per_s() * profile->multi_rail_efficiency());
+      sources.push_back("calibration: " + profile->file + (profile->complete ? "" : " (incomplete session)"));
     } else {
-      gr.per_interface_bytes_per_s =
-          units::gbit_per_s_to_bytes_per_s(t.interface_gbit_per_s) * t.default_efficiency;
-      gr.bandwidth_source = "catalog";
+      betas.push_back(units::gbit_per_s_to_bytes_per_s(t.interface_gbit_per_s) * t.default_efficiency);
+      sources.push_back("catalog");
     }
+  }
+  const SpecFabric fabric = build_spec_fabric(spec, instances, betas.front());
+  plan.fabric_description = fabric.description;
+  plan.fabric_notes = fabric.notes;
+
+  auto demand = compute_demand(spec);
+  for (std::size_t gi = 0; gi < spec.groups.size(); ++gi) {
+    const NodeGroupSpec& g = spec.groups[gi];
+    GroupResult gr;
+    gr.spec = &g;
+    gr.instance = instances[gi];
+    const InstanceType& t = *gr.instance;
+    gr.per_interface_bytes_per_s = betas[gi];
+    gr.bandwidth_source = sources[gi];
+    gr.fabric_factor = std::min(1.0, fabric.node_uplink_bytes_per_s / (t.interfaces * gr.per_interface_bytes_per_s));
     const GroupDemand& gd = demand.at(g.name);
     PoolLoad kv = pool_load(gd, NicPool::kKv);
     PoolLoad coll = pool_load(gd, NicPool::kCollective);
+    GroupTimeInputs ti;
+    ti.spec = &spec;
+    ti.group = &g;
+    ti.instance = &t;
+    ti.nic_bytes_per_s = gr.per_interface_bytes_per_s;
+    ti.kv_alpha_us = kv_alpha_us(t, profile, &ti.alpha_source);
+    ti.fabric_factor = gr.fabric_factor;
+    ti.demand = &gd;
+    ti.profile = profile;
+    ti.thresholds = plan.thresholds;
     gr.split = choose_split(spec, g, t, gr.per_interface_bytes_per_s, kv, coll, plan.thresholds,
-                            &gr.split_explicit);
+                            &gr.split_explicit, time_judge_for(ti));
+    const auto times = analytic_op_times(ti, gr.split.chosen);
     for (TrafficClass cls : kAllTrafficClasses) {
       auto it = gd.classes.find(cls);
       if (it == gd.classes.end()) continue;
-      gr.classes.push_back(class_result(cls, it->second, gr.split.chosen, kv, coll,
-                                        gr.per_interface_bytes_per_s, t, plan.thresholds));
-      apply_intra_node(gr.classes.back(), spec, g.name, profile, 1.0, plan.thresholds);
-      gr.verdict = std::max(gr.verdict, gr.classes.back().verdict);
+      ClassResult r = class_result(cls, it->second, gr.split.chosen, kv, coll, gr.per_interface_bytes_per_s, t,
+                                   plan.thresholds);
+      apply_intra_node(r, spec, g.name, profile, 1.0, plan.thresholds);
+      r.utilization_verdict = r.verdict;
+      if (auto tt = times.find(cls); tt != times.end()) {
+        r.time = tt->second;
+        if (r.time.known) r.verdict = std::max(r.verdict, r.time.verdict);
+      }
+      gr.verdict = std::max(gr.verdict, r.verdict);
+      gr.classes.push_back(std::move(r));
     }
     gr.recommendation = recommend(t, gr.split.chosen, kv.bytes_per_s > 0, coll.bytes_per_s > 0);
     gr.why = explain_group(gr, kv, coll);
@@ -226,6 +342,12 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
     plan.groups.push_back(std::move(gr));
   }
 
+  if (options.engine == "flow" || options.engine == "packet") confirm_on_engine(plan, spec, fabric, options);
+
+  if (!options.sweep) {
+    finish_assumptions(plan, spec, catalog, profile);
+    return plan;
+  }
   // Utilization as every workload rate grows (the split is re-chosen at each point).
   for (double scale = 0.25; scale <= 3.0 + 1e-9; scale += 0.25) {
     SweepPoint p;
@@ -248,17 +370,9 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
     plan.sweep.push_back(std::move(p));
   }
 
-  if (profile != nullptr) plan.warnings = profile_warnings(spec, catalog, *profile);
-  plan.assumptions = {
-      "Rates are per direction; a class's demand is its busier direction (prefill egress, decode ingress).",
-      "Effective per-interface bandwidth = catalog line rate x default_efficiency unless a calibration profile gives a measured figure.",
-      "MoE experts are spread evenly over the EP group's nodes and routing is uniform, so (E-1)/E of dispatch/combine bytes leave the node.",
-      "TP all-reduce is a ring: each node sends 2(n-1)/n x bytes per operation when the group spans nodes, nothing when it stays inside one.",
-      "A TP group inside one node is judged by the NVLink time its all-reduces take (ops/s x the fitted time per op) when the calibration profile has an intra-node all_reduce fit over its GPU count; otherwise it is not checked.",
-      "KV burst: all prompts at their p99 length for a while; mean demand sets the verdict, the burst can make it tight.",
-      "Utilization of a class is that of the interfaces it runs on, other classes sharing them included.",
-  };
+  finish_assumptions(plan, spec, catalog, profile);
   return plan;
 }
+
 
 }  // namespace fabricplan

@@ -5,12 +5,14 @@
 // and catalog it was made from, which must outlive it.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "calib/profile.h"
 #include "models/catalog/catalog.h"
+#include "planner/op_time.h"
 #include "planner/spec.h"
 #include "planner/split_search.h"
 #include "planner/verdict.h"
@@ -30,6 +32,20 @@ struct ClassResult {
   Verdict verdict = Verdict::kComfortable;
   std::string why;
   std::vector<std::string> contributions;
+  // Time (op_time.h): the analytic engine's operation time on the chosen split, and the
+  // engine run's measured one where the plan ran one (engine_count > 0).
+  ClassTime time;
+  Verdict utilization_verdict = Verdict::kComfortable;
+  std::size_t engine_count = 0, engine_incomplete = 0;
+  double engine_p50_us = 0, engine_p99_us = 0;
+  std::vector<double> engine_samples_us;  // sorted, for the CDF charts
+};
+
+// A directed fabric link among a group's busiest in the engine run.
+struct BusyLinkResult {
+  std::string link;                  // "leaf3->spine1"
+  double utilization = 0;            // over the run
+  std::vector<std::string> classes;
 };
 
 struct Recommendation {
@@ -50,6 +66,8 @@ struct GroupResult {
   Recommendation recommendation;
   Verdict verdict = Verdict::kComfortable;
   std::string why;
+  double fabric_factor = 1;          // min(1, leaf uplink share / NIC total)
+  std::vector<BusyLinkResult> busiest_links;  // from the engine run (empty: none ran)
 };
 
 struct SweepPoint {
@@ -70,9 +88,24 @@ struct PlanResult {
   std::string catalog_path;
   std::string calibration_path;  // empty when none was used
   Verdict verdict = Verdict::kComfortable;
+  // The fabric the engines ran (spec_fabric.h) and the run that confirmed the split.
+  std::string fabric_description;
+  std::vector<std::string> fabric_notes;
+  std::string engine = "analytic";   // analytic | flow | packet
+  std::string engine_summary;        // window, transfers, wall time
+  double engine_window_s = 0;
+  std::uint64_t engine_transfers = 0;
+};
+
+struct PlanOptions {
+  std::string engine = "flow";       // analytic: times in closed form only; flow | packet: confirm
+  double window_s = 0;               // 0: chosen (spec_schedule.h)
+  std::uint64_t seed = 1;
+  std::uint64_t max_transfers = 150000;
+  bool sweep = true;                 // the utilization-as-rates-grow table
 };
 
 PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
-                     const CalibrationProfile* profile);
+                     const CalibrationProfile* profile, const PlanOptions& options = {});
 
 }  // namespace fabricplan

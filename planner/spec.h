@@ -18,7 +18,7 @@
 
 namespace fabricplan {
 
-enum class NodeRole { kPrefill, kDecode, kMixed };
+enum class NodeRole { kPrefill, kDecode, kMixed, kTraining };
 const char* node_role_name(NodeRole role);
 
 struct NodeGroupSpec {
@@ -79,6 +79,46 @@ struct TpWorkloadSpec {
   std::string pointer;
 };
 
+// A training job on one node group (role "training"): per step, the data-parallel
+// gradient collectives (DDP: all-reduce; FSDP / ZeRO-3: reduce-scatter of the gradients
+// and an all-gather of the parameters in forward and again in backward), pipeline
+// activations forward and their gradients backward at every stage boundary, and, for
+// MoE models, expert-parallel dispatch + combine per MoE layer per micro-batch, forward
+// and backward. TP stays inside a node (NVLink).
+struct TrainingMoeSpec {
+  bool present = false;
+  int hidden_size = 0, num_experts = 0, top_k = 0, moe_layers = 0;
+  int ep = 1;                         // expert-parallel ranks (GPUs)
+  double dispatch_dtype_bytes = 2, combine_dtype_bytes = 2;
+};
+
+struct TrainingWorkloadSpec {
+  std::string name;
+  std::string model;
+  std::string source;
+  std::string group;
+  double parameters = 0;              // total, all stages
+  std::string gradient_dtype = "bf16";
+  double gradient_dtype_bytes = 2;
+  bool fsdp = false;                  // "fsdp" | "ddp"
+  int gpus_per_node = 8;              // the group's instance type
+  int tp = 8, pp = 1, dp = 1;         // dp = GPUs / (tp x pp)
+  int micro_batches = 1;              // per step, per pipeline
+  double micro_batch_tokens = 0;      // sequence x micro-batch size
+  int hidden_size = 0;
+  double activation_dtype_bytes = 2;
+  double step_time_s = 1;             // the step time the job runs at (demand rates)
+  TrainingMoeSpec moe;
+  std::string pointer;
+};
+
+// Service-level objectives: time budgets the verdicts hold communication against.
+struct SloSpec {
+  double ttft_p99_ms = 0;             // time to first token, p99 (KV transfer adds to it)
+  double tpot_ms = 0;                 // time per output token = one decode step
+  double training_step_ms = 0;        // a training step
+};
+
 // NIC split policy: "auto" searches; "explicit" gives, per group, how many interfaces
 // carry KV transfer (the rest carry the collectives), or "shared" for no split.
 struct ExplicitSplit {
@@ -102,6 +142,8 @@ struct ClusterSpec {
   std::vector<KvWorkloadSpec> kv;
   std::vector<MoeWorkloadSpec> moe;
   std::vector<TpWorkloadSpec> tp;
+  std::vector<TrainingWorkloadSpec> training;
+  SloSpec slo;
   std::optional<std::string> calibration_path;  // resolved relative to the spec file
   SplitPolicy split;
 

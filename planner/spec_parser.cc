@@ -37,9 +37,11 @@ std::vector<NodeGroupSpec> read_groups(const JsonNode& list, const Catalog& cata
                 (hint.empty() ? "" : "; did you mean \"" + hint + "\"?"));
     }
     spec.count = static_cast<int>(g.at("count").integer(1, 1000000));
-    std::string role = g.at("role").one_of({"prefill", "decode", "mixed"});
-    spec.role = role == "prefill" ? NodeRole::kPrefill
-                : role == "decode" ? NodeRole::kDecode : NodeRole::kMixed;
+    std::string role = g.at("role").one_of({"prefill", "decode", "mixed", "training"});
+    spec.role = role == "prefill"  ? NodeRole::kPrefill
+                : role == "decode" ? NodeRole::kDecode
+                : role == "mixed"  ? NodeRole::kMixed
+                                   : NodeRole::kTraining;
     groups.push_back(spec);
   }
   return groups;
@@ -154,6 +156,61 @@ TpWorkloadSpec read_tp(const JsonNode& w, const std::vector<NodeGroupSpec>& grou
   return tp;
 }
 
+TrainingWorkloadSpec read_training(const JsonNode& w, const std::vector<NodeGroupSpec>& groups,
+                                   const Catalog& catalog) {
+  w.expect_object({"name", "model", "source", "group", "parameters", "gradient_dtype", "sharding", "tp", "pp",
+                   "micro_batches", "micro_batch_tokens", "hidden_size", "activation_dtype", "step_time_ms", "moe"});
+  TrainingWorkloadSpec t;
+  t.pointer = w.pointer();
+  t.name = w.string_or("name", "training");
+  t.model = w.string_or("model", "");
+  t.source = w.string_or("source", "");
+  const NodeGroupSpec& g = require_group(w.at("group"), groups);
+  if (g.role != NodeRole::kTraining) w.at("group").fail("a group of role training", std::string("a ") + node_role_name(g.role) + " group");
+  t.group = g.name;
+  t.parameters = w.at("parameters").in_range(1, 1e15);
+  t.gradient_dtype_bytes = w.has("gradient_dtype") ? read_dtype(w.at("gradient_dtype"), &t.gradient_dtype) : 2;
+  t.fsdp = w.has("sharding") && w.at("sharding").one_of({"ddp", "fsdp"}) == "fsdp";
+  const int gpus = catalog.find(g.instance_type)->accelerators;
+  t.gpus_per_node = gpus;
+  t.tp = static_cast<int>(w.integer_or("tp", 1, gpus, std::min(8, gpus)));
+  if (gpus % t.tp) w.at("tp").fail("a divisor of the " + std::to_string(gpus) + " accelerators per node (TP stays inside a node)");
+  const std::int64_t total = static_cast<std::int64_t>(g.count) * gpus;
+  t.pp = static_cast<int>(w.integer_or("pp", 1, g.count, 1));
+  if (total % (static_cast<std::int64_t>(t.tp) * t.pp)) {
+    w.at("pp").fail("tp x pp dividing the group's " + std::to_string(total) + " accelerators");
+  }
+  t.dp = static_cast<int>(total / (static_cast<std::int64_t>(t.tp) * t.pp));
+  t.micro_batches = static_cast<int>(w.integer_or("micro_batches", 1, 1000000, 1));
+  t.micro_batch_tokens = w.at("micro_batch_tokens").in_range(1, 1e9);
+  t.hidden_size = static_cast<int>(w.at("hidden_size").integer(1, 1000000));
+  std::string ignored;
+  t.activation_dtype_bytes = w.has("activation_dtype") ? read_dtype(w.at("activation_dtype"), &ignored) : 2;
+  t.step_time_s = w.at("step_time_ms").in_range(1e-3, 1e9) * 1e-3;
+  if (w.has("moe")) {
+    JsonNode m = w.at("moe");
+    m.expect_object({"hidden_size", "num_experts", "top_k", "moe_layers", "ep", "dispatch_dtype", "combine_dtype"});
+    t.moe.present = true;
+    t.moe.hidden_size = static_cast<int>(m.integer_or("hidden_size", 1, 1000000, t.hidden_size));
+    t.moe.num_experts = static_cast<int>(m.at("num_experts").integer(1, 100000));
+    t.moe.top_k = static_cast<int>(m.at("top_k").integer(1, t.moe.num_experts));
+    t.moe.moe_layers = static_cast<int>(m.at("moe_layers").integer(1, 100000));
+    t.moe.ep = static_cast<int>(m.at("ep").integer(1, total));
+    t.moe.dispatch_dtype_bytes = m.has("dispatch_dtype") ? read_dtype(m.at("dispatch_dtype"), &ignored) : 2;
+    t.moe.combine_dtype_bytes = m.has("combine_dtype") ? read_dtype(m.at("combine_dtype"), &ignored) : 2;
+  }
+  return t;
+}
+
+SloSpec read_slo(const JsonNode& s) {
+  s.expect_object({"ttft_p99_ms", "tpot_ms", "training_step_ms"});
+  SloSpec slo;
+  if (s.has("ttft_p99_ms")) slo.ttft_p99_ms = s.at("ttft_p99_ms").in_range(1e-3, 1e9);
+  if (s.has("tpot_ms")) slo.tpot_ms = s.at("tpot_ms").in_range(1e-3, 1e9);
+  if (s.has("training_step_ms")) slo.training_step_ms = s.at("training_step_ms").in_range(1e-3, 1e9);
+  return slo;
+}
+
 }  // namespace
 
 const char* node_role_name(NodeRole role) {
@@ -161,6 +218,7 @@ const char* node_role_name(NodeRole role) {
     case NodeRole::kPrefill: return "prefill";
     case NodeRole::kDecode: return "decode";
     case NodeRole::kMixed: return "mixed";
+    case NodeRole::kTraining: return "training";
   }
   return "?";
 }
@@ -185,7 +243,7 @@ ClusterSpec parse_cluster_spec(const std::string& path, const Catalog& catalog) 
   JsonDocument doc = JsonDocument::load(path);
   JsonNode root = doc.root();
   root.expect_object({"$schema", "spec_version", "name", "description", "sources", "node_groups",
-                      "fabric", "workloads", "calibration", "nic_split"});
+                      "fabric", "workloads", "calibration", "nic_split", "slo"});
   if (root.has("spec_version")) root.at("spec_version").integer(1, 1);
   ClusterSpec spec;
   spec.file = path;
@@ -207,7 +265,7 @@ ClusterSpec parse_cluster_spec(const std::string& path, const Catalog& catalog) 
   }
 
   JsonNode w = root.at("workloads");
-  w.expect_object({"disaggregated_serving", "moe_expert_parallel", "tp_allreduce"});
+  w.expect_object({"disaggregated_serving", "moe_expert_parallel", "tp_allreduce", "training"});
   if (w.has("disaggregated_serving")) {
     JsonNode list = w.at("disaggregated_serving");
     for (std::size_t i = 0, n = list.array_size(); i < n; ++i) spec.kv.push_back(read_kv(list.at(i), spec.groups));
@@ -220,7 +278,14 @@ ClusterSpec parse_cluster_spec(const std::string& path, const Catalog& catalog) 
     JsonNode list = w.at("tp_allreduce");
     for (std::size_t i = 0, n = list.array_size(); i < n; ++i) spec.tp.push_back(read_tp(list.at(i), spec.groups));
   }
-  if (spec.kv.empty() && spec.moe.empty() && spec.tp.empty()) {
+  if (w.has("training")) {
+    JsonNode list = w.at("training");
+    for (std::size_t i = 0, n = list.array_size(); i < n; ++i) {
+      spec.training.push_back(read_training(list.at(i), spec.groups, catalog));
+    }
+  }
+  if (root.has("slo")) spec.slo = read_slo(root.at("slo"));
+  if (spec.kv.empty() && spec.moe.empty() && spec.tp.empty() && spec.training.empty()) {
     w.fail("at least one workload", "none");
   }
 

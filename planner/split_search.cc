@@ -1,6 +1,7 @@
 #include "planner/split_search.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 namespace fabricplan {
@@ -80,14 +81,14 @@ SplitCandidate evaluate_split(const InstanceType& instance, double b, const Pool
   Verdict coll_verdict = collective.bytes_per_s > 0
                              ? judge(c.collective_utilization, coll_peak, t)
                              : Verdict::kComfortable;
-  c.worst_verdict = std::max(kv_verdict, coll_verdict);
+  c.utilization_verdict = c.worst_verdict = std::max(kv_verdict, coll_verdict);
   c.worst_utilization = std::max(kv.bytes_per_s > 0 ? c.kv_utilization : 0.0,
                                  collective.bytes_per_s > 0 ? c.collective_utilization : 0.0);
   return c;
 }
 
 SplitChoice search_split(const InstanceType& instance, double b, const PoolLoad& kv,
-                         const PoolLoad& collective, const VerdictThresholds& t) {
+                         const PoolLoad& collective, const VerdictThresholds& t, const TimeJudge& time_judge) {
   SplitChoice choice;
   choice.considered.push_back(evaluate_split(instance, b, kv, collective, true, 0, 0, t));
   if (kv.bytes_per_s > 0 && collective.bytes_per_s > 0) {
@@ -96,12 +97,24 @@ SplitChoice search_split(const InstanceType& instance, double b, const PoolLoad&
           evaluate_split(instance, b, kv, collective, false, k, instance.interfaces - k, t));
     }
   }
-  // Best verdict first, then a dedicated split, then locality, then the lowest worst
+  if (time_judge) {
+    for (auto& c : choice.considered) {
+      time_judge(c);
+      c.worst_verdict = std::max(c.utilization_verdict, c.time_verdict);
+    }
+  }
+  // Best verdict first (when every candidate is insufficient, the least overloaded), then a
+  // dedicated split, then locality, then the lowest worst time share, then the lowest worst
   // utilization; ties keep the earlier candidate (fewer KV interfaces).
   auto better = [](const SplitCandidate& a, const SplitCandidate& z) {
     if (a.worst_verdict != z.worst_verdict) return a.worst_verdict < z.worst_verdict;
+    if (a.worst_verdict == Verdict::kInsufficient) {  // nothing works: the least bad
+      const double sa = std::max(a.worst_time_share, a.worst_utilization), sz = std::max(z.worst_time_share, z.worst_utilization);
+      if (std::abs(sa - sz) > 1e-9) return sa < sz;
+    }
     if (a.shared != z.shared) return !a.shared;
     if (a.locality_preserved != z.locality_preserved) return a.locality_preserved;
+    if (std::abs(a.worst_time_share - z.worst_time_share) > 1e-9) return a.worst_time_share < z.worst_time_share;
     return a.worst_utilization < z.worst_utilization - 1e-12;
   };
   choice.chosen = choice.considered.front();

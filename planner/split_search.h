@@ -12,6 +12,7 @@
 // split can cost a verdict level, and then sharing wins.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,8 +37,15 @@ struct SplitCandidate {
   double kv_peak_utilization = 0;
   double collective_utilization = 0;
   double worst_utilization = 0;
-  Verdict worst_verdict = Verdict::kComfortable;
+  Verdict utilization_verdict = Verdict::kComfortable;
+  // Set by the time judge (analytic op times, op_time.h) where the search has one.
+  Verdict time_verdict = Verdict::kComfortable;
+  double worst_time_share = 0;
+  Verdict worst_verdict = Verdict::kComfortable;  // of utilization and time
 };
+
+// Judges a candidate's operation times: sets time_verdict and worst_time_share.
+using TimeJudge = std::function<void(SplitCandidate&)>;
 
 struct SplitChoice {
   SplitCandidate chosen;
@@ -52,7 +60,7 @@ SplitCandidate evaluate_split(const InstanceType& instance, double per_interface
 
 SplitChoice search_split(const InstanceType& instance, double per_interface_bytes_per_s,
                          const PoolLoad& kv, const PoolLoad& collective,
-                         const VerdictThresholds& thresholds);
+                         const VerdictThresholds& thresholds, const TimeJudge& time_judge = {});
 
 // Picks `count` interfaces spread over the accelerators (one per accelerator in turn,
 // from the end of each accelerator's local list) so each GPU keeps a local one.

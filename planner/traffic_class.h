@@ -9,16 +9,21 @@
 
 namespace fabricplan {
 
-enum class TrafficClass { kKvTransfer, kMoeAll2all, kTpAllreduce };
+// Training adds the data-parallel gradient collectives (all-reduce, or FSDP's
+// reduce-scatter + all-gathers) and pipeline-parallel activations; both run through NCCL.
+enum class TrafficClass { kKvTransfer, kMoeAll2all, kTpAllreduce, kDpGradients, kPpActivations };
 
-inline constexpr std::array<TrafficClass, 3> kAllTrafficClasses = {
-    TrafficClass::kKvTransfer, TrafficClass::kMoeAll2all, TrafficClass::kTpAllreduce};
+inline constexpr std::array<TrafficClass, 5> kAllTrafficClasses = {
+    TrafficClass::kKvTransfer, TrafficClass::kMoeAll2all, TrafficClass::kTpAllreduce,
+    TrafficClass::kDpGradients, TrafficClass::kPpActivations};
 
 constexpr std::string_view traffic_class_name(TrafficClass c) {
   switch (c) {
     case TrafficClass::kKvTransfer: return "kv_transfer";
     case TrafficClass::kMoeAll2all: return "moe_all2all";
     case TrafficClass::kTpAllreduce: return "tp_allreduce";
+    case TrafficClass::kDpGradients: return "dp_gradients";
+    case TrafficClass::kPpActivations: return "pp_activations";
   }
   return "?";
 }
@@ -28,6 +33,8 @@ constexpr std::string_view traffic_class_title(TrafficClass c) {
     case TrafficClass::kKvTransfer: return "KV-cache transfer";
     case TrafficClass::kMoeAll2all: return "MoE all2all";
     case TrafficClass::kTpAllreduce: return "TP all-reduce";
+    case TrafficClass::kDpGradients: return "DP gradients";
+    case TrafficClass::kPpActivations: return "PP activations";
   }
   return "?";
 }

@@ -10,6 +10,12 @@ Verdict judge(double utilization, double peak_utilization, const VerdictThreshol
   return Verdict::kComfortable;
 }
 
+Verdict judge_time(double share, const VerdictThresholds& t) {
+  if (share >= t.insufficient_time_share) return Verdict::kInsufficient;
+  if (share >= t.tight_time_share) return Verdict::kTight;
+  return Verdict::kComfortable;
+}
+
 const char* verdict_name(Verdict v) {
   switch (v) {
     case Verdict::kComfortable: return "comfortable";

@@ -14,9 +14,14 @@ enum class Verdict { kComfortable = 0, kTight = 1, kInsufficient = 2 };
 struct VerdictThresholds {
   double tight_utilization = 0.6;
   double insufficient_utilization = 1.0;
+  // Time: communication's share of a budget (an SLO, else the workload's own step).
+  // Past half of it, the compute in the same budget has to hide the rest.
+  double tight_time_share = 0.5;
+  double insufficient_time_share = 1.0;
 };
 
 Verdict judge(double utilization, double peak_utilization, const VerdictThresholds& t);
+Verdict judge_time(double share, const VerdictThresholds& t);
 const char* verdict_name(Verdict v);
 
 }  // namespace fabricplan

@@ -15,7 +15,12 @@ std::string render_plan_json(const PlanResult& plan) {
   j["calibration"] = plan.calibration_path.empty() ? ordered_json(nullptr)
                                                    : ordered_json(plan.calibration_path);
   j["thresholds"] = {{"tight_utilization", plan.thresholds.tight_utilization},
-                     {"insufficient_utilization", plan.thresholds.insufficient_utilization}};
+                     {"insufficient_utilization", plan.thresholds.insufficient_utilization},
+                     {"tight_time_share", plan.thresholds.tight_time_share},
+                     {"insufficient_time_share", plan.thresholds.insufficient_time_share}};
+  j["fabric"] = {{"description", plan.fabric_description}, {"notes", plan.fabric_notes}};
+  j["engine"] = {{"kind", plan.engine}, {"summary", plan.engine_summary}, {"window_s", plan.engine_window_s},
+                 {"transfers", plan.engine_transfers}};
   j["verdict"] = verdict_name(plan.verdict);
   j["groups"] = ordered_json::array();
   for (const auto& g : plan.groups) {
@@ -32,7 +37,7 @@ std::string render_plan_json(const PlanResult& plan) {
     gj["why"] = g.why;
     gj["classes"] = ordered_json::array();
     for (const auto& c : g.classes) {
-      gj["classes"].push_back({{"class", std::string(traffic_class_name(c.cls))},
+      ordered_json cj = {{"class", std::string(traffic_class_name(c.cls))},
                                {"demand_bytes_per_s", c.demand_bytes_per_s},
                                {"peak_demand_bytes_per_s", c.peak_demand_bytes_per_s},
                                {"budget_bytes_per_s", c.budget_bytes_per_s},
@@ -43,7 +48,28 @@ std::string render_plan_json(const PlanResult& plan) {
                                {"headroom_bytes_per_s", c.headroom_bytes_per_s},
                                {"verdict", verdict_name(c.verdict)},
                                {"why", c.why},
-                               {"contributions", c.contributions}});
+                               {"contributions", c.contributions}};
+      cj["utilization_verdict"] = verdict_name(c.utilization_verdict);
+      cj["op"] = c.time.op;
+      cj["op_time_us"] = c.time.known ? ordered_json{{"p50", c.time.p50_us}, {"p99", c.time.p99_us}} : ordered_json(nullptr);
+      cj["op_time_model"] = c.time.why;
+      if (c.time.step_share > 0) cj["step_share"] = c.time.step_share;
+      if (c.time.budget_us > 0) {
+        cj["time_budget_us"] = c.time.budget_us;
+        cj["time_budget"] = c.time.budget_name;
+        cj["time_share"] = c.time.share;
+      }
+      if (c.time.known) cj["time_verdict"] = verdict_name(c.time.verdict);
+      if (c.engine_count > 0 || c.engine_incomplete > 0) {
+        cj["engine_op_time_us"] = {{"p50", c.engine_p50_us}, {"p99", c.engine_p99_us},
+                                   {"count", c.engine_count}, {"incomplete", c.engine_incomplete}};
+      }
+      gj["classes"].push_back(cj);
+    }
+    gj["fabric_factor"] = g.fabric_factor;
+    gj["busiest_links"] = ordered_json::array();
+    for (const auto& l : g.busiest_links) {
+      gj["busiest_links"].push_back({{"link", l.link}, {"utilization", l.utilization}, {"classes", l.classes}});
     }
     const SplitCandidate& s = g.split.chosen;
     gj["nic_split"] = {{"policy", g.split_explicit ? "explicit" : "auto"},
@@ -54,6 +80,7 @@ std::string render_plan_json(const PlanResult& plan) {
                        {"collective_nics", s.collective_nics},
                        {"locality_preserved", s.locality_preserved},
                        {"worst_utilization", s.worst_utilization},
+                       {"worst_time_share", s.worst_time_share},
                        {"candidates_considered", g.split.considered.size()}};
     ordered_json env = ordered_json::object();
     for (const auto& [k, v] : g.recommendation.env) env[k] = v;

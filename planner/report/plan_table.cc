@@ -1,5 +1,6 @@
 #include "planner/report/plan_table.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "models/units/units.h"
@@ -18,16 +19,37 @@ std::string format_percent(double fraction) {
   return buf;
 }
 
+std::string format_us(double us) {
+  char buf[64];
+  if (us >= 1e6) std::snprintf(buf, sizeof buf, "%.2f s", us * 1e-6);
+  else if (us >= 1e3) std::snprintf(buf, sizeof buf, "%.2f ms", us * 1e-3);
+  else std::snprintf(buf, sizeof buf, "%.1f us", us);
+  return buf;
+}
+
 Table class_table(const GroupResult& g) {
   Table t;
-  t.push_back({"class", "demand", "p99 burst", "interfaces", "budget", "utilization", "headroom",
-               "verdict"});
+  const bool engine = std::any_of(g.classes.begin(), g.classes.end(), [](const ClassResult& c) { return c.engine_count > 0; });
+  std::vector<std::string> head = {"class", "demand", "interfaces", "utilization", "op p50", "op p99", "budget share"};
+  if (engine) head.push_back("engine p50 / p99");
+  head.push_back("verdict");
+  t.push_back(head);
   for (const auto& c : g.classes) {
-    t.push_back({std::string(traffic_class_name(c.cls)), format_gbit(c.demand_bytes_per_s),
-                 format_gbit(c.peak_demand_bytes_per_s),
-                 std::to_string(c.interfaces) + (c.shared ? " shared" : " dedicated"),
-                 format_gbit(c.budget_bytes_per_s), format_percent(c.utilization),
-                 format_gbit(c.headroom_bytes_per_s), verdict_name(c.verdict)});
+    std::vector<std::string> row = {
+        std::string(traffic_class_name(c.cls)), format_gbit(c.demand_bytes_per_s),
+        std::to_string(c.interfaces) + (c.shared ? " shared" : " dedicated"), format_percent(c.utilization),
+        c.time.known ? format_us(c.time.p50_us) : "-", c.time.known ? format_us(c.time.p99_us) : "-",
+        c.time.budget_us > 0 ? format_percent(c.time.share) + " of " + format_us(c.time.budget_us)
+        : c.time.step_share > 0 ? format_percent(c.time.step_share) + " of step"
+                                : "-"};
+    if (engine) {
+      row.push_back(c.engine_count > 0 ? format_us(c.engine_p50_us) + " / " + format_us(c.engine_p99_us) +
+                                             " (n=" + std::to_string(c.engine_count) + ")"
+                    : c.engine_incomplete > 0 ? std::to_string(c.engine_incomplete) + " incomplete"
+                                              : "-");
+    }
+    row.push_back(verdict_name(c.verdict));
+    t.push_back(row);
   }
   return t;
 }

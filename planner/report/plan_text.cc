@@ -35,7 +35,12 @@ std::string render_plan_text(const PlanResult& plan) {
   os << "overall verdict: " << verdict_name(plan.verdict) << "\n";
   os << "thresholds: tight at utilization >= " << format_percent(plan.thresholds.tight_utilization)
      << " or a p99 burst over budget; insufficient at >= "
-     << format_percent(plan.thresholds.insufficient_utilization) << "\n";
+     << format_percent(plan.thresholds.insufficient_utilization) << "; time: tight at >= "
+     << format_percent(plan.thresholds.tight_time_share) << " of a budget, insufficient at >= "
+     << format_percent(plan.thresholds.insufficient_time_share) << "\n";
+  os << "fabric: " << plan.fabric_description << "\n";
+  for (const auto& n : plan.fabric_notes) os << "  note: " << n << "\n";
+  if (!plan.engine_summary.empty()) os << "engine run: " << plan.engine_summary << "\n";
   for (const auto& g : plan.groups) {
     os << "\n== " << g.spec->name << ": " << g.spec->count << " x " << g.instance->name << " ("
        << node_role_name(g.spec->role) << "), " << g.instance->interfaces << " x "
@@ -44,7 +49,20 @@ std::string render_plan_text(const PlanResult& plan) {
     print_table(os, class_table(g));
     os << "  split: " << split_summary(g) << "\n";
     os << "  why: " << g.why << "\n";
-    for (const auto& c : g.classes) os << "    " << traffic_class_name(c.cls) << ": " << c.why << "\n";
+    for (const auto& c : g.classes) {
+      os << "    " << traffic_class_name(c.cls) << ": " << c.why << "\n";
+      if (!c.time.op.empty()) os << "      op: " << c.time.op << "\n";
+      if (!c.time.why.empty()) os << "      time: " << c.time.why << "\n";
+    }
+    if (!g.busiest_links.empty()) {
+      os << "  busiest links (" << plan.engine << " engine):";
+      for (const auto& l : g.busiest_links) {
+        std::string classes;
+        for (const auto& c : l.classes) classes += (classes.empty() ? "" : "+") + c;
+        os << " " << l.link << " " << format_percent(l.utilization) << " [" << classes << "];";
+      }
+      os << "\n";
+    }
     os << "  set:\n";
     for (const auto& [k, v] : g.recommendation.env) os << "    " << k << "=" << v << "\n";
     for (const auto& [who, n] : g.recommendation.pod_resources) {
@@ -67,7 +85,12 @@ std::string render_plan_markdown(const PlanResult& plan) {
      << "**. Thresholds: *tight* at utilization >= "
      << format_percent(plan.thresholds.tight_utilization)
      << " or a p99 burst over budget; *insufficient* at >= "
-     << format_percent(plan.thresholds.insufficient_utilization) << ".\n";
+     << format_percent(plan.thresholds.insufficient_utilization) << "; on time, *tight* at >= "
+     << format_percent(plan.thresholds.tight_time_share) << " of a budget and *insufficient* at >= "
+     << format_percent(plan.thresholds.insufficient_time_share) << ".\n\n";
+  os << "Fabric: " << plan.fabric_description << ".\n";
+  for (const auto& n : plan.fabric_notes) os << "- note: " << n << "\n";
+  if (!plan.engine_summary.empty()) os << "\nEngine run: " << plan.engine_summary << ".\n";
   for (const auto& g : plan.groups) {
     os << "\n## " << g.spec->name << ": " << g.spec->count << " x " << g.instance->name << " ("
        << node_role_name(g.spec->role) << ") — " << verdict_name(g.verdict) << "\n\n";
@@ -85,7 +108,19 @@ std::string render_plan_markdown(const PlanResult& plan) {
       }
     }
     os << "\n**Split:** " << split_summary(g) << ". " << g.why << "\n\n";
-    for (const auto& c : g.classes) os << "- `" << traffic_class_name(c.cls) << "`: " << c.why << "\n";
+    for (const auto& c : g.classes) {
+      os << "- `" << traffic_class_name(c.cls) << "`: " << c.why << "\n";
+      if (!c.time.op.empty()) os << "  - op: " << c.time.op << "\n";
+      if (!c.time.why.empty()) os << "  - time: " << c.time.why << "\n";
+    }
+    if (!g.busiest_links.empty()) {
+      os << "\nBusiest links (" << plan.engine << " engine):\n\n| link | utilization | classes |\n| --- | --- | --- |\n";
+      for (const auto& l : g.busiest_links) {
+        std::string classes;
+        for (const auto& c : l.classes) classes += (classes.empty() ? "" : ", ") + c;
+        os << "| " << l.link << " | " << format_percent(l.utilization) << " | " << classes << " |\n";
+      }
+    }
     os << "\n```sh\n";
     for (const auto& [k, v] : g.recommendation.env) os << "export " << k << "=" << v << "\n";
     os << "```\n\n";

@@ -196,8 +196,13 @@ SimulationResult run_scenario(const Scenario& s, bool progress, const std::strin
       mask[p] = fabric.port_stats(p).class_mask;
     }
     r.busiest_links = busiest_links(topo, bytes, capacity, mask, schedule.classes, r.simulated_s);
+    r.port_wire_bytes = std::move(bytes);
+    r.port_capacity_bytes_per_s = std::move(capacity);
+    r.port_class_mask = std::move(mask);
   }
   r.flows = stats.flows();
+  r.transfer_flow.resize(schedule.transfers.size());
+  for (std::uint32_t t = 0; t < schedule.transfers.size(); ++t) r.transfer_flow[t] = driver.flow_of(t);
   for (const auto& f : r.flows) r.last_completion_s = std::max(r.last_completion_s, f.last_delivery_ps * 1e-12);
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return r;

@@ -59,8 +59,13 @@ struct SimulationResult {
   // Flow engine only: its work and memory.
   std::uint64_t solves = 0, flows_resolved = 0;
   std::size_t peak_active_flows = 0, engine_memory_bytes = 0, stalled_flows = 0;
-  std::vector<PortStats> ports;       // per directed port, for tests
+  std::vector<PortStats> ports;       // per directed port, for tests (packet engine)
+  // Per directed port, both engines: wire bytes carried, capacity, classes (bit c).
+  std::vector<double> port_wire_bytes, port_capacity_bytes_per_s;
+  std::vector<std::uint64_t> port_class_mask;
   std::vector<FlowRecord> flows;
+  // The flow (index into `flows`) of each schedule transfer; UINT32_MAX: never posted.
+  std::vector<std::uint32_t> transfer_flow;
   std::vector<std::pair<std::string, std::string>> figure_sources;  // from Scenario
 };
 

@@ -28,8 +28,9 @@ void check_flow_limits(const Scenario& s, const Topology& topo) {
   double transfers = 0, entries = 0;
   const NextHops hops = compute_next_hops(topo);
   flow::RouteContext ctx{&topo, &hops, nullptr, s.seed};
+  const std::vector<double> per_stream = expected_stream_transfers(s);
   for (std::size_t i = 0; i < s.traffic.size(); ++i) {
-    const double n = expected_transfers(s.traffic[i]);
+    const double n = per_stream[i];
     transfers += n;
     // A sample route of the stream's path policy, computed the way the engine will.
     ScheduleStream st;
@@ -115,6 +116,8 @@ SimulationResult run_scenario_flow(const Scenario& s) {
     return run.transfers[t].start_ps < 0 ? nullptr : &records[t];
   });
   r.flows = records;
+  r.transfer_flow.resize(records.size());
+  for (std::uint32_t i = 0; i < records.size(); ++i) r.transfer_flow[i] = i;
   r.simulated_s = run.end_ps * 1e-12;
   r.events = run.events;
   r.solves = run.solves;
@@ -135,6 +138,9 @@ SimulationResult run_scenario_flow(const Scenario& s) {
   r.links.mean_utilization = active ? sum / active : 0;
   r.busiest_links = busiest_links(topo, run.link_wire_bytes, run.link_capacity_bytes_per_s, run.link_class_mask,
                                   schedule.classes, r.simulated_s);
+  r.port_wire_bytes = std::move(run.link_wire_bytes);
+  r.port_capacity_bytes_per_s = std::move(run.link_capacity_bytes_per_s);
+  r.port_class_mask = std::move(run.link_class_mask);
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return r;
 }

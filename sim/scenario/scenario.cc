@@ -114,9 +114,7 @@ FaultSpec read_fault(const JsonNode& n, const Topology& topo) {
 }
 
 RunLimits read_limits(const JsonNode& root) {
-  RunLimits l;
-  const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
-  l.max_memory_bytes = physical > 0 ? 0.75 * physical : 16.0 * (1 << 30);
+  RunLimits l = default_run_limits();
   if (!root.has("limits")) return l;
   JsonNode n = root.at("limits");
   n.expect_object({"max_transfers", "max_memory_gib", "max_simulated_s", "max_events"});
@@ -131,6 +129,13 @@ RunLimits read_limits(const JsonNode& root) {
 
 double nic_line_rate_bytes_per_s(const TopologySpec& t) {
   return (t.host_link_gbit_per_s > 0 ? t.host_link_gbit_per_s : t.link_gbit_per_s) * 1e9 / 8;
+}
+
+RunLimits default_run_limits() {
+  RunLimits l;
+  const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  l.max_memory_bytes = physical > 0 ? 0.75 * physical : 16.0 * (1 << 30);
+  return l;
 }
 
 int host_count(const TopologySpec& t) {

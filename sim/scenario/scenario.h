@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "models/schedule/schedule.h"
 #include "sim/net/fabric.h"
 #include "sim/traffic/messages.h"
 #include "sim/transport/ib_rc.h"
@@ -89,9 +91,16 @@ struct Scenario {
   // Where figures that do not come from the scenario file came from (e.g. the NIC rate
   // from a calibration profile): (figure, value and source), reported with the result.
   std::vector<std::pair<std::string, std::string>> figure_sources;
+  // Set by producers other than the scenario file (a cluster spec's workloads,
+  // planner/spec_schedule.h): the schedule itself, with one stream per `traffic` entry
+  // (which then gives only the stream's class and transport). scenario_schedule()
+  // returns it as is.
+  std::shared_ptr<const Schedule> prebuilt_schedule;
 };
 
 Scenario parse_scenario(const std::string& path);
+// The limits a scenario without a `limits` object gets (memory: 3/4 of this machine's).
+RunLimits default_run_limits();
 // Reads "src dst" lines; throws InputError with the line number on malformed lines.
 std::vector<std::pair<std::uint32_t, std::uint32_t>> read_pairs_file(const std::string& path,
                                                                       std::uint32_t hosts);

@@ -49,6 +49,7 @@ std::vector<MessageSpec> open_messages(const TrafficSpec& t, std::uint64_t seed,
 }  // namespace
 
 Schedule scenario_schedule(const Scenario& s) {
+  if (s.prebuilt_schedule) return *s.prebuilt_schedule;
   Schedule out;
   std::uint32_t eager_flows = 0;  // FlowStats ids the packet engine hands out up front
   for (std::size_t i = 0; i < s.traffic.size(); ++i) {
@@ -136,13 +137,29 @@ double expected_payload_bytes(const TrafficSpec& t) {
   return n * static_cast<double>(t.bytes);
 }
 
+std::vector<double> expected_stream_transfers(const Scenario& s) {
+  std::vector<double> n(s.traffic.size(), 0);
+  if (s.prebuilt_schedule) {
+    for (const Transfer& t : s.prebuilt_schedule->transfers) n[t.stream] += 1;
+  } else {
+    for (std::size_t i = 0; i < s.traffic.size(); ++i) n[i] = expected_transfers(s.traffic[i]);
+  }
+  return n;
+}
+
 double expected_packet_events(const Scenario& s) {
   double events = 0;
-  for (const TrafficSpec& t : s.traffic) {
+  std::vector<double> prebuilt_bytes(s.traffic.size(), 0);
+  if (s.prebuilt_schedule) {
+    for (const Transfer& t : s.prebuilt_schedule->transfers) prebuilt_bytes[t.stream] += static_cast<double>(t.bytes);
+  }
+  for (std::size_t i = 0; i < s.traffic.size(); ++i) {
+    const TrafficSpec& t = s.traffic[i];
     const double mtu = t.kind == "open_loop"       ? t.payload_bytes
                        : t.transport.name == "srd" ? t.transport.srd.format.mtu_payload_bytes
                                                    : t.transport.ib.format.mtu_payload_bytes;
-    const double packets = std::ceil(expected_payload_bytes(t) / std::max(1.0, mtu));
+    const double bytes = s.prebuilt_schedule ? prebuilt_bytes[i] : expected_payload_bytes(t);
+    const double packets = std::ceil(bytes / std::max(1.0, mtu));
     events += packets * (s.fabric.lossless ? 3 * 6 : 6 + 1);
   }
   return events;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "models/schedule/schedule.h"
 #include "sim/scenario/scenario.h"
@@ -28,5 +29,7 @@ double expected_transfers(const TrafficSpec& t);
 // events for it: every packet is about one event per hop (4-6 hops here) and an ACK.
 double expected_payload_bytes(const TrafficSpec& t);
 double expected_packet_events(const Scenario& s);
+// Transfers per traffic entry (stream): counted in a prebuilt schedule, else expected.
+std::vector<double> expected_stream_transfers(const Scenario& s);
 
 }  // namespace fabricplan::sim

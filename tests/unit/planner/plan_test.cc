@@ -2,6 +2,8 @@
 // recomputed by hand here.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "calib/profile.h"
 #include "planner/plan.h"
 #include "planner/spec_parser.h"
@@ -27,27 +29,67 @@ const ClassResult* find_class(const GroupResult& g, TrafficClass c) {
 constexpr double kMoe = 38314967040.0;
 constexpr double kKv = 3355443200.0;
 
-TEST(ExamplePlans, P4dMoePlusKvOnFourEfasIsTight) {
+PlanOptions analytic() {
+  PlanOptions o;
+  o.engine = "analytic";
+  return o;
+}
+
+TEST(ExamplePlans, P4dMoePlusKvOnFourEfasIsInsufficientInTime) {
   Catalog catalog = Catalog::load(Catalog::default_path());
   ClusterSpec spec = parse_cluster_spec(spec_path("p4d-moe-pd.json"), catalog);
-  PlanResult plan = make_plan(spec, catalog, nullptr);
+  PlanResult plan = make_plan(spec, catalog, nullptr, analytic());
   const GroupResult& decode = plan.groups.at(1);
   ASSERT_EQ(decode.spec->name, "decode");
-  // 4 EFA x 100 Gbit/s x 0.9 = 45e9 B/s; (kMoe + kKv) / 45e9 = 0.926.
-  double expected = (kMoe + kKv) / 45e9;
   const ClassResult* moe = find_class(decode, TrafficClass::kMoeAll2all);
   ASSERT_NE(moe, nullptr);
   EXPECT_DOUBLE_EQ(moe->demand_bytes_per_s, kMoe);
-  EXPECT_NEAR(moe->utilization, expected, 1e-9);
-  EXPECT_EQ(moe->verdict, Verdict::kTight);
-  EXPECT_TRUE(decode.split.chosen.shared);  // a 1/3 split would put MoE at 38.3/33.75 > 1
-  EXPECT_EQ(plan.verdict, Verdict::kTight);
+  // Sharing all 4 EFAs (4 x 100 Gbit/s x 0.9 = 45e9 B/s) would put the node at
+  // (kMoe + kKv) / 45e9 = 93%: tight on bandwidth. In time, MoE dispatch + combine of the
+  // 58 layers takes most of the 50 ms step even alone, and a KV transfer on the same
+  // NICs halves its bandwidth: every candidate is insufficient, and the least overloaded
+  // one isolates MoE on 3 EFAs.
+  const SplitCandidate* shared = nullptr;
+  for (const auto& c : decode.split.considered) shared = c.shared ? &c : shared;
+  ASSERT_NE(shared, nullptr);
+  EXPECT_NEAR(shared->worst_utilization, (kMoe + kKv) / 45e9, 1e-9);
+  EXPECT_EQ(shared->utilization_verdict, Verdict::kTight);
+  EXPECT_EQ(shared->time_verdict, Verdict::kInsufficient);
+  EXPECT_FALSE(decode.split.chosen.shared);
+  EXPECT_EQ(decode.split.chosen.collective_interfaces, 3);
+  ASSERT_TRUE(moe->time.known);
+  EXPECT_EQ(moe->time.budget_name, "slo.tpot_ms");
+  EXPECT_DOUBLE_EQ(moe->time.budget_us, 50000);
+  EXPECT_GE(moe->time.share, 1.0);
+  EXPECT_EQ(moe->time.verdict, Verdict::kInsufficient);
+  EXPECT_GE(static_cast<int>(plan.verdict), static_cast<int>(Verdict::kTight));
+}
+
+TEST(ExamplePlans, KvTransferTimeIsAlphaPlusBytesOverThePool) {
+  // p5 decode receives KV on its 8 dedicated EFAs (8 x 11.25e9 B/s). Prompts are
+  // lognormal with mean 2048 and p99 8192: exp(2.3263 s - s^2/2) = 4 gives
+  // s = 2.3263 - sqrt(2.3263^2 - 2 ln 4) = 0.70175, median 2048 exp(-s^2/2) = 1601.01
+  // tokens x 327,680 B = 524.62 MB; / 90e9 B/s = 5829.1 us; alpha (EFA v2: NCCL's 14 us
+  // hwLat + 24 us fitted) = 38 us: p50 = 5867.1 us. The TTFT budget is 1 s.
+  Catalog catalog = Catalog::load(Catalog::default_path());
+  ClusterSpec spec = parse_cluster_spec(spec_path("p5-moe-pd.json"), catalog);
+  PlanResult plan = make_plan(spec, catalog, nullptr, analytic());
+  const ClassResult* kv = find_class(plan.groups.at(1), TrafficClass::kKvTransfer);
+  ASSERT_NE(kv, nullptr);
+  ASSERT_EQ(plan.groups.at(1).split.chosen.kv_interfaces, 8);
+  const double sigma = 2.3263478740408408 - std::sqrt(2.3263478740408408 * 2.3263478740408408 - 2 * std::log(4.0));
+  const double p50 = 38 + 2048 * std::exp(-sigma * sigma / 2) * 327680 / 90e9 * 1e6;
+  EXPECT_NEAR(kv->time.p50_us, p50, 1e-6 * p50);
+  EXPECT_NEAR(p50, 5867.1, 0.05);
+  EXPECT_GT(kv->time.p99_us, 38 + 8192 * 327680 / 90e9 * 1e6);  // the p99 prompt plus a wait
+  EXPECT_DOUBLE_EQ(kv->time.budget_us, 1e6);
+  EXPECT_NEAR(kv->time.share, kv->time.p99_us / 1e6, 1e-12);
 }
 
 TEST(ExamplePlans, P5SameWorkloadIsComfortable) {
   Catalog catalog = Catalog::load(Catalog::default_path());
   ClusterSpec spec = parse_cluster_spec(spec_path("p5-moe-pd.json"), catalog);
-  PlanResult plan = make_plan(spec, catalog, nullptr);
+  PlanResult plan = make_plan(spec, catalog, nullptr, analytic());
   const GroupResult& decode = plan.groups.at(1);
   const ClassResult* moe = find_class(decode, TrafficClass::kMoeAll2all);
   const ClassResult* kv = find_class(decode, TrafficClass::kKvTransfer);
@@ -58,6 +100,9 @@ TEST(ExamplePlans, P5SameWorkloadIsComfortable) {
   EXPECT_EQ(decode.split.chosen.kv_interfaces, 8);
   EXPECT_NEAR(moe->utilization, kMoe / (24 * 11.25e9), 1e-9);
   EXPECT_NEAR(kv->utilization, kKv / (8 * 11.25e9), 1e-9);
+  // In time: MoE per step well under half of the 50 ms TPOT, KV p99 a few % of the TTFT.
+  EXPECT_LT(moe->time.share, 0.5);
+  EXPECT_LT(kv->time.share, 0.1);
   EXPECT_EQ(plan.verdict, Verdict::kComfortable);
 }
 
@@ -68,7 +113,7 @@ TEST(ExamplePlans, CalibratedBandwidthReplacesTheCatalogFigure) {
   profile.file = "measured.json";
   profile.nics = {{"r0", 10, 10e9, {}}, {"r1", 10, 10e9, {}}};
   profile.aggregate_bandwidth_bytes_per_s = 18e9;  // 90% of 2 x 10e9
-  PlanResult plan = make_plan(spec, catalog, &profile);
+  PlanResult plan = make_plan(spec, catalog, &profile, analytic());
   // Per interface = 10e9 x 0.9 = 9e9; 4 interfaces -> 36e9; (kMoe + kKv)/36e9 > 1.
   EXPECT_DOUBLE_EQ(plan.groups[1].per_interface_bytes_per_s, 9e9);
   EXPECT_EQ(plan.groups[1].bandwidth_source, "calibration: measured.json");
@@ -92,7 +137,7 @@ TEST(ExamplePlans, IntraNodeTpIsJudgedByTheMeasuredNvlinkTime) {
     return p;
   };
   auto tp_of = [&](const CalibrationProfile* p) {
-    PlanResult plan = make_plan(spec, catalog, p);
+    PlanResult plan = make_plan(spec, catalog, p, analytic());
     const ClassResult* tp = find_class(plan.groups.at(0), TrafficClass::kTpAllreduce);
     EXPECT_NE(tp, nullptr);
     return *tp;
@@ -120,7 +165,12 @@ TEST(ExamplePlans, SameInputsGiveTheSameNumbers) {
   ASSERT_EQ(a.groups.size(), b.groups.size());
   for (std::size_t i = 0; i < a.groups.size(); ++i) {
     EXPECT_EQ(a.groups[i].split.chosen.kv_nics, b.groups[i].split.chosen.kv_nics);
+    for (std::size_t c = 0; c < a.groups[i].classes.size(); ++c) {  // the flow-engine run too
+      EXPECT_EQ(a.groups[i].classes[c].engine_samples_us, b.groups[i].classes[c].engine_samples_us);
+    }
   }
+  EXPECT_EQ(a.engine, "flow");
+  EXPECT_EQ(a.engine_transfers, b.engine_transfers);
 }
 
 }  // namespace

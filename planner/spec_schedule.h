@@ -1,0 +1,87 @@
+// A cluster spec's workloads as one Schedule on its fabric (planner/spec_fabric.h), over
+// a window of simulated time, with the operations users judge time by:
+//   KV transfer: one per request. Requests arrive as a Poisson process of the workload's
+//     rate (stream "spec.kv.<i>" of the seed), from a uniformly drawn prefill node to a
+//     uniformly drawn decode node; prompt lengths are lognormal with the spec's mean and
+//     p99 (sigma solves exp(2.326 sigma - sigma^2/2) = p99 / mean); the request's
+//     KV bytes are striped evenly over the KV pool's NICs (NIC j to NIC j), as a
+//     multi-rail transfer engine (UCX, NIXL) does.
+//   MoE: per decode step and MoE layer, a dispatch and a combine among the nodes of each
+//     EP set (the group's nodes in runs of ep_nodes), node to node over the collective
+//     pool's NICs rail to rail (NCCL's PXN, DeepEP's normal mode), bytes from the
+//     workload formulas (models/workload/moe.h). Layers are spread evenly over the step:
+//     layer l's dispatch is released at step + l x step/layers, its combine half a layer
+//     later; a combine leaving node a on rail j waits for every dispatch that reached a
+//     on rail j, and the next layer's dispatch for the combines that reached a.
+//   TP all-reduce across nodes, DP gradients: NCCL's ring between nodes, 2(n-1) steps
+//     (FSDP: 3(n-1), its reduce-scatter and two all-gathers), each node sending its
+//     share to the next over the collective pool, striped over its NICs; one operation
+//     per op (TP, at ops_per_s) or per training step (DP, at mid-step). Collectives that
+//     stay inside a node are not on the fabric.
+//   PP activations: per micro-batch, stage p's nodes send to stage p+1's (forward, in
+//     the first half of the step) and back (backward, second half).
+// The engines report per transfer when it started and ended; an operation's time is
+// from its first transfer's start to its last transfer's end (spec_run.h).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "planner/spec.h"
+#include "planner/spec_fabric.h"
+#include "sim/scenario/scenario.h"
+
+namespace fabricplan {
+
+struct NodePools {
+  std::vector<int> kv_nics, collective_nics;  // NIC indices within a node
+};
+
+struct SpecOp {
+  TrafficClass cls = TrafficClass::kKvTransfer;
+  std::string group;        // the node group it is judged for (KV: the decode group receives)
+  std::string workload;
+  std::uint32_t first = 0, end = 0;  // its transfers
+  std::int64_t release_ps = 0;
+  int step = -1;            // MoE / training: the step it belongs to (times are summed per step)
+  double bytes = 0;
+};
+
+struct SpecScheduleOptions {
+  bool infiniband = false;          // IB RC (one path per QP, D-mod-K) instead of SRD spraying
+  std::uint64_t seed = 1;
+  double window_s = 0;              // 0: chosen (choose_window)
+  std::uint64_t max_transfers = 150000;
+};
+
+struct SpecSchedule {
+  sim::Scenario scenario;           // fabric, transports, the prebuilt schedule
+  std::vector<SpecOp> ops;
+  double window_s = 0;
+  std::string window_reason;        // how the window was chosen
+  std::uint64_t transfers = 0;
+};
+
+// Transfers the schedule produces per second of window, by the formulas it uses.
+double spec_transfers_per_s(const ClusterSpec& spec, const SpecFabric& fabric,
+                            const std::map<std::string, NodePools>& pools);
+
+// The window: at least two decode / training steps and 100 KV requests where the
+// transfer budget allows, otherwise what the budget allows (never under one step).
+double choose_window_s(const ClusterSpec& spec, double transfers_per_s, std::uint64_t max_transfers,
+                       std::string* reason);
+
+// Why the engines cannot run this spec's schedule (empty: they can): more endpoints
+// than a fabric the engines hold (2^18), or one step's transfers past 10x the budget.
+std::string spec_engine_refusal(const ClusterSpec& spec, const SpecFabric& fabric,
+                                const std::map<std::string, NodePools>& pools, const SpecScheduleOptions& options);
+
+SpecSchedule build_spec_schedule(const ClusterSpec& spec, const SpecFabric& fabric,
+                                 const std::map<std::string, NodePools>& pools, const SpecScheduleOptions& options);
+
+// Lognormal sigma whose p99 / mean is `ratio` (0 for ratio <= 1).
+double lognormal_sigma_for_p99(double ratio);
+
+}  // namespace fabricplan
