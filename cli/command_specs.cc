@@ -17,16 +17,33 @@ std::vector<CommandSpec> make_specs() {
       {"--progress", "", "a progress line on stderr about once a second (never changes the result)"},
       kCalibration,
   };
+  const OptionSpec catalog{"--catalog", "FILE", "instance catalog (default configs/catalog/instances.json or $FABRICPLAN_CATALOG)"};
+  // A cluster spec's schedule through the engines (planner/spec_schedule.h).
+  const std::vector<OptionSpec> spec_engine = {
+      {"--window-ms", "MS", "SPEC: simulated window of the spec's schedule (default: two steps and 100 KV requests within the transfer budget; packet: one step, at most 50 ms)"},
+      {"--max-transfers", "N", "SPEC: transfer budget that bounds the default window (default 150000)"},
+      catalog};
   std::vector<OptionSpec> simulate = scenario_common;
-  simulate.insert(simulate.begin(), {"--engine", "packet|flow", "packet DES or flow-level max-min engine (default: the scenario's \"engine\", else packet)"});
+  simulate.insert(simulate.begin(), {"--engine", "packet|flow", "packet DES or flow-level max-min engine (default: the scenario's \"engine\", else packet; SPEC: flow)"});
   simulate.push_back({"--flows-csv", "FILE", "also write one CSV row per flow (bytes, start/end/FCT in us)"});
+  simulate.insert(simulate.end(), spec_engine.begin(), spec_engine.end());
+  std::vector<OptionSpec> compare = {
+      {"--format", "text|json|md|html", "report format (default text; md and html: SPEC only)"}, kOut, scenario_common[2],
+      scenario_common[3], kCalibration,
+      {"--ib", "TYPE", "SPEC: the InfiniBand instance type to compare with (default: the catalog's of the same GPU generation)"},
+      {"--engine", "flow|packet", "SPEC: the engine that confirms each fabric's split (default flow)"},
+      {"--no-fault", "", "SPEC: skip the link-failure slice on the packet engine"}};
+  compare.insert(compare.end(), spec_engine.begin(), spec_engine.end());
+  std::vector<OptionSpec> plan = {{"--format", "text|md|json|html", "report format (default text)"},
+                                  kOut,
+                                  kCalibration,
+                                  catalog,
+                                  {"--fail-on", "tight|insufficient", "exit 3 when the verdict is at or past this one (for CI pipelines)"},
+                                  {"--engine", "analytic|flow|packet", "what confirms the chosen NIC split in time (default flow; analytic: closed form only)"},
+                                  {"--seed", "N", "seed of the schedule's random streams (default 1)"}};
+  plan.insert(plan.end(), spec_engine.begin(), spec_engine.end() - 1);
   return {
-      {"plan", "bandwidth-budget report for a cluster spec", "SPEC",
-       {{"--format", "text|md|json|html", "report format (default text)"},
-        kOut,
-        kCalibration,
-        {"--catalog", "FILE", "instance catalog (default configs/catalog/instances.json or $FABRICPLAN_CATALOG)"},
-        {"--fail-on", "tight|insufficient", "exit 3 when the verdict is at or past this one (for CI pipelines)"}}},
+      {"plan", "bandwidth and time report for a cluster spec: per class the time of one operation, utilization, busiest links, the NIC split", "SPEC", plan},
       {"catalog", "list the instance catalog", "",
        {{"--format", "text|json", "output format (default text)"},
         {"--sources", "", "show where every figure comes from"},
@@ -54,9 +71,8 @@ std::vector<CommandSpec> make_specs() {
         kCalibration,
         {"--format", "text|json", "output format (default text)"},
         kOut}},
-      {"simulate", "simulation of a scenario: packet level (default) or flow level (max-min fair rates)", "SCENARIO", simulate},
-      {"compare", "the same scenario on EFA (SRD spraying) and IB (RC, D-mod-K, lossless), side by side", "SCENARIO",
-       {{"--format", "text|json", "report format (default text)"}, kOut, scenario_common[2], scenario_common[3], kCalibration}},
+      {"simulate", "simulation of a scenario, or of a cluster spec's schedule on its fabric: packet level or flow level (max-min fair rates)", "SCENARIO|SPEC", simulate},
+      {"compare", "the same scenario, or a cluster spec's workload, on EFA (SRD spraying) and IB (RC, D-mod-K, lossless), side by side", "SCENARIO|SPEC", compare},
       {"sweep", "what-if grids: every cell of a sweep file, in one process or across MPI ranks (mpirun -np N)", "SWEEP",
        {{"-o,--output", "TABLE", "the table: .csv, .json or .html (default: CSV on stdout)"},
         {"--format", "csv|json|html", "table format (default: from the -o extension, else csv)"},

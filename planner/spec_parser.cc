@@ -239,6 +239,15 @@ const NodeGroupSpec* ClusterSpec::group(const std::string& name) const {
   return nullptr;
 }
 
+bool is_cluster_spec_file(const std::string& path) {
+  try {
+    JsonDocument doc = JsonDocument::load(path);
+    return doc.root().has("node_groups");
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 ClusterSpec parse_cluster_spec(const std::string& path, const Catalog& catalog) {
   JsonDocument doc = JsonDocument::load(path);
   JsonNode root = doc.root();

@@ -14,4 +14,8 @@ namespace fabricplan {
 
 ClusterSpec parse_cluster_spec(const std::string& path, const Catalog& catalog);
 
+// Whether `path` holds a cluster spec (a JSON object with "node_groups") rather than a
+// scenario; false for anything unreadable (the scenario reader then says why).
+bool is_cluster_spec_file(const std::string& path);
+
 }  // namespace fabricplan

@@ -30,7 +30,7 @@ OpTimes summarize_op_times(std::vector<double> samples_us, std::size_t incomplet
 }
 
 SpecRunResult run_spec_schedule(const ClusterSpec& spec, const SpecFabric& fabric, SpecSchedule schedule,
-                                const std::string& engine, std::size_t busiest_per_group) {
+                                const std::string& engine, std::size_t busiest_per_group, bool each_op) {
   SpecRunResult out;
   out.engine = engine;
   out.window_s = schedule.window_s;
@@ -45,6 +45,7 @@ SpecRunResult run_spec_schedule(const ClusterSpec& spec, const SpecFabric& fabri
   std::map<std::pair<std::string, TrafficClass>, std::size_t> incomplete;
   std::map<std::tuple<std::string, TrafficClass, std::string, int>, bool> step_broken;
   for (const SpecOp& op : schedule.ops) {
+    if (op.step == kPartialStep && !each_op) continue;
     std::int64_t start = INT64_MAX, end = 0;
     bool done = true;
     for (std::uint32_t t = op.first; t < op.end; ++t) {
@@ -59,11 +60,11 @@ SpecRunResult run_spec_schedule(const ClusterSpec& spec, const SpecFabric& fabri
     const auto key = std::make_pair(op.group, op.cls);
     if (!done) {
       ++incomplete[key];
-      if (op.step >= 0) step_broken[{op.group, op.cls, op.workload, op.step}] = true;
+      if (op.step >= 0 && !each_op) step_broken[{op.group, op.cls, op.workload, op.step}] = true;
       continue;
     }
     const double us = static_cast<double>(end - start) * 1e-6;
-    if (op.step >= 0) {
+    if (op.step >= 0 && !each_op) {
       step_sums[{op.group, op.cls, op.workload, op.step}] += us;
     } else {
       samples[key].push_back(us);

@@ -39,7 +39,9 @@ OpTimes summarize_op_times(std::vector<double> samples_us, std::size_t incomplet
 
 // Runs `schedule` on `engine` ("flow" or "packet"); throws InputError naming the spec
 // when the run is refused (too large for the engine).
+// `each_op`: time every operation on its own (a short slice: per MoE layer dispatch or
+// combine), never summed per step.
 SpecRunResult run_spec_schedule(const ClusterSpec& spec, const SpecFabric& fabric, SpecSchedule schedule,
-                                const std::string& engine, std::size_t busiest_per_group = 5);
+                                const std::string& engine, std::size_t busiest_per_group = 5, bool each_op = false);
 
 }  // namespace fabricplan

@@ -115,14 +115,18 @@ class Builder {
     const std::vector<int>& src_nics = pools(kv.prefill_group).kv_nics;
     const std::vector<int>& dst_nics = pools(kv.decode_group).kv_nics;
     const std::size_t parts = std::max(src_nics.size(), dst_nics.size());
-    for (double t = rng.exponential(1 / kv.requests_per_s); to_ps(t) < window_ps_; t += rng.exponential(1 / kv.requests_per_s)) {
+    const double first = options_.kv_request_at_start ? 0.0 : rng.exponential(1 / kv.requests_per_s);
+    for (double t = first; to_ps(t) < window_ps_; t += rng.exponential(1 / kv.requests_per_s)) {
       int src = pre_first + static_cast<int>(rng.below(static_cast<std::uint64_t>(pre_n)));
       int dst = dec_first + static_cast<int>(rng.below(static_cast<std::uint64_t>(dec_n)));
       // Box-Muller from two uniforms (the first kept away from 0).
       const double u1 = 1 - rng.uniform(), u2 = rng.uniform();
       const double z = std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2);
       const double bytes = per_token * std::exp(mu + sigma * z);
-      if (src == dst) continue;  // a mixed group sending to itself stays on the node
+      if (src == dst) {  // a mixed group sending to itself stays on the node
+        if (options_.kv_request_at_start && t == 0) dst = dec_first + (dst - dec_first + 1) % dec_n;
+        if (src == dst) continue;
+      }
       SpecOp op{TrafficClass::kKvTransfer, kv.decode_group, kv.name, 0, 0, to_ps(t), -1, bytes};
       op.first = static_cast<std::uint32_t>(schedule_.transfers.size());
       for (std::size_t j = 0; j < parts; ++j) {
@@ -171,10 +175,14 @@ class Builder {
       for (const auto& set : node_sets(fabric_.first_node.at(g), spec_.group(g)->count, m.ep_nodes)) {
         std::vector<std::vector<std::vector<std::uint32_t>>> after;
         for (int step = 0; to_ps(step * period) < window_ps_; ++step) {
+          // A step cut by the window keeps its layers inside it, marked partial (not timed).
+          const bool whole = to_ps(step * period + (m.shape.moe_layers - 1) * layer_s) < window_ps_;
           for (int l = 0; l < m.shape.moe_layers; ++l) {
             const double t0 = step * period + l * layer_s;
-            all_to_all(TrafficClass::kMoeAll2all, g, m.name, set, nics, dispatch, to_ps(t0), step, after);
-            all_to_all(TrafficClass::kMoeAll2all, g, m.name, set, nics, combine, to_ps(t0 + layer_s / 2), step, after);
+            if (to_ps(t0) >= window_ps_) break;
+            const int tag = whole ? step : kPartialStep;
+            all_to_all(TrafficClass::kMoeAll2all, g, m.name, set, nics, dispatch, to_ps(t0), tag, after);
+            all_to_all(TrafficClass::kMoeAll2all, g, m.name, set, nics, combine, to_ps(t0 + layer_s / 2), tag, after);
           }
         }
       }

@@ -39,13 +39,17 @@ struct NodePools {
   std::vector<int> kv_nics, collective_nics;  // NIC indices within a node
 };
 
+// SpecOp::step of operations in a step the window cuts short: not timed.
+inline constexpr int kPartialStep = -2;
+
 struct SpecOp {
   TrafficClass cls = TrafficClass::kKvTransfer;
   std::string group;        // the node group it is judged for (KV: the decode group receives)
   std::string workload;
   std::uint32_t first = 0, end = 0;  // its transfers
   std::int64_t release_ps = 0;
-  int step = -1;            // MoE / training: the step it belongs to (times are summed per step)
+  int step = -1;            // MoE / training: the step it belongs to (times are summed per step);
+                            // -1: timed on its own; kPartialStep: not timed
   double bytes = 0;
 };
 
@@ -54,6 +58,7 @@ struct SpecScheduleOptions {
   std::uint64_t seed = 1;
   double window_s = 0;              // 0: chosen (choose_window)
   std::uint64_t max_transfers = 150000;
+  bool kv_request_at_start = false;  // the first KV request arrives at 0 (a short slice sees one)
 };
 
 struct SpecSchedule {

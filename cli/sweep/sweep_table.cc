@@ -1,5 +1,7 @@
 #include "cli/sweep/sweep_table.h"
 
+#include "planner/report/html_page.h"
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -14,23 +16,6 @@ std::string csv_field(const nlohmann::json& v) {
   std::string q = "\"";
   for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c == '\n' ? ' ' : c);
   return q + "\"";
-}
-
-// Where Debian's libjs-chart.js puts the UMD build (a global `Chart`).
-constexpr const char* kChartJs = "/usr/share/javascript/chart.js/chart.min.js";
-
-// Escapes text for inclusion inside a <script> element.
-std::string script_safe(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s.compare(i, 2, "</") == 0) {
-      out += "<\\/";
-      ++i;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
 }
 
 constexpr const char* kPageScript = R"JS(
@@ -104,15 +89,11 @@ std::string sweep_json(const SweepFile& f, const std::vector<SweepRow>& rows) {
 }
 
 std::string sweep_html(const SweepFile& f, const std::vector<SweepRow>& rows) {
-  std::ifstream in(kChartJs);
-  if (!in) throw std::runtime_error(std::string("the HTML table needs Chart.js at ") + kChartJs + " (apt-get install libjs-chart.js)");
-  std::stringstream chart;
-  chart << in.rdbuf();
   std::ostringstream h;
   h << "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>fabricplan sweep " << f.name << "</title>\n"
     << "<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
        "padding:2px 6px;font-size:12px}.chart{display:inline-block;margin:.5em}.error{color:#b00}</style>\n"
-    << "<script>" << script_safe(chart.str()) << "</script></head>\n<body>\n<h1>sweep " << f.name << " (" << f.command
+    << "<script>" << script_safe(chart_js_source()) << "</script></head>\n<body>\n<h1>sweep " << f.name << " (" << f.command
     << ", " << rows.size() << " cells)</h1>\n<div id=\"charts\"></div>\n<table><tr><th>cell</th>";
   auto esc = [](std::string s) {
     std::string o;

@@ -1,5 +1,7 @@
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "planner/report/report.h"
 #include "models/json_input/report_fields.h"
 
@@ -61,12 +63,21 @@ std::string render_plan_json(const PlanResult& plan) {
       }
       if (c.time.known) cj["time_verdict"] = verdict_name(c.time.verdict);
       if (c.engine_count > 0 || c.engine_incomplete > 0) {
+        // The CDF at up to 100 points (every sample when fewer), for charts.
+        ordered_json cdf = ordered_json::array();
+        const std::size_t n = c.engine_samples_us.size();
+        const std::size_t points = std::min<std::size_t>(n, 100);
+        for (std::size_t k = 1; k <= points; ++k) {
+          const std::size_t i = (k * n + points - 1) / points - 1;
+          cdf.push_back({c.engine_samples_us[i], static_cast<double>(i + 1) / static_cast<double>(n)});
+        }
         cj["engine_op_time_us"] = {{"p50", c.engine_p50_us}, {"p99", c.engine_p99_us},
-                                   {"count", c.engine_count}, {"incomplete", c.engine_incomplete}};
+                                   {"count", c.engine_count}, {"incomplete", c.engine_incomplete}, {"cdf", cdf}};
       }
       gj["classes"].push_back(cj);
     }
     gj["fabric_factor"] = g.fabric_factor;
+    gj["accelerator_nics"] = g.instance->accelerator_nics;
     gj["busiest_links"] = ordered_json::array();
     for (const auto& l : g.busiest_links) {
       gj["busiest_links"].push_back({{"link", l.link}, {"utilization", l.utilization}, {"classes", l.classes}});

@@ -1,0 +1,52 @@
+#include "cli/spec_input.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "planner/spec_parser.h"
+
+namespace fabricplan::cli {
+namespace {
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? i + 1 == v.size() ? " or " : ", " : "") + v[i];
+  return s;
+}
+
+}  // namespace
+
+SpecInput read_spec_input(const Args& args, const std::vector<std::string>& engines,
+                          const std::vector<std::string>& formats) {
+  if (args.positionals().size() != 1) throw UsageError("expected exactly one SPEC file");
+  SpecInput in;
+  in.format = args.get_or("--format", "text");
+  if (std::find(formats.begin(), formats.end(), in.format) == formats.end()) {
+    throw UsageError("--format must be " + joined(formats) + ", not \"" + in.format + "\"");
+  }
+  in.options.engine = args.get_or("--engine", engines.front());
+  if (std::find(engines.begin(), engines.end(), in.options.engine) == engines.end()) {
+    throw UsageError("--engine must be " + joined(engines) + ", not \"" + in.options.engine + "\"");
+  }
+  if (auto w = args.get("--window-ms")) {
+    char* end = nullptr;
+    const double ms = std::strtod(w->c_str(), &end);
+    if (end == w->c_str() || *end != '\0' || !std::isfinite(ms) || ms < 0.001 || ms > 1e6) {
+      throw UsageError("--window-ms must be a number of milliseconds in [0.001, 1e6], not \"" + *w + "\"");
+    }
+    in.options.window_s = ms * 1e-3;
+  }
+  if (auto n = args.unsigned_in("--max-transfers", 100, 50'000'000)) in.options.max_transfers = *n;
+  if (auto seed = args.unsigned_in("--seed", 0, ~0ull)) in.options.seed = *seed;
+  in.out = args.get("-o");
+  if (!in.out) in.out = args.get("--output");
+  in.catalog = std::make_unique<Catalog>(Catalog::load(args.get_or("--catalog", Catalog::default_path())));
+  in.spec = std::make_unique<ClusterSpec>(parse_cluster_spec(args.positionals()[0], *in.catalog));
+  std::optional<std::string> profile_path = args.get("--calibration");
+  if (!profile_path) profile_path = in.spec->calibration_path;
+  if (profile_path) in.profile = load_calibration_profile(*profile_path);
+  return in;
+}
+
+}  // namespace fabricplan::cli

@@ -1,0 +1,204 @@
+#include "planner/report/compare_report.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <sstream>
+
+#include "models/json_input/report_fields.h"
+#include "planner/report/html_page.h"
+#include "planner/report/plan_table.h"
+#include "planner/report/report.h"
+
+namespace fabricplan {
+namespace {
+
+const ClassResult* find(const GroupResult& g, TrafficClass c) {
+  for (const auto& r : g.classes) {
+    if (r.cls == c) return &r;
+  }
+  return nullptr;
+}
+
+std::string split_short(const GroupResult& g) {
+  const SplitCandidate& s = g.split.chosen;
+  return s.shared ? "shared " + std::to_string(s.kv_interfaces)
+                  : std::to_string(s.kv_interfaces) + "/" + std::to_string(s.collective_interfaces);
+}
+
+std::string links_text(const GroupResult& g) {
+  std::string out;
+  for (const auto& l : g.busiest_links) {
+    std::string classes;
+    for (const auto& c : l.classes) classes += (classes.empty() ? "" : "+") + c;
+    out += (out.empty() ? "" : "; ") + l.link + " " + format_percent(l.utilization) + " [" + classes + "]";
+  }
+  return out.empty() ? "-" : out;
+}
+
+struct Row {
+  std::string cls, group;
+  std::vector<std::string> efa, ib;
+};
+
+std::vector<std::string> cells(const GroupResult& g, const ClassResult* r) {
+  if (!r) return {"-", "-", "-", "-", "-"};
+  return {r->time.known ? format_us(r->time.p50_us) : "-", r->time.known ? format_us(r->time.p99_us) : "-",
+          r->engine_count ? format_us(r->engine_p99_us) + " (n=" + std::to_string(r->engine_count) + ")" : "-",
+          split_short(g), verdict_name(r->verdict)};
+}
+
+// One row per (group, class) present on either fabric.
+std::vector<Row> rows(const SpecComparison& c) {
+  std::vector<Row> out;
+  for (std::size_t i = 0; i < c.efa.groups.size(); ++i) {
+    const GroupResult& e = c.efa.groups[i];
+    const GroupResult& b = c.ib.groups[i];
+    for (TrafficClass cls : kAllTrafficClasses) {
+      const ClassResult* re = find(e, cls);
+      const ClassResult* rb = find(b, cls);
+      if (!re && !rb) continue;
+      out.push_back({std::string(traffic_class_name(cls)), e.spec->name, cells(e, re), cells(b, rb)});
+    }
+  }
+  return out;
+}
+
+std::string fault_text(const FaultSlice& f, const char* label) {
+  std::ostringstream os;
+  if (!f.ran) {
+    os << "  " << label << ": not run: " << f.why_not << "\n";
+    return os.str();
+  }
+  os << "  " << label << ": " << f.link << " fails at " << format_us(f.at_us)
+     << (f.reroute_after_us >= 0 ? ", new routes " + format_us(f.reroute_after_us) + " later" : ", no rerouting (paths sprayed around it)")
+     << "; ran " << format_us(f.simulated_us) << " simulated, " << f.retransmissions << " retransmissions, "
+     << f.fault_drops << " packets lost on the dead link\n    " << f.mechanism << "\n";
+  for (const auto& k : f.classes) {
+    os << "    " << k.cls << ": " << k.ops << " ops done, " << k.incomplete << " incomplete; p50 " << format_us(k.p50_us)
+       << ", p99 " << format_us(k.p99_us) << ", max " << format_us(k.max_us) << "\n";
+  }
+  return os.str();
+}
+
+}  // namespace
+
+std::string render_compare_text(const SpecComparison& c) {
+  std::ostringstream os;
+  const PlanResult& e = c.efa;
+  os << "fabricplan compare: " << e.spec->name << " on EFA (" << e.groups.front().instance->name << ") and InfiniBand ("
+     << c.ib_type << ": " << c.ib_reason << ")\n";
+  os << "verdict: EFA " << verdict_name(c.efa.verdict) << ", InfiniBand " << verdict_name(c.ib.verdict) << "\n";
+  os << "fabric EFA: " << c.efa.fabric_description << "\n";
+  os << "fabric IB:  " << c.ib.fabric_description << "\n";
+  os << "engine EFA: " << c.efa.engine_summary << "\n";
+  os << "engine IB:  " << c.ib.engine_summary << "\n";
+  Table t;
+  t.push_back({"group", "class", "EFA op p50", "p99", "engine p99", "split", "verdict", "IB op p50", "p99", "engine p99",
+               "split", "verdict"});
+  for (const Row& r : rows(c)) {
+    std::vector<std::string> line = {r.group, r.cls};
+    line.insert(line.end(), r.efa.begin(), r.efa.end());
+    line.insert(line.end(), r.ib.begin(), r.ib.end());
+    t.push_back(line);
+  }
+  std::vector<std::size_t> w(t.front().size(), 0);
+  for (const auto& row : t)
+    for (std::size_t i = 0; i < row.size(); ++i) w[i] = std::max(w[i], row[i].size());
+  os << "\n";
+  for (const auto& row : t) {
+    os << " ";
+    for (std::size_t i = 0; i < row.size(); ++i) os << " " << row[i] << std::string(w[i] - row[i].size(), ' ') << (i == 6 ? " |" : "");
+    os << "\n";
+  }
+  os << "\nbusiest links:\n";
+  for (std::size_t i = 0; i < c.efa.groups.size(); ++i) {
+    os << "  " << c.efa.groups[i].spec->name << " EFA: " << links_text(c.efa.groups[i]) << "\n";
+    os << "  " << c.ib.groups[i].spec->name << " IB:  " << links_text(c.ib.groups[i]) << "\n";
+  }
+  os << "\na link failure on a " << format_us(c.efa_fault.window_us > 0 ? c.efa_fault.window_us : c.ib_fault.window_us)
+     << " slice (packet engine):\n";
+  os << fault_text(c.efa_fault, "EFA (SRD)") << fault_text(c.ib_fault, "IB (RC)");
+  for (const auto& n : c.notes) os << "note: " << n << "\n";
+  return os.str();
+}
+
+std::string render_compare_markdown(const SpecComparison& c) {
+  std::ostringstream os;
+  os << "# fabricplan compare: " << c.efa.spec->name << "\n\n";
+  os << "EFA (`" << c.efa.groups.front().instance->name << "`, verdict **" << verdict_name(c.efa.verdict)
+     << "**) beside InfiniBand (`" << c.ib_type << "`, " << c.ib_reason << ", verdict **" << verdict_name(c.ib.verdict)
+     << "**).\n\n";
+  os << "- EFA fabric: " << c.efa.fabric_description << "; " << c.efa.engine_summary << "\n";
+  os << "- IB fabric: " << c.ib.fabric_description << "; " << c.ib.engine_summary << "\n\n";
+  os << "| group | class | EFA op p50 | EFA p99 | EFA engine p99 | EFA split | EFA verdict | IB op p50 | IB p99 | IB engine p99 | "
+        "IB split | IB verdict |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const Row& r : rows(c)) {
+    os << "| " << r.group << " | " << r.cls;
+    for (const auto& x : r.efa) os << " | " << x;
+    for (const auto& x : r.ib) os << " | " << x;
+    os << " |\n";
+  }
+  os << "\n## Busiest links\n\n";
+  for (std::size_t i = 0; i < c.efa.groups.size(); ++i) {
+    os << "- " << c.efa.groups[i].spec->name << ", EFA: " << links_text(c.efa.groups[i]) << "\n";
+    os << "- " << c.ib.groups[i].spec->name << ", IB: " << links_text(c.ib.groups[i]) << "\n";
+  }
+  os << "\n## A link failure (packet engine)\n\n```\n" << fault_text(c.efa_fault, "EFA (SRD)")
+     << fault_text(c.ib_fault, "IB (RC)") << "```\n";
+  if (!c.notes.empty()) os << "\n## Notes\n\n";
+  for (const auto& n : c.notes) os << "- " << n << "\n";
+  return os.str();
+}
+
+std::string render_compare_json(const SpecComparison& c) {
+  using nlohmann::ordered_json;
+  ordered_json j;
+  stamp_report_fields(j, "fabricplan.compare_spec", kCompareSpecReportVersion);
+  j["spec"] = {{"name", c.efa.spec->name}, {"file", c.efa.spec->file}};
+  j["ib_reference"] = {{"instance_type", c.ib_type}, {"why", c.ib_reason}};
+  j["fabrics"] = ordered_json::array();
+  auto fault = [](const FaultSlice& f) {
+    ordered_json o = {{"ran", f.ran}};
+    if (!f.ran) {
+      o["why_not"] = f.why_not;
+      return o;
+    }
+    o["link"] = f.link;
+    o["mechanism"] = f.mechanism;
+    o["window_us"] = f.window_us;
+    o["at_us"] = f.at_us;
+    o["reroute_after_us"] = f.reroute_after_us < 0 ? ordered_json(nullptr) : ordered_json(f.reroute_after_us);
+    o["simulated_us"] = f.simulated_us;
+    o["retransmissions"] = f.retransmissions;
+    o["fault_drops"] = f.fault_drops;
+    o["classes"] = ordered_json::array();
+    for (const auto& k : f.classes) {
+      o["classes"].push_back({{"class", k.cls}, {"ops", k.ops}, {"incomplete", k.incomplete},
+                              {"p50_us", k.p50_us}, {"p99_us", k.p99_us}, {"max_us", k.max_us}});
+    }
+    return o;
+  };
+  for (int side = 0; side < 2; ++side) {
+    const PlanResult& p = side == 0 ? c.efa : c.ib;
+    ordered_json plan = ordered_json::parse(render_plan_json(p));
+    ordered_json f;
+    f["fabric"] = side == 0 ? "efa" : "ib";
+    f["instance_type"] = p.groups.front().instance->name;
+    f["verdict"] = plan["verdict"];
+    f["fabric_description"] = plan["fabric"]["description"];
+    f["engine"] = plan["engine"];
+    f["groups"] = plan["groups"];
+    f["link_failure"] = fault(side == 0 ? c.efa_fault : c.ib_fault);
+    j["fabrics"].push_back(f);
+  }
+  j["notes"] = c.notes;
+  return j.dump(2) + "\n";
+}
+
+std::string render_compare_html(const SpecComparison& c) {
+  return render_fabrics_html("fabricplan compare: " + c.efa.spec->name + " on EFA and InfiniBand (" + c.ib_type + ")",
+                             render_compare_json(c));
+}
+
+}  // namespace fabricplan

@@ -1,0 +1,223 @@
+#include "planner/spec_compare.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "models/flow/flow_routes.h"
+#include "models/json_input/input_error.h"
+#include "planner/spec_fabric.h"
+#include "planner/spec_run.h"
+#include "planner/spec_schedule.h"
+#include "sim/scenario/scenario_schedule.h"
+
+namespace fabricplan {
+namespace {
+
+// The GPU generation an accelerator belongs to, as the catalog's IB entries name it.
+std::string generation_of(const std::string& accelerator) {
+  if (accelerator.find("A100") != std::string::npos) return "A100";
+  if (accelerator.find("H100") != std::string::npos || accelerator.find("H200") != std::string::npos) return "H100";
+  if (accelerator.find("B200") != std::string::npos) return "B200";
+  return "";
+}
+
+// Runs a short slice of `spec`'s schedule on the packet engine with one leaf-to-spine
+// link of the busiest group failing a fifth into the window.
+FaultSlice fault_slice(const ClusterSpec& spec, const PlanResult& plan, const CompareOptions& options) {
+  FaultSlice out;
+  std::vector<const InstanceType*> instances;
+  std::map<std::string, NodePools> pools;
+  for (const auto& g : plan.groups) {
+    instances.push_back(g.instance);
+    pools[g.spec->name] = {g.split.chosen.kv_nics, g.split.chosen.collective_nics};
+  }
+  const SpecFabric fabric = build_spec_fabric(spec, instances, plan.groups.front().per_interface_bytes_per_s);
+  SpecScheduleOptions so;
+  so.infiniband = plan.groups.front().instance->fabric == FabricKind::kInfiniband;
+  so.seed = options.plan.seed;
+  so.window_s = options.slice_window_s;
+  so.max_transfers = options.plan.max_transfers;
+  so.kv_request_at_start = true;
+  if (std::string why = spec_engine_refusal(spec, fabric, pools, so); !why.empty()) {
+    out.why_not = why;
+    return out;
+  }
+  if (fabric.single_switch) {
+    out.why_not = "every NIC hangs off one switch: there is no leaf-to-spine link to fail";
+    return out;
+  }
+  SpecSchedule schedule = build_spec_schedule(spec, fabric, pools, so);
+  sim::Scenario& s = schedule.scenario;
+  if (sim::expected_packet_events(s) > 5e7) {
+    out.why_not = "the slice is too large for the packet engine here (about " +
+                  std::to_string(static_cast<long long>(sim::expected_packet_events(s))) + " events)";
+    return out;
+  }
+  // The group whose traffic the slice is mostly about: the one with the most collective demand.
+  const GroupResult* busiest = &plan.groups.front();
+  auto coll = [](const GroupResult& g) {
+    double sum = 0;
+    for (const auto& c : g.classes) sum += pool_of(c.cls) == NicPool::kCollective ? c.demand_bytes_per_s : 0;
+    return sum;
+  };
+  for (const auto& g : plan.groups) busiest = coll(g) > coll(*busiest) ? &g : busiest;
+  const Topology topo = sim::build_topology(s.topology);
+  // A switch-to-switch link on the route of the slice's first transfer from that group
+  // (collective traffic first), computed as the engines route it: the failure hits traffic.
+  const Schedule& sched = *s.prebuilt_schedule;
+  const int first_endpoint = fabric.first_node.at(busiest->spec->name) * fabric.nics_per_node;
+  const int last_endpoint = first_endpoint + busiest->spec->count * fabric.nics_per_node;
+  int link = -1;
+  const NextHops hops = compute_next_hops(topo);
+  flow::RouteContext ctx{&topo, &hops, nullptr, s.seed};
+  std::vector<flow::RouteCoefficient> route;
+  // Passes: the group's collective transfers, its others, then anyone's.
+  for (int pass = 0; pass < 3 && link < 0; ++pass) {
+    for (const Transfer& t : sched.transfers) {
+      const bool mine = static_cast<int>(t.src) >= first_endpoint && static_cast<int>(t.src) < last_endpoint;
+      const bool collective = sched.streams[t.stream].traffic_class != traffic_class_name(TrafficClass::kKvTransfer);
+      if ((pass == 0 && !(mine && collective)) || (pass == 1 && !mine)) continue;
+      flow::compute_route(ctx, sched.streams[t.stream], t.stream, t, route);
+      for (const auto& r : route) {
+        const TopoLink& l = topo.links[r.link / 2];
+        if (l.a >= topo.hosts && l.b >= topo.hosts) {
+          link = static_cast<int>(r.link / 2);
+          break;
+        }
+      }
+      if (link >= 0) break;
+    }
+  }
+  if (link < 0) {
+    out.why_not = "no transfer of the slice crosses a switch-to-switch link";
+    return out;
+  }
+  auto name = [&](int node) {
+    static const char* kinds[] = {"host", "leaf", "spine", "edge", "agg", "core"};
+    return std::string(kinds[static_cast<int>(topo.nodes[node].kind)]) + std::to_string(topo.nodes[node].index);
+  };
+  sim::FaultSpec f;
+  f.a = name(topo.links[link].a);
+  f.b = name(topo.links[link].b);
+  f.link = link;
+  f.at_ps = static_cast<std::int64_t>(options.slice_window_s * 0.2 * 1e12);
+  f.reroute_after_ps = so.infiniband ? static_cast<std::int64_t>(options.sm_reroute_after_s * 1e12) : -1;
+  s.faults = {f};
+  s.stop_ps = -1;
+  s.limits.max_simulated_s = 10;
+  out.link = f.a + "<->" + f.b;
+  if (so.infiniband) {
+    const sim::IbRcParams ib;
+    char buf[400];
+    std::snprintf(buf, sizeof buf,
+                  "RC keeps one path per QP: its packets on the dead link are lost until the subnet manager installs new "
+                  "routes (%.0f ms here), and the sender resends only at its ack timeout (4.096 us x 2^%u = %.2f s, "
+                  "NCCL_IB_TIMEOUT=%u)",
+                  options.sm_reroute_after_s * 1e3, ib.timeout_exponent, ib.local_ack_timeout_us() * 1e-6, ib.timeout_exponent);
+    out.mechanism = buf;
+  } else {
+    out.mechanism = "SRD sprays every packet over up to 64 paths and resends a lost one on another path after its RTO "
+                    "(50 us at least); paths that lose packets are left out";
+  }
+  out.window_us = options.slice_window_s * 1e6;
+  out.at_us = f.at_ps * 1e-6;
+  out.reroute_after_us = f.reroute_after_ps < 0 ? -1 : f.reroute_after_ps * 1e-6;
+  const SpecRunResult run = run_spec_schedule(spec, fabric, std::move(schedule), "packet", 5, true);
+  out.ran = true;
+  out.simulated_us = run.sim.simulated_s * 1e6;
+  out.wall_s = run.sim.wall_s;
+  out.retransmissions = run.sim.retransmissions;
+  out.fault_drops = run.sim.fault_drops;
+  out.drops = run.sim.drops;
+  std::map<TrafficClass, FaultSliceClass> per;
+  for (const auto& [group, classes] : run.op_times) {
+    for (const auto& [cls, t] : classes) {
+      FaultSliceClass& c = per[cls];
+      c.cls = std::string(traffic_class_name(cls));
+      c.ops += t.count;
+      c.incomplete += t.incomplete;
+      c.p50_us = std::max(c.p50_us, t.p50_us);
+      c.p99_us = std::max(c.p99_us, t.p99_us);
+      c.max_us = std::max(c.max_us, t.max_us);
+    }
+  }
+  for (auto& [cls, c] : per) out.classes.push_back(c);
+  return out;
+}
+
+}  // namespace
+
+const InstanceType* ib_reference(const Catalog& catalog, const InstanceType& t, std::string* why) {
+  const std::string gen = generation_of(t.accelerator);
+  const InstanceType* newest = nullptr;
+  for (const auto& c : catalog.instances()) {
+    if (c.fabric != FabricKind::kInfiniband) continue;
+    if (!gen.empty() && generation_of(c.accelerator) == gen) {
+      if (why) *why = "the catalog's InfiniBand node of the same GPU generation (" + gen + ")";
+      return &c;
+    }
+    if (!newest || c.interfaces * c.interface_gbit_per_s > newest->interfaces * newest->interface_gbit_per_s) newest = &c;
+  }
+  if (newest && why) {
+    *why = "no InfiniBand node with " + t.accelerator + " in the catalog; the fastest one (" + newest->name +
+           ") stands in (give --ib TYPE to choose)";
+  }
+  return newest;
+}
+
+SpecComparison compare_spec(const ClusterSpec& spec, const Catalog& catalog, const CalibrationProfile* profile,
+                            const CompareOptions& options) {
+  SpecComparison c;
+  if (spec.fabric.kind != FabricKind::kEfa) {
+    throw InputError(spec.file, "/fabric/kind", "an EFA spec (compare puts an InfiniBand reference beside it)", "\"ib\"");
+  }
+  const InstanceType& first = *catalog.find(spec.groups.front().instance_type);
+  const InstanceType* ib = nullptr;
+  if (!options.ib_type.empty()) {
+    ib = catalog.find(options.ib_type);
+    c.ib_reason = "--ib " + options.ib_type;
+  } else {
+    ib = ib_reference(catalog, first, &c.ib_reason);
+  }
+  if (!ib || ib->fabric != FabricKind::kInfiniband) {
+    throw InputError(spec.file, "/node_groups/0/instance_type", "an instance type with an InfiniBand reference in the catalog",
+                     first.name);
+  }
+  c.ib_type = ib->name;
+  c.efa_spec = std::make_unique<ClusterSpec>(spec);
+  c.ib_spec = std::make_unique<ClusterSpec>(spec);
+  ClusterSpec& s = *c.ib_spec;
+  s.fabric.kind = FabricKind::kInfiniband;
+  for (auto& g : s.groups) g.instance_type = ib->name;
+  if (!s.split.automatic) {
+    s.split = SplitPolicy{};
+    c.notes.push_back("the spec's explicit NIC split is for its EFA nodes; the InfiniBand side searches its own");
+  }
+  for (auto& t : s.training) {
+    t.gpus_per_node = ib->accelerators;
+    if (t.tp > ib->accelerators || ib->accelerators % t.tp) {
+      c.notes.push_back(t.name + ": TP " + std::to_string(t.tp) + " does not fit " + ib->name + "'s " +
+                        std::to_string(ib->accelerators) + " GPUs; the InfiniBand side runs TP " + std::to_string(ib->accelerators));
+      t.tp = ib->accelerators;
+    }
+    const std::int64_t total = static_cast<std::int64_t>(s.group(t.group)->count) * ib->accelerators;
+    t.dp = static_cast<int>(std::max<std::int64_t>(1, total / (static_cast<std::int64_t>(t.tp) * t.pp)));
+  }
+  if (first.accelerators != ib->accelerators) {
+    c.notes.push_back(first.name + " has " + std::to_string(first.accelerators) + " accelerators per node, " + ib->name +
+                      " " + std::to_string(ib->accelerators) + ": per-node workloads are kept per node");
+  }
+  if (profile) c.notes.push_back("the calibration profile applies to the EFA side only");
+  PlanOptions po = options.plan;
+  po.sweep = false;
+  c.efa = make_plan(*c.efa_spec, catalog, profile, po);
+  c.ib = make_plan(*c.ib_spec, catalog, nullptr, po);
+  if (options.fault_slice) {
+    c.efa_fault = fault_slice(*c.efa_spec, c.efa, options);
+    c.ib_fault = fault_slice(*c.ib_spec, c.ib, options);
+  }
+  return c;
+}
+
+}  // namespace fabricplan

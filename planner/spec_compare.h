@@ -1,0 +1,58 @@
+// `fabricplan compare SPEC`: the spec's workload on its EFA instances and on an
+// InfiniBand reference node of the same GPU generation (or `--ib TYPE`), each planned in
+// time and run on the flow engine, side by side; plus what one failed leaf-to-spine link
+// does on a short slice of the schedule that the packet engine runs on both (SRD sprays
+// around the dead path at once; IB RC waits for the subnet manager to reroute and for
+// its retransmission timeout). The slice starts with a KV request (so the prefill-to-
+// decode path is in it) and fails a switch-to-switch link on the route of the busiest
+// group's first transfer that has one, a fifth into the slice.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "planner/plan.h"
+
+namespace fabricplan {
+
+struct FaultSliceClass {
+  std::string cls;
+  std::size_t ops = 0, incomplete = 0;
+  double p50_us = 0, p99_us = 0, max_us = 0;
+};
+
+struct FaultSlice {
+  bool ran = false;
+  std::string why_not;            // when it did not run
+  std::string link;               // "leaf0<->spine0"
+  std::string mechanism;          // how the transport meets the failure
+  double window_us = 0, at_us = 0, reroute_after_us = -1;
+  double simulated_us = 0, wall_s = 0;
+  std::uint64_t retransmissions = 0, fault_drops = 0, drops = 0;
+  std::vector<FaultSliceClass> classes;
+};
+
+struct CompareOptions {
+  PlanOptions plan;
+  std::string ib_type;                  // empty: the catalog's reference for the GPU generation
+  double slice_window_s = 0.002;        // the packet-engine slice
+  double sm_reroute_after_s = 0.1;      // IB: the subnet manager's new routes this long after the failure
+  bool fault_slice = true;
+};
+
+struct SpecComparison {
+  std::unique_ptr<ClusterSpec> efa_spec, ib_spec;  // plans point into these
+  PlanResult efa, ib;
+  std::string ib_type, ib_reason;
+  std::vector<std::string> notes;
+  FaultSlice efa_fault, ib_fault;
+};
+
+// The IB instance of the catalog compared with `t`, and why.
+const InstanceType* ib_reference(const Catalog& catalog, const InstanceType& t, std::string* why);
+
+SpecComparison compare_spec(const ClusterSpec& spec, const Catalog& catalog, const CalibrationProfile* profile,
+                            const CompareOptions& options);
+
+}  // namespace fabricplan
