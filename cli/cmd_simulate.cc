@@ -52,7 +52,7 @@ int simulate_spec(const Args& args) {
     so.window_s = in.options.window_s;
     so.max_transfers = in.options.max_transfers;
     if (const std::string why = spec_engine_refusal(*in.spec, fabric, pools, so); !why.empty()) {
-      throw InputError(in.spec->file, "/node_groups", "a spec the engines can hold", why);
+      throw InputError(in.spec->file, "/workloads", "a schedule the engines can hold (--window-ms shortens the window)", why);
     }
     const SpecSchedule s = build_spec_schedule(*in.spec, fabric, pools, so);
     const double events = sim::expected_packet_events(s.scenario);

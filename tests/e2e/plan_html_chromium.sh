@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Opens the HTML report in headless Chromium (offline) and checks that its script ran
-# without errors and that both charts have content.
+# Opens the plan and compare HTML reports in headless Chromium (offline: Chart.js is
+# inlined) and checks that the script ran without errors, drew its charts, and that
+# every chart has data.
 set -euo pipefail
 bin=$1; src=$2
 chromium=$(command -v chromium || command -v chromium-browser || true)
@@ -9,20 +10,30 @@ if [[ -z $chromium ]]; then
   exit 1
 fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-for spec in p4d-moe-pd p5-moe-pd; do
-  "$bin" plan "$src/configs/clusters/$spec.json" --format html -o "$tmp/$spec.html"
+pages=()
+for spec in "$src"/configs/clusters/*.json; do
+  name=$(basename "$spec" .json)
+  "$bin" plan "$spec" --format html -o "$tmp/plan-$name.html"
+  "$bin" compare "$spec" --format html --no-fault -o "$tmp/compare-$name.html"
+  pages+=("plan-$name" "compare-$name")
+done
+for page in "${pages[@]}"; do
+  # No network: every script the page needs is inside it.
+  ! grep -q '<script[^>]*src=' "$tmp/$page.html"
   timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
     --user-data-dir="$tmp/profile" --virtual-time-budget=5000 \
-    --dump-dom "file://$tmp/$spec.html" >"$tmp/$spec.dom" 2>"$tmp/$spec.log" || true
-  body=$(grep -o '<body[^>]*>' "$tmp/$spec.dom" | head -1)
-  echo "$spec: $body"
-  [[ $body == *'data-render="ok"'* ]] || { echo "script did not finish cleanly"; cat "$tmp/$spec.log"; exit 1; }
-  bars=$(sed -n 's/.*data-bars="\([0-9]*\)".*/\1/p' <<<"$body")
-  points=$(sed -n 's/.*data-points="\([0-9]*\)".*/\1/p' <<<"$body")
-  [[ ${bars:-0} -gt 0 && ${points:-0} -gt 0 ]] || { echo "empty charts"; exit 1; }
-  # The drawn SVG really is in the DOM.
-  [[ $(grep -o 'class="bar demand"' "$tmp/$spec.dom" | wc -l) -gt 0 ]]
-  [[ $(grep -o 'class="series"' "$tmp/$spec.dom" | wc -l) -gt 0 ]]
+    --dump-dom "file://$tmp/$page.html" >"$tmp/$page.dom" 2>"$tmp/$page.log" || true
+  body=$(grep -o '<body[^>]*>' "$tmp/$page.dom" | head -1)
+  echo "$page: $body"
+  [[ $body == *'data-render="ok"'* ]] || { echo "script did not finish cleanly"; tail -5 "$tmp/$page.log"; exit 1; }
+  charts=$(sed -n 's/.*data-charts="\([0-9]*\)".*/\1/p' <<<"$body")
+  empty=$(sed -n 's/.*data-empty-charts="\([0-9]*\)".*/\1/p' <<<"$body")
+  [[ ${charts:-0} -ge 2 && ${empty:-1} == 0 ]] || { echo "charts $charts, empty $empty"; exit 1; }
+  # The canvases Chart.js drew into are in the DOM, one per chart, and the NIC split per GPU.
+  [[ $(grep -o '<canvas' "$tmp/$page.dom" | wc -l) == "$charts" ]]
+  [[ $(grep -o 'class="gpu"' "$tmp/$page.dom" | wc -l) -gt 0 ]]
 done
+# compare pages: both fabrics' CDFs on one plot (a dataset per fabric and class).
+grep -q '"fabric": "ib"' "$tmp/compare-p5-moe-pd.html"
 echo ok

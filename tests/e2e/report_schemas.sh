@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every JSON report carries report, report_version and tool_version and follows its
-# schema in configs/schema/: real outputs of plan, simulate (both engines), compare,
+# schema in configs/schema/: real outputs of plan, simulate (both engines, a scenario and
+# a spec), compare (a scenario and a spec),
 # catalog, expect, doctor and calibrate are validated here.
 set -euo pipefail
 bin=$1; src=$2
@@ -9,6 +10,8 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 "$bin" simulate "$src/configs/scenarios/bench-t-128-srd.json" --format json -o "$tmp/simulate-packet.json"
 "$bin" simulate "$src/configs/scenarios/mix-rail-kv-moe-allreduce.json" --engine flow --format json -o "$tmp/simulate-flow.json"
 "$bin" compare "$src/configs/scenarios/bench-t-128-ib.json" --format json -o "$tmp/compare.json"
+"$bin" compare "$src/configs/clusters/p5-moe-pd.json" --format json -o "$tmp/compare-spec.json"
+"$bin" simulate "$src/configs/clusters/p4d-moe-pd.json" --format json -o "$tmp/simulate-spec.json"
 "$bin" catalog --format json > "$tmp/catalog.json"
 "$bin" expect --instance p5.48xlarge --nodes 2 --format json -o "$tmp/expect.json"
 "$bin" expect --instance ib-dgx-h100 --nodes 4 --op moe_dispatch --mode low_latency --format json -o "$tmp/expect-moe.json"
@@ -27,7 +30,8 @@ pairs = {"plan.json": "plan-report.schema.json", "simulate-packet.json": "simula
          "simulate-flow.json": "simulate-report.schema.json", "compare.json": "compare-report.schema.json",
          "catalog.json": "catalog-report.schema.json", "expect.json": "expect-report.schema.json",
          "expect-moe.json": "expect-report.schema.json", "doctor.json": "doctor-report.schema.json",
-         "calibration.json": "calibration.schema.json"}
+         "calibration.json": "calibration.schema.json", "compare-spec.json": "compare-spec-report.schema.json",
+         "simulate-spec.json": "plan-report.schema.json"}
 for out, schema in pairs.items():
     doc = json.load(open(os.path.join(tmp, out)))
     for k in ("report", "report_version", "tool_version"):

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# compare SPEC on every example spec: EFA beside its InfiniBand reference in every format,
+# the IB side really on InfiniBand instances, both fabrics timed by the flow engine, the
+# link-failure slice run on the packet engine where the fabric has an uplink to fail;
+# --ib picks the reference; bad --ib and scenario-only options are refused; and
+# simulate SPEC runs the spec's schedule (the packet engine on a stated window, refused
+# with its estimate when the window is too large).
+set -euo pipefail
+bin=$1; src=$2
+py=/usr/bin/python3
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+for spec in "$src"/configs/clusters/*.json; do
+  name=$(basename "$spec" .json)
+  for fmt in text md json html; do
+    "$bin" compare "$spec" --format "$fmt" -o "$tmp/$name.$fmt"
+    [[ -s $tmp/$name.$fmt ]] || { echo "$name: empty $fmt"; exit 1; }
+  done
+  "$py" - "$tmp/$name.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+efa, ib = r["fabrics"]
+assert efa["fabric"] == "efa" and ib["fabric"] == "ib", [f["fabric"] for f in r["fabrics"]]
+assert ib["instance_type"] == r["ib_reference"]["instance_type"] and ib["instance_type"].startswith("ib-"), r["ib_reference"]
+for f in r["fabrics"]:
+    assert f["engine"]["kind"] == "flow" and f["engine"]["transfers"] > 0, f["engine"]
+    assert all(g["fabric"] == f["fabric"] for g in f["groups"]), f["fabric"]
+    timed = [c for g in f["groups"] for c in g["classes"] if c.get("op_time_us")]
+    assert timed, f"{f['fabric']}: no class has an operation time"
+    engine = [c for g in f["groups"] for c in g["classes"] if c.get("engine_op_time_us", {}).get("count", 0) > 0]
+    assert engine, f"{f['fabric']}: the flow engine timed nothing"
+ran = [f["link_failure"] for f in r["fabrics"] if f["link_failure"]["ran"]]
+assert ran, [f["link_failure"] for f in r["fabrics"]]
+for lf in ran:
+    assert lf["classes"] and lf["simulated_us"] > 0, lf
+print(r["spec"]["name"], "->", ib["instance_type"], [f["verdict"] for f in r["fabrics"]],
+      [(f["fabric"], f["link_failure"].get("link", f["link_failure"].get("why_not"))) for f in r["fabrics"]])
+PY
+  grep -q "InfiniBand" "$tmp/$name.text"
+done
+# p5: IB RC loses the KV transfer's packets on the dead link until the subnet manager
+# reroutes and then waits for its ack timeout; SRD resends on other paths at once.
+"$py" - "$tmp/p5-moe-pd.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+slow = {f["fabric"]: max(c["max_us"] for c in f["link_failure"]["classes"]) for f in r["fabrics"]}
+assert slow["ib"] > 1e6 and slow["efa"] < 1e5, slow
+PY
+# --ib chooses the reference; an unknown or non-IB type is refused.
+"$bin" compare "$src/configs/clusters/p5-moe-pd.json" --ib ib-dgx-a100 --no-fault --format json -o "$tmp/a100.json"
+"$py" -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['fabrics'][1]['instance_type']=='ib-dgx-a100'; assert not r['fabrics'][0]['link_failure']['ran']" "$tmp/a100.json"
+for bad in "--ib p5.48xlarge" "--ib nosuch" "--engine analytic" "--format csv"; do
+  set +e; "$bin" compare "$src/configs/clusters/p5-moe-pd.json" $bad >/dev/null 2>"$tmp/err"; rc=$?; set -e
+  [[ $rc == 2 ]] || { echo "compare $bad: exit $rc"; cat "$tmp/err"; exit 1; }
+done
+set +e; "$bin" compare "$src/configs/scenarios/bench-t-128-ib.json" --ib ib-dgx-h100 >/dev/null 2>"$tmp/err"; rc=$?; set -e
+[[ $rc == 2 ]] && grep -q "applies to a cluster SPEC" "$tmp/err"
+# simulate SPEC: flow and packet engines; a window too large for the packet engine is
+# refused with the estimate, naming the spec.
+"$bin" simulate "$src/configs/clusters/p5-moe-pd.json" --format json -o "$tmp/sim-flow.json"
+"$bin" simulate "$src/configs/clusters/p5-moe-pd.json" --engine packet --window-ms 5 --format json -o "$tmp/sim-packet.json"
+"$py" - "$tmp/sim-flow.json" "$tmp/sim-packet.json" <<'PY'
+import json, sys
+flow, packet = (json.load(open(p)) for p in sys.argv[1:])
+assert flow["engine"]["kind"] == "flow" and packet["engine"]["kind"] == "packet", (flow["engine"], packet["engine"])
+assert abs(packet["engine"]["window_s"] - 0.005) < 1e-12, packet["engine"]
+assert "5.000 ms" in packet["engine"]["summary"] or "0.005 s" in packet["engine"]["summary"], packet["engine"]["summary"]
+PY
+set +e; "$bin" simulate "$src/configs/clusters/p5-moe-pd.json" --engine packet --window-ms 100000 >/dev/null 2>"$tmp/err"; rc=$?; set -e
+[[ $rc == 2 ]] && grep -Eq "packet events|transfers in a" "$tmp/err" && grep -q "p5-moe-pd.json" "$tmp/err" || { echo "oversized packet window: exit $rc"; cat "$tmp/err"; exit 1; }
+set +e; "$bin" simulate "$src/configs/clusters/p5-moe-pd.json" --engine packet --window-ms 2000 >/dev/null 2>"$tmp/err"; rc=$?; set -e
+[[ $rc == 2 ]] && grep -q "packet events" "$tmp/err" || { echo "2 s packet window: exit $rc"; cat "$tmp/err"; exit 1; }
+echo ok
