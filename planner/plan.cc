@@ -336,7 +336,7 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
       gr.verdict = std::max(gr.verdict, r.verdict);
       gr.classes.push_back(std::move(r));
     }
-    gr.recommendation = recommend(t, gr.split.chosen, kv.bytes_per_s > 0, coll.bytes_per_s > 0);
+    gr.recommendation = recommend(t, gr.split.chosen, kv.bytes_per_s > 0, coll.bytes_per_s > 0, g.role);
     gr.why = explain_group(gr, kv, coll);
     plan.verdict = std::max(plan.verdict, gr.verdict);
     plan.groups.push_back(std::move(gr));

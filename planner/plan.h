@@ -48,8 +48,19 @@ struct BusyLinkResult {
   std::vector<std::string> classes;
 };
 
+// One setting in one process's environment, and whether it really selects the NICs or
+// only states intent (a library that does not read it, or a fallback).
+struct Setting {
+  std::string process;   // "KV transfer engine", "NCCL (aws-ofi-nccl)", "Neuron runtime"
+  std::string variable, value;
+  bool selects = true;
+  std::string note;
+};
+
 struct Recommendation {
-  std::vector<std::pair<std::string, std::string>> env;  // variable, value
+  std::vector<std::pair<std::string, std::string>> env;  // variable, value (those that select, one per name)
+  std::vector<Setting> settings;                          // per process, selecting or advisory
+  std::string pod_yaml;                                   // Kubernetes resources per pod of the role
   std::vector<std::pair<std::string, int>> pod_resources;  // "kv-transfer pod", EFA count
   std::string resource_name;                               // vpc.amazonaws.com/efa
   std::vector<std::string> notes;

@@ -29,7 +29,11 @@ std::string render_plan_html(const PlanResult& plan) {
              (c.time.why.empty() ? "" : "<br><span class=\"why\">" + html_escape(c.time.why) + "</span>") + "</li>\n";
     }
     app += "</ul>\n<pre>";
-    for (const auto& [k, v] : g.recommendation.env) app += "export " + html_escape(k) + "=" + html_escape(v) + "\n";
+    for (const auto& st : g.recommendation.settings) {
+      app += "# " + html_escape(st.process) + (st.selects ? "" : " (advisory)") + ": " + html_escape(st.note) + "\nexport " +
+             html_escape(st.variable) + "=" + html_escape(st.value) + "\n";
+    }
+    app += "\n" + html_escape(g.recommendation.pod_yaml);
     for (const auto& [who, n] : g.recommendation.pod_resources) {
       app += "# " + html_escape(who) + ": " + g.recommendation.resource_name + ": " + std::to_string(n) + "\n";
     }

@@ -99,7 +99,16 @@ std::string render_plan_json(const PlanResult& plan) {
     for (const auto& [who, n] : g.recommendation.pod_resources) {
       pods.push_back({{"pod", who}, {"resource", g.recommendation.resource_name}, {"count", n}});
     }
-    gj["recommended"] = {{"env", env}, {"pod_resources", pods}, {"notes", g.recommendation.notes}};
+    ordered_json settings = ordered_json::array();
+    for (const auto& st : g.recommendation.settings) {
+      settings.push_back({{"process", st.process}, {"variable", st.variable}, {"value", st.value},
+                          {"selects", st.selects}, {"note", st.note}});
+    }
+    gj["recommended"] = {{"env", env},
+                         {"settings", settings},
+                         {"pod_resources", pods},
+                         {"pod_yaml", g.recommendation.pod_yaml},
+                         {"notes", g.recommendation.notes}};
     j["groups"].push_back(gj);
   }
   j["sweep"] = ordered_json::array();

@@ -64,7 +64,10 @@ std::string render_plan_text(const PlanResult& plan) {
       os << "\n";
     }
     os << "  set:\n";
-    for (const auto& [k, v] : g.recommendation.env) os << "    " << k << "=" << v << "\n";
+    for (const auto& st : g.recommendation.settings) {
+      os << "    [" << st.process << "] " << st.variable << "=" << st.value << (st.selects ? "" : "   (advisory)") << "  # "
+         << st.note << "\n";
+    }
     for (const auto& [who, n] : g.recommendation.pod_resources) {
       os << "    " << who << ": " << g.recommendation.resource_name << ": " << n << "\n";
     }
@@ -121,9 +124,12 @@ std::string render_plan_markdown(const PlanResult& plan) {
         os << "| " << l.link << " | " << format_percent(l.utilization) << " | " << classes << " |\n";
       }
     }
-    os << "\n```sh\n";
-    for (const auto& [k, v] : g.recommendation.env) os << "export " << k << "=" << v << "\n";
-    os << "```\n\n";
+    os << "\n| process | variable | value | selects |\n| --- | --- | --- | --- |\n";
+    for (const auto& st : g.recommendation.settings) {
+      os << "| " << st.process << " | `" << st.variable << "` | `" << st.value << "` | "
+         << (st.selects ? "yes" : "advisory") << ": " << st.note << " |\n";
+    }
+    if (!g.recommendation.pod_yaml.empty()) os << "\n```yaml\n" << g.recommendation.pod_yaml << "```\n\n";
     for (const auto& [who, n] : g.recommendation.pod_resources) {
       os << "- " << who << ": `" << g.recommendation.resource_name << ": " << n << "`\n";
     }

@@ -157,6 +157,45 @@ TEST(ExamplePlans, IntraNodeTpIsJudgedByTheMeasuredNvlinkTime) {
   EXPECT_NE(tp_of(nullptr).why.find("not checked (no calibration profile)"), std::string::npos);
 }
 
+TEST(ExamplePlans, TrainingJobPlansWithItsStepTimes) {
+  // p5-llama3-70b-train: 16 p5, TP 8, PP 2, FSDP over DP 8, 16 micro-batches of 8192
+  // tokens, 8.8 s steps. Per GPU the gradient shard is S = 70.6e9 / (8 x 2) x 2 B =
+  // 8.825e9 B; a node sends TP x 3 (DP-1)/DP x S = 8 x 3 x 7/8 x 8.825e9 = 185.325e9 B per
+  // step (reduce-scatter + two all-gathers) = 21.06e9 B/s; PP: 16 micro-batches x 2 x
+  // 8192 x 8192 x 2 B = 4.295e9 B per step = 0.488e9 B/s.
+  Catalog catalog = Catalog::load(Catalog::default_path());
+  ClusterSpec spec = parse_cluster_spec(spec_path("p5-llama3-70b-train.json"), catalog);
+  ASSERT_EQ(spec.training.size(), 1u);
+  EXPECT_EQ(spec.training[0].dp, 8);
+  PlanOptions o;
+  o.sweep = false;
+  PlanResult plan = make_plan(spec, catalog, nullptr, o);
+  const GroupResult& g = plan.groups.at(0);
+  const ClassResult* dp = find_class(g, TrafficClass::kDpGradients);
+  const ClassResult* pp = find_class(g, TrafficClass::kPpActivations);
+  ASSERT_TRUE(dp && pp);
+  EXPECT_NEAR(dp->demand_bytes_per_s, 185.325e9 / 8.8, 1e3);
+  EXPECT_NEAR(pp->demand_bytes_per_s, 16 * 2 * 8192.0 * 8192 * 2 / 8.8, 1e3);
+  ASSERT_TRUE(dp->time.known);
+  EXPECT_EQ(dp->time.budget_name, "slo.training_step_ms");
+  // The FSDP collectives move 3 x 7/8 x 70.6 GB per node; at 32 x 12.5 GB/s line rate
+  // that cannot take less than 185.3e9 / 400e9 = 463 ms.
+  EXPECT_GT(dp->time.p50_us, 463e3);
+  EXPECT_LT(dp->time.share, 0.5);
+  EXPECT_GT(dp->engine_count, 0u);
+  EXPECT_EQ(plan.verdict, Verdict::kComfortable);
+
+  // The same job with MoE layers (64 experts, top-2, EP over two nodes): MoE all-to-all
+  // appears, forward and backward per micro-batch, and is timed.
+  spec.training[0].moe = {true, 8192, 64, 2, 4, 16, 2, 2};  // 4 MoE layers keep the run small
+  PlanResult moe = make_plan(spec, catalog, nullptr, o);
+  const ClassResult* a2a = find_class(moe.groups.at(0), TrafficClass::kMoeAll2all);
+  ASSERT_NE(a2a, nullptr);
+  EXPECT_GT(a2a->demand_bytes_per_s, 0);
+  EXPECT_TRUE(a2a->time.known);
+  EXPECT_GT(a2a->engine_count, 0u);
+}
+
 TEST(ExamplePlans, SameInputsGiveTheSameNumbers) {
   Catalog catalog = Catalog::load(Catalog::default_path());
   ClusterSpec spec = parse_cluster_spec(spec_path("trn2-moe-pd.json"), catalog);
