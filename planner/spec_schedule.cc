@@ -237,14 +237,17 @@ class Builder {
     const int ep_nodes = std::max(1, t.moe.ep / t.gpus_per_node);
     for (int step = 0; to_ps(step * t.step_time_s) < window_ps_; ++step) {
       const double t0 = step * t.step_time_s;
+      // A step the window cuts keeps what is released inside it, marked partial (not timed).
+      const int tag = to_ps(t0 + t.step_time_s) <= window_ps_ ? step : kPartialStep;
       // Forward in the first half of the step, backward in the second.
       const double mb_s = t.step_time_s / 2 / t.micro_batches;
       for (int mb = 0; mb < t.micro_batches; ++mb) {
         for (int half = 0; half < 2; ++half) {
           const double at = t0 + half * t.step_time_s / 2 + mb * mb_s;
+          if (to_ps(at) >= window_ps_) continue;
           if (pp_bytes > 0) {
             SpecOp op{TrafficClass::kPpActivations, t.group, t.name, static_cast<std::uint32_t>(schedule_.transfers.size()),
-                      0, to_ps(at), step, 0};
+                      0, to_ps(at), tag, 0};
             for (int stage = 0; stage + 1 < t.pp; ++stage) {
               for (int i = 0; i < per_stage; ++i) {
                 const int a = first + (half == 0 ? stage : stage + 1) * per_stage + i;
@@ -263,22 +266,22 @@ class Builder {
             for (int stage = 0; stage < t.pp; ++stage) {
               for (const auto& set : node_sets(first + stage * per_stage, per_stage, ep_nodes)) {
                 std::vector<std::vector<std::vector<std::uint32_t>>> after;
-                for (int l = 0; l < shape.moe_layers; ++l) {
-                  all_to_all(TrafficClass::kMoeAll2all, t.group, t.name, set, nics, moe_bytes, to_ps(at + l * layer_s), step, after);
-                  all_to_all(TrafficClass::kMoeAll2all, t.group, t.name, set, nics, moe_bytes, to_ps(at + (l + 0.5) * layer_s), step, after);
+                for (int l = 0; l < shape.moe_layers && to_ps(at + l * layer_s) < window_ps_; ++l) {
+                  all_to_all(TrafficClass::kMoeAll2all, t.group, t.name, set, nics, moe_bytes, to_ps(at + l * layer_s), tag, after);
+                  all_to_all(TrafficClass::kMoeAll2all, t.group, t.name, set, nics, moe_bytes, to_ps(at + (l + 0.5) * layer_s), tag, after);
                 }
               }
             }
           }
         }
       }
-      if (dp_bytes > 0) {
+      if (dp_bytes > 0 && to_ps(t0 + t.step_time_s / 2) < window_ps_) {
         for (int stage = 0; stage < t.pp; ++stage) {
           std::vector<int> nodes;
           for (int i = 0; i < per_stage; ++i) nodes.push_back(first + stage * per_stage + i);
           if (nodes.size() < 2) continue;
           ring(TrafficClass::kDpGradients, t.group, t.name, nodes, nics, dp_bytes,
-               (t.fsdp ? 3 : 2) * (per_stage - 1), to_ps(t0 + t.step_time_s / 2), step);
+               (t.fsdp ? 3 : 2) * (per_stage - 1), to_ps(t0 + t.step_time_s / 2), tag);
         }
       }
     }

@@ -28,7 +28,7 @@ for spec in "$src"/configs/clusters/*.json; do
   done
   validate "$src/configs/schema/plan-report.schema.json" "$tmp/$base.json"
   grep -q '^| class | demand |' "$tmp/$base.md" || { echo "no Markdown table in $base.md" >&2; exit 1; }
-  grep -q '<svg\|id="budget"' "$tmp/$base.html"
+  grep -q 'id="report-data"' "$tmp/$base.html" && grep -q 'new Chart' "$tmp/$base.html"
   # Text goes to the terminal by default.
   # (captured first: grep -q closing the pipe early would fail the pipeline under pipefail)
   text=$("$bin" plan "$spec")
