@@ -177,6 +177,9 @@ TrainingWorkloadSpec read_training(const JsonNode& w, const std::vector<NodeGrou
   if (gpus % t.tp) w.at("tp").fail("a divisor of the " + std::to_string(gpus) + " accelerators per node (TP stays inside a node)");
   const std::int64_t total = static_cast<std::int64_t>(g.count) * gpus;
   t.pp = static_cast<int>(w.integer_or("pp", 1, g.count, 1));
+  if (g.count % t.pp) {  // each stage on count / pp whole nodes
+    w.at("pp").fail("a divisor of the group's " + std::to_string(g.count) + " nodes (each stage on whole nodes)");
+  }
   if (total % (static_cast<std::int64_t>(t.tp) * t.pp)) {
     w.at("pp").fail("tp x pp dividing the group's " + std::to_string(total) + " accelerators");
   }

@@ -44,6 +44,14 @@ case_ split_unknown_group  "/nic_split/groups/decoder" \
       "d['nic_split']={'policy':'explicit','groups':{'decoder':{'shared':True}}}"
 case_ bad_dtype            "/workloads/moe_expert_parallel/0/dispatch_dtype" "d['workloads']['moe_expert_parallel'][0]['dispatch_dtype']='fp4x'"
 case_ p99_below_mean       "/workloads/disaggregated_serving/0/prompt_tokens_p99" "d['workloads']['disaggregated_serving'][0]['prompt_tokens_p99']=100"
+case_ slo_negative          "/slo/tpot_ms"                      "d['slo']['tpot_ms']=-50"
+case_ slo_unknown_key       "/slo/ttft_ms"                      "d['slo']['ttft_ms']=d['slo'].pop('ttft_p99_ms')"
+case_ training_on_decode    "/workloads/training/0/group" \
+      "d['workloads']['training']=[{'group':'decode','parameters':7e10,'micro_batch_tokens':8192,'hidden_size':8192,'step_time_ms':9000}]"
+case_ training_tp_too_wide  "/workloads/training/0/tp" \
+      "d['node_groups'][0]['role']='training'; d['workloads']={'training':[{'group':'prefill','tp':16,'parameters':7e10,'micro_batch_tokens':8192,'hidden_size':8192,'step_time_ms':9000}]}"
+case_ training_pp_not_dividing "/workloads/training/0/pp" \
+      "d['node_groups'][0]['role']='training'; d['node_groups'][0]['count']=3; d['workloads']={'training':[{'group':'prefill','pp':2,'parameters':7e10,'micro_batch_tokens':8192,'hidden_size':8192,'step_time_ms':9000}]}"
 
 # An unreadable file and a syntax error.
 for kind in missing syntax; do
