@@ -134,6 +134,20 @@ class GroupTimer {
     }
   }
 
+  // The calibrated fit segment covering `bytes` on one NIC (the last one past its
+  // range); nullptr without a calibrated NIC fit.
+  const FitSegment* segment_for(double bytes) const {
+    if (!in_.profile) return nullptr;
+    for (const auto& nic : in_.profile->nics) {
+      if (nic.segments.empty()) continue;
+      for (const auto& seg : nic.segments) {
+        if (bytes >= seg.min_bytes && bytes < seg.max_bytes && seg.beta_bytes_per_s > 0) return &seg;
+      }
+      return nic.segments.back().beta_bytes_per_s > 0 ? &nic.segments.back() : nullptr;
+    }
+    return nullptr;
+  }
+
   ClassTime kv_time(const KvWorkloadSpec& kv) const {
     ClassTime t;
     const double per_token = kv_bytes_per_token(kv.shape);
@@ -142,7 +156,16 @@ class GroupTimer {
     const double bw = static_cast<double>(split_.kv_nics.size()) * in_.nic_bytes_per_s * in_.fabric_factor * mean_f;
     const double sigma = lognormal_sigma_for_p99(kv.prompt_tokens_p99 / kv.prompt_tokens_mean);
     const double median_tokens = kv.prompt_tokens_mean * std::exp(-sigma * sigma / 2);
-    auto service_us = [&](double tokens) { return in_.kv_alpha_us + tokens * per_token / bw * 1e6; };
+    // alpha-beta per size: a calibrated NIC's fit segment for the chunk each NIC carries,
+    // else the catalog's figures (alpha from the collective model, beta = line x efficiency).
+    const double k = static_cast<double>(split_.kv_nics.size());
+    auto service_us = [&](double tokens) {
+      const double bytes = tokens * per_token;
+      if (const FitSegment* seg = segment_for(bytes / k)) {
+        return seg->alpha_us + bytes / k / (seg->beta_bytes_per_s * in_.fabric_factor * mean_f) * 1e6;
+      }
+      return in_.kv_alpha_us + bytes / bw * 1e6;
+    };
     // Requests on this node's pool: prefill nodes send, decode nodes receive.
     const std::string& g = in_.group->name;
     double lambda = 0;
@@ -172,7 +195,8 @@ class GroupTimer {
       wait_text = " + " + us_text(wait_p99_us) + " p99 wait (M/G/1, rho " + num(rho, "%.2f") + ")";
     }
     t.p99_us = service_us(kv.prompt_tokens_p99) + wait_p99_us;
-    t.why = kv.name + ": " + us_text(in_.kv_alpha_us) + " + bytes / " +
+    t.why = kv.name + ": " + (segment_for(kv.prompt_tokens_mean * per_token / k) ? "the calibrated alpha-beta fit per NIC chunk, ~" : "") +
+            us_text(in_.kv_alpha_us) + " + bytes / " +
             num(units::bytes_per_s_to_gbit_per_s(bw), "%.0f") + " Gbit/s" +
             (mean_f < 1 ? " (" + pct(mean_f) + " left by the collectives on shared NICs)" : "") +
             (in_.fabric_factor < 1 ? " (fabric uplinks give " + pct(in_.fabric_factor) + " of the NICs)" : "") +

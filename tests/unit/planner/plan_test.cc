@@ -157,6 +157,30 @@ TEST(ExamplePlans, IntraNodeTpIsJudgedByTheMeasuredNvlinkTime) {
   EXPECT_NE(tp_of(nullptr).why.find("not checked (no calibration profile)"), std::string::npos);
 }
 
+TEST(ExamplePlans, CalibratedFitSegmentsTimeTheKvChunks) {
+  // A profile whose NIC fit is t = 100 us + bytes / 5e9 B/s: each of the k KV NICs
+  // carries median bytes / k = 524.62e6 / k B (the median request of the hand
+  // calculation above), so p50 = 100 + 524.62e6 / k / (5e9 x f) x 1e6 us, f the fabric
+  // factor (whole switch ports leave the leaf at 0.98:1 for 80 Gbit/s NICs).
+  Catalog catalog = Catalog::load(Catalog::default_path());
+  ClusterSpec spec = parse_cluster_spec(spec_path("p5-moe-pd.json"), catalog);
+  CalibrationProfile profile;
+  profile.file = "fit.json";
+  profile.nics = {{"r0", 10, 10e9, {{0, 1e18, 100, 5e9}}}};
+  PlanResult plan = make_plan(spec, catalog, &profile, analytic());
+  const GroupResult& decode = plan.groups.at(1);
+  const ClassResult* kv = find_class(decode, TrafficClass::kKvTransfer);
+  ASSERT_NE(kv, nullptr);
+  const double f = decode.fabric_factor;
+  ASSERT_GT(f, 0.95);
+  ASSERT_FALSE(decode.split.chosen.shared);
+  const double k = decode.split.chosen.kv_interfaces;
+  const double sigma = 2.3263478740408408 - std::sqrt(2.3263478740408408 * 2.3263478740408408 - 2 * std::log(4.0));
+  const double median_bytes = 2048 * std::exp(-sigma * sigma / 2) * 327680;
+  EXPECT_NEAR(kv->time.p50_us, 100 + median_bytes / k / (5e9 * f) * 1e6, 1e-6 * kv->time.p50_us);
+  EXPECT_NE(kv->time.why.find("calibrated alpha-beta"), std::string::npos) << kv->time.why;
+}
+
 TEST(ExamplePlans, TrainingJobPlansWithItsStepTimes) {
   // p5-llama3-70b-train: 16 p5, TP 8, PP 2, FSDP over DP 8, 16 micro-batches of 8192
   // tokens, 8.8 s steps. Per GPU the gradient shard is S = 70.6e9 / (8 x 2) x 2 B =
