@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "models/workload/collective.h"
 #include "models/workload/kv_cache.h"
 #include "models/workload/moe.h"
 #include "models/workload/training.h"
@@ -39,9 +40,13 @@ class Builder {
   SpecSchedule build(double window_s) {
     window_ps_ = to_ps(window_s);
     for (std::size_t i = 0; i < spec_.kv.size(); ++i) add_kv(spec_.kv[i], i);
-    for (const auto& m : spec_.moe) add_moe(m);
-    for (const auto& t : spec_.tp) add_tp(t);
-    for (const auto& t : spec_.training) add_training(t);
+    if (options_.collectives_as_background) {
+      add_background();
+    } else {
+      for (const auto& m : spec_.moe) add_moe(m);
+      for (const auto& t : spec_.tp) add_tp(t);
+      for (const auto& t : spec_.training) add_training(t);
+    }
     SpecSchedule out;
     out.window_s = window_s;
     out.transfers = schedule_.transfers.size();
@@ -71,24 +76,90 @@ class Builder {
     return static_cast<std::uint32_t>(node * fabric_.nics_per_node + nic);
   }
 
-  std::uint32_t stream(TrafficClass c) {
-    auto it = streams_.find(c);
-    if (it != streams_.end()) return it->second;
+  std::uint32_t stream(TrafficClass c, bool open_loop = false) {
+    auto& streams = open_loop ? open_streams_ : streams_;
+    auto it = streams.find(c);
+    if (it != streams.end()) return it->second;
     ScheduleStream st;
+    st.open_loop = open_loop;
     st.traffic_class = std::string(traffic_class_name(c));
     st.class_index = schedule_.class_index(st.traffic_class);
-    st.transport = options_.infiniband ? "ib_rc" : "srd";
+    st.transport = open_loop ? "open_loop" : options_.infiniband ? "ib_rc" : "srd";
     st.path = options_.infiniband ? PathPolicy::kDestModK : PathPolicy::kSpray;
     st.source = "/workloads";
     const auto index = static_cast<std::uint32_t>(schedule_.streams.size());
     schedule_.streams.push_back(st);
     sim::TrafficSpec t;
     t.traffic_class = st.traffic_class;
-    t.kind = "message";
-    t.transport.name = st.transport;
+    t.kind = open_loop ? "open_loop" : "message";
+    t.transport.name = open_loop ? (options_.infiniband ? "ib_rc" : "srd") : st.transport;
     traffic_.push_back(t);
-    streams_[c] = index;
+    streams[c] = index;
     return index;
+  }
+
+  // Steady background: `rate` payload bytes/s from node a to node b on each NIC of
+  // `nics` (rail to rail) for the whole window, open loop (flow engine only).
+  void steady(TrafficClass c, int a, int b, const std::vector<int>& nics, double rate) {
+    if (rate <= 0) return;
+    for (int j : nics) {
+      Transfer t;
+      t.src = endpoint(a, j);
+      t.dst = endpoint(b, j);
+      t.stream = stream(c, true);
+      t.max_rate_bytes_per_s = rate;
+      t.bytes = static_cast<std::uint64_t>(std::max(1.0, std::round(rate * static_cast<double>(window_ps_) * 1e-12)));
+      t.route_key = static_cast<std::uint32_t>(schedule_.transfers.size());
+      schedule_.add(t);
+    }
+  }
+
+  // Every collective at its mean rate per node, as steady flows between the nodes its
+  // schedule connects (all-to-all inside EP sets, rings between nodes, stage to stage).
+  void add_background() {
+    for (const auto& m : spec_.moe) {
+      const double per_node = moe_network_bytes_per_s(m.shape, {m.tokens_per_step_per_node, m.steps_per_s, m.ep_nodes});
+      for (const std::string& g : m.groups) {
+        const std::vector<int>& nics = pools(g).collective_nics;
+        for (const auto& set : node_sets(fabric_.first_node.at(g), spec_.group(g)->count, m.ep_nodes)) {
+          const double rate = per_node / static_cast<double>((set.size() - 1) * nics.size());
+          for (int a : set)
+            for (int b : set)
+              if (a != b) steady(TrafficClass::kMoeAll2all, a, b, nics, rate);
+        }
+      }
+    }
+    auto ring = [&](TrafficClass c, const std::vector<int>& nodes, const std::vector<int>& nics, double per_node) {
+      for (std::size_t i = 0; i < nodes.size(); ++i) {
+        steady(c, nodes[i], nodes[(i + 1) % nodes.size()], nics, per_node / static_cast<double>(nics.size()));
+      }
+    };
+    for (const auto& tp : spec_.tp) {
+      if (tp.nodes_spanned <= 1) continue;
+      const double per_node = allreduce_network_bytes_per_s({tp.bytes_per_op, tp.ops_per_s, tp.ranks, tp.nodes_spanned});
+      for (const std::string& g : tp.groups) {
+        for (const auto& set : node_sets(fabric_.first_node.at(g), spec_.group(g)->count, tp.nodes_spanned)) {
+          ring(TrafficClass::kTpAllreduce, set, pools(g).collective_nics, per_node);
+        }
+      }
+    }
+    for (const auto& t : spec_.training) {
+      const TrainingShape shape = training_shape(t);
+      const int first = fabric_.first_node.at(t.group), per_stage = spec_.group(t.group)->count / t.pp;
+      const std::vector<int>& nics = pools(t.group).collective_nics;
+      for (int stage = 0; stage < t.pp; ++stage) {
+        std::vector<int> nodes;
+        for (int i = 0; i < per_stage; ++i) nodes.push_back(first + stage * per_stage + i);
+        if (nodes.size() > 1) ring(TrafficClass::kDpGradients, nodes, nics, training_dp_bytes_per_node(shape) / t.step_time_s);
+        if (stage + 1 < t.pp) {
+          const double rate = training_pp_bytes_per_node(shape) / t.step_time_s / 2 / static_cast<double>(nics.size());
+          for (int i = 0; i < per_stage; ++i) {
+            steady(TrafficClass::kPpActivations, nodes[i], nodes[i] + per_stage, nics, rate);
+            steady(TrafficClass::kPpActivations, nodes[i] + per_stage, nodes[i], nics, rate);
+          }
+        }
+      }
+    }
   }
 
   std::uint32_t add(TrafficClass c, std::uint32_t src, std::uint32_t dst, double bytes, std::int64_t release_ps,
@@ -294,7 +365,7 @@ class Builder {
   std::int64_t window_ps_ = 0;
   Schedule schedule_;
   std::vector<sim::TrafficSpec> traffic_;
-  std::map<TrafficClass, std::uint32_t> streams_;
+  std::map<TrafficClass, std::uint32_t> streams_, open_streams_;
   std::vector<SpecOp> ops_;
 };
 
@@ -327,13 +398,14 @@ double lognormal_sigma_for_p99(double ratio) {
 }
 
 double spec_transfers_per_s(const ClusterSpec& spec, const SpecFabric& fabric,
-                            const std::map<std::string, NodePools>& pools) {
+                            const std::map<std::string, NodePools>& pools, bool kv_only) {
   (void)fabric;
   double rate = 0;
   for (const auto& kv : spec.kv) {
     rate += kv.requests_per_s * static_cast<double>(std::max(pools.at(kv.prefill_group).kv_nics.size(),
                                                              pools.at(kv.decode_group).kv_nics.size()));
   }
+  if (kv_only) return rate;
   for (const auto& m : spec.moe) {
     for (const auto& g : m.groups) {
       rate += m.steps_per_s * m.shape.moe_layers * 2 * sets_pairs(spec.group(g)->count, m.ep_nodes) *

@@ -20,6 +20,8 @@
 //     stay inside a node are not on the fabric.
 //   PP activations: per micro-batch, stage p's nodes send to stage p+1's (forward, in
 //     the first half of the step) and back (backward, second half).
+// With collectives_as_background, every collective is instead a steady open-loop flow at
+// its mean rate for the whole window between the nodes it connects (the KV run below).
 // The engines report per transfer when it started and ended; an operation's time is
 // from its first transfer's start to its last transfer's end (spec_run.h).
 #pragma once
@@ -59,6 +61,9 @@ struct SpecScheduleOptions {
   double window_s = 0;              // 0: chosen (choose_window)
   std::uint64_t max_transfers = 150000;
   bool kv_request_at_start = false;  // the first KV request arrives at 0 (a short slice sees one)
+  // The KV run: collectives as steady open-loop flows at their mean rates (flow engine
+  // only), so a long window samples many KV requests at a few transfers each.
+  bool collectives_as_background = false;
 };
 
 struct SpecSchedule {
@@ -71,7 +76,7 @@ struct SpecSchedule {
 
 // Transfers the schedule produces per second of window, by the formulas it uses.
 double spec_transfers_per_s(const ClusterSpec& spec, const SpecFabric& fabric,
-                            const std::map<std::string, NodePools>& pools);
+                            const std::map<std::string, NodePools>& pools, bool kv_only = false);
 
 // The window: at least two decode / training steps and 100 KV requests where the
 // transfer budget allows, otherwise what the budget allows (never under one step).
