@@ -61,6 +61,7 @@ class BootstrapListener {
   BootstrapListener& operator=(const BootstrapListener&) = delete;
 
   int port() const { return port_; }
+  int fd() const { return fd_; }
   BootstrapChannel accept(double timeout_s);
 
  private:

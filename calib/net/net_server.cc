@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "calib/net/bootstrap.h"
+#include "calib/net/hello_lobby.h"
 #include "calib/net/net_session.h"
 
 #include <arpa/inet.h>
@@ -91,11 +92,12 @@ bool names_a_third_party(const std::vector<std::uint8_t>& name, const std::strin
 }
 
 // One session on an accepted channel; false when the peer never sent a valid hello.
-bool serve_session(BootstrapChannel& channel, const ServerOptions& opts, const ProgressLog& log) {
+bool serve_session(BootstrapChannel& channel, const std::string& first_message, const ServerOptions& opts,
+                   const ProgressLog& log) {
   Hello hello;
   std::vector<std::unique_ptr<FabricRail>> rails;
   try {
-    hello = parse_hello(channel.receive(std::min(opts.hello_timeout_s, opts.idle_timeout_s), "the client's hello"));
+    hello = parse_hello(parse_session_message(first_message, channel.peer(), "the client's hello"));
     const bool sockets = opts.provider == "tcp" || opts.provider == "udp" || opts.provider == "sockets";
     for (const auto& n : hello.names) {
       if (sockets && names_a_third_party(n, channel.peer())) {
@@ -164,10 +166,14 @@ void run_server(const ServerOptions& opts, const ProgressLog& log) {
   if (!opts.rails.empty()) choose_rails(opts.provider, opts.rails, opts.rails.size());
   BootstrapListener listener(opts.bind, opts.port);
   log("listening on " + opts.bind + ":" + std::to_string(listener.port()) + " (provider " + opts.provider + ")");
+  // Connections wait for their hello together (hello_lobby.h): a silent or slow peer
+  // holds only itself. Sessions are served one at a time; a client that connects during
+  // one waits in the listen backlog and is served next (queued, not refused).
+  HelloLobby lobby(listener, std::min(opts.hello_timeout_s, opts.idle_timeout_s), 64,
+                   [&](const std::string& line) { log(line); });
   for (std::size_t served = 0; opts.sessions == 0 || served < opts.sessions;) {
-    BootstrapChannel channel = listener.accept(opts.accept_timeout_s);
-    log("client " + channel.peer() + " connected");
-    if (serve_session(channel, opts, log)) ++served;
+    Greeting g = lobby.next(opts.accept_timeout_s);
+    if (serve_session(*g.channel, g.first_message, opts, log)) ++served;
   }
 }
 
