@@ -12,6 +12,7 @@
 #include "cli/spec_input.h"
 #include "models/json_input/input_error.h"
 #include "planner/report/report.h"
+#include "planner/plan_fabric.h"
 #include "planner/spec_fabric.h"
 #include "planner/spec_parser.h"
 #include "planner/spec_schedule.h"
@@ -20,9 +21,6 @@
 
 namespace fabricplan::cli {
 namespace {
-
-// Packet events a spec window may cost (~20-100 ns each: a minute of wall time at most).
-constexpr double kMaxSpecPacketEvents = 5e8;
 
 int simulate_spec(const Args& args) {
   SpecInput in = read_spec_input(args, {"flow", "packet"}, {"text", "json"});
@@ -34,21 +32,12 @@ int simulate_spec(const Args& args) {
     analytic.engine = "analytic";
     analytic.sweep = false;
     const PlanResult plan = make_plan(*in.spec, *in.catalog, in.profile ? &*in.profile : nullptr, analytic);
-    if (in.options.window_s <= 0) {
-      double step = 0.05;
-      for (const auto& m : in.spec->moe) step = std::min(step, 1 / m.steps_per_s);
-      for (const auto& t : in.spec->training) step = std::min(step, t.step_time_s);
-      in.options.window_s = step;
-    }
-    std::vector<const InstanceType*> instances;
-    std::map<std::string, NodePools> pools;
-    for (const auto& g : plan.groups) {
-      instances.push_back(g.instance);
-      pools[g.spec->name] = {g.split.chosen.kv_nics, g.split.chosen.collective_nics};
-    }
-    const SpecFabric fabric = build_spec_fabric(*in.spec, instances, plan.groups.front().per_interface_bytes_per_s);
+    if (in.options.window_s <= 0) in.options.window_s = packet_window_s(*in.spec);
+    const PlanOnFabric on = plan_on_fabric(*in.spec, plan);
+    const SpecFabric& fabric = on.fabric;
+    const std::map<std::string, NodePools>& pools = on.pools;
     SpecScheduleOptions so;
-    so.infiniband = plan.groups.front().instance->fabric == FabricKind::kInfiniband;
+    so.infiniband = on.infiniband;
     so.window_s = in.options.window_s;
     so.max_transfers = in.options.max_transfers;
     if (const std::string why = spec_engine_refusal(*in.spec, fabric, pools, so); !why.empty()) {

@@ -6,10 +6,12 @@
 #include "models/units/units.h"
 #include "planner/demand.h"
 #include "planner/intra_node.h"
+#include "planner/plan_fabric.h"
 #include "planner/recommendation.h"
 #include "planner/spec_fabric.h"
 #include "planner/spec_run.h"
 #include "planner/spec_schedule.h"
+#include "sim/scenario/scenario_schedule.h"
 
 namespace fabricplan {
 namespace {
@@ -259,21 +261,35 @@ void confirm_kv_on_flow_engine(PlanResult& plan, const ClusterSpec& spec, const 
 
 // Runs the plan's chosen splits on an engine (spec_schedule.h, spec_run.h) and records
 // per class the measured operation times and per group the busiest links.
-void confirm_on_engine(PlanResult& plan, const ClusterSpec& spec, const SpecFabric& fabric, const PlanOptions& options) {
-  std::map<std::string, NodePools> pools;
-  for (const auto& g : plan.groups) {
-    pools[g.spec->name] = {g.split.chosen.kv_nics, g.split.chosen.collective_nics};
-  }
+void confirm_on_engine(PlanResult& plan, const ClusterSpec& spec, const PlanOptions& options) {
+  const PlanOnFabric on = plan_on_fabric(spec, plan);
+  const SpecFabric& fabric = on.fabric;
+  const std::map<std::string, NodePools>& pools = on.pools;
   SpecScheduleOptions so;
-  so.infiniband = plan.groups.front().instance->fabric == FabricKind::kInfiniband;
+  so.infiniband = on.infiniband;
   so.seed = options.seed;
   so.window_s = options.window_s;
   so.max_transfers = options.max_transfers;
+  if (options.engine == "packet" && so.window_s <= 0) so.window_s = packet_window_s(spec);
   if (const std::string why = spec_engine_refusal(spec, fabric, pools, so); !why.empty()) {
     plan.engine_summary = options.engine + " engine not run: " + why + "; times are the analytic engine's";
     return;
   }
   SpecSchedule schedule = build_spec_schedule(spec, fabric, pools, so);
+  if (options.engine == "packet" && options.window_s <= 0) {
+    char buf[120];
+    std::snprintf(buf, sizeof buf, "%.3f s simulated: one step (the packet engine's default, at most 50 ms)", so.window_s);
+    schedule.window_reason = buf;
+  }
+  if (options.engine == "packet") {
+    if (const double events = sim::expected_packet_events(schedule.scenario); events > kMaxSpecPacketEvents) {
+      char buf[200];
+      std::snprintf(buf, sizeof buf, "packet engine not run: about %.3g packet events over %.3g ms (at most %.3g); "
+                    "times are the analytic engine's", events, schedule.window_s * 1e3, kMaxSpecPacketEvents);
+      plan.engine_summary = buf;
+      return;
+    }
+  }
   const SpecRunResult run = run_spec_schedule(spec, fabric, std::move(schedule), options.engine);
   plan.engine = options.engine;
   plan.engine_window_s = run.window_s;
@@ -306,6 +322,13 @@ void confirm_on_engine(PlanResult& plan, const ClusterSpec& spec, const SpecFabr
   if (options.engine == "flow" && !spec.kv.empty()) confirm_kv_on_flow_engine(plan, spec, fabric, pools, so, run);
 }
 }  // namespace
+
+double packet_window_s(const ClusterSpec& spec) {
+  double step = 0.05;
+  for (const auto& m : spec.moe) step = std::min(step, 1 / m.steps_per_s);
+  for (const auto& t : spec.training) step = std::min(step, t.step_time_s);
+  return step;
+}
 
 PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
                      const CalibrationProfile* profile, const PlanOptions& options) {
@@ -381,7 +404,7 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
     plan.groups.push_back(std::move(gr));
   }
 
-  if (options.engine == "flow" || options.engine == "packet") confirm_on_engine(plan, spec, fabric, options);
+  if (options.engine == "flow" || options.engine == "packet") confirm_on_engine(plan, spec, options);
 
   if (!options.sweep) {
     finish_assumptions(plan, spec, catalog, profile);

@@ -119,4 +119,9 @@ struct PlanOptions {
 PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
                      const CalibrationProfile* profile, const PlanOptions& options = {});
 
+// The packet engine's default window for a spec: one decode or training step, at most 50 ms.
+double packet_window_s(const ClusterSpec& spec);
+// Packet events a spec window may cost there (~20-100 ns each: a minute of wall time).
+inline constexpr double kMaxSpecPacketEvents = 5e8;
+
 }  // namespace fabricplan

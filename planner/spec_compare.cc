@@ -6,6 +6,7 @@
 
 #include "models/flow/flow_routes.h"
 #include "models/json_input/input_error.h"
+#include "planner/plan_fabric.h"
 #include "planner/spec_fabric.h"
 #include "planner/spec_run.h"
 #include "planner/spec_schedule.h"
@@ -26,15 +27,11 @@ std::string generation_of(const std::string& accelerator) {
 // link of the busiest group failing a fifth into the window.
 FaultSlice fault_slice(const ClusterSpec& spec, const PlanResult& plan, const CompareOptions& options) {
   FaultSlice out;
-  std::vector<const InstanceType*> instances;
-  std::map<std::string, NodePools> pools;
-  for (const auto& g : plan.groups) {
-    instances.push_back(g.instance);
-    pools[g.spec->name] = {g.split.chosen.kv_nics, g.split.chosen.collective_nics};
-  }
-  const SpecFabric fabric = build_spec_fabric(spec, instances, plan.groups.front().per_interface_bytes_per_s);
+  const PlanOnFabric on = plan_on_fabric(spec, plan);
+  const SpecFabric& fabric = on.fabric;
+  const std::map<std::string, NodePools>& pools = on.pools;
   SpecScheduleOptions so;
-  so.infiniband = plan.groups.front().instance->fabric == FabricKind::kInfiniband;
+  so.infiniband = on.infiniband;
   so.seed = options.plan.seed;
   so.window_s = options.slice_window_s;
   so.max_transfers = options.plan.max_transfers;

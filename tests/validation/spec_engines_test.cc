@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "planner/plan.h"
+#include "planner/plan_fabric.h"
 #include "planner/spec_fabric.h"
 #include "planner/spec_parser.h"
 #include "planner/spec_run.h"
@@ -49,14 +50,10 @@ TEST(SpecEngines, KvTransferAloneMatchesAlphaPlusBytesOverThePool) {
   EXPECT_LT(kv->engine_p99_us, 1.2 * kv->time.p99_us);
 
   // Request by request, on the same schedule.
-  std::vector<const InstanceType*> instances;
-  std::map<std::string, NodePools> pools;
-  for (const auto& g : plan.groups) {
-    instances.push_back(g.instance);
-    pools[g.spec->name] = {g.split.chosen.kv_nics, g.split.chosen.collective_nics};
-  }
+  const PlanOnFabric on = plan_on_fabric(spec, plan);
+  const SpecFabric& fabric = on.fabric;
+  const std::map<std::string, NodePools>& pools = on.pools;
   ASSERT_EQ(pools.at("decode").kv_nics.size(), 32u);
-  const SpecFabric fabric = build_spec_fabric(spec, instances, 11.25e9);
   SpecScheduleOptions so;
   so.window_s = 20;
   SpecSchedule sched = build_spec_schedule(spec, fabric, pools, so);
@@ -116,13 +113,9 @@ TEST(SpecEngines, PacketAndFlowEnginesAgreeOnTheSameSpecWindow) {
   analytic.engine = "analytic";
   analytic.sweep = false;
   const PlanResult plan = make_plan(spec, catalog, nullptr, analytic);
-  std::vector<const InstanceType*> instances;
-  std::map<std::string, NodePools> pools;
-  for (const auto& g : plan.groups) {
-    instances.push_back(g.instance);
-    pools[g.spec->name] = {g.split.chosen.kv_nics, g.split.chosen.collective_nics};
-  }
-  const SpecFabric fabric = build_spec_fabric(spec, instances, plan.groups.front().per_interface_bytes_per_s);
+  const PlanOnFabric on = plan_on_fabric(spec, plan);
+  const SpecFabric& fabric = on.fabric;
+  const std::map<std::string, NodePools>& pools = on.pools;
   SpecScheduleOptions so;
   so.window_s = 0.003;
   so.kv_request_at_start = true;

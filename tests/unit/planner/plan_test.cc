@@ -81,7 +81,7 @@ TEST(ExamplePlans, KvTransferTimeIsAlphaPlusBytesOverThePool) {
   const double p50 = 38 + 2048 * std::exp(-sigma * sigma / 2) * 327680 / 90e9 * 1e6;
   EXPECT_NEAR(kv->time.p50_us, p50, 1e-6 * p50);
   EXPECT_NEAR(p50, 5867.1, 0.05);
-  EXPECT_GT(kv->time.p99_us, 38 + 8192 * 327680 / 90e9 * 1e6);  // the p99 prompt plus a wait
+  EXPECT_GT(kv->time.p99_us, 38 + 8192.0 * 327680 / 90e9 * 1e6);  // the p99 prompt plus a wait
   EXPECT_DOUBLE_EQ(kv->time.budget_us, 1e6);
   EXPECT_NEAR(kv->time.share, kv->time.p99_us / 1e6, 1e-12);
 }
