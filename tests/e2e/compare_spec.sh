@@ -45,6 +45,11 @@ r = json.load(open(sys.argv[1]))
 slow = {f["fabric"]: max(c["max_us"] for c in f["link_failure"]["classes"]) for f in r["fabrics"]}
 assert slow["ib"] > 1e6 and slow["efa"] < 1e5, slow
 PY
+# Same inputs and seed: byte-identical JSON; another seed draws other KV requests.
+"$bin" compare "$src/configs/clusters/trn2-moe-pd.json" --format json -o "$tmp/again.json"
+cmp -s "$tmp/trn2-moe-pd.json" "$tmp/again.json" || { echo "compare is not deterministic"; exit 1; }
+"$bin" compare "$src/configs/clusters/trn2-moe-pd.json" --format json --seed 7 -o "$tmp/seed7.json"
+! cmp -s "$tmp/trn2-moe-pd.json" "$tmp/seed7.json" || { echo "--seed changed nothing"; exit 1; }
 # --ib chooses the reference; an unknown or non-IB type is refused.
 "$bin" compare "$src/configs/clusters/p5-moe-pd.json" --ib ib-dgx-a100 --no-fault --format json -o "$tmp/a100.json"
 "$py" -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['fabrics'][1]['instance_type']=='ib-dgx-a100'; assert not r['fabrics'][0]['link_failure']['ran']" "$tmp/a100.json"
