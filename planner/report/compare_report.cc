@@ -42,10 +42,10 @@ struct Row {
 };
 
 std::vector<std::string> cells(const GroupResult& g, const ClassResult* r) {
-  if (!r) return {"-", "-", "-", "-", "-"};
+  if (!r) return {"-", "-", "-", "-", "-", "-"};
   return {r->time.known ? format_us(r->time.p50_us) : "-", r->time.known ? format_us(r->time.p99_us) : "-",
           r->engine_count ? format_us(r->engine_p99_us) + " (n=" + std::to_string(r->engine_count) + ")" : "-",
-          split_short(g), verdict_name(r->verdict)};
+          format_gbit(r->demand_bytes_per_s) + " " + format_percent(r->utilization), split_short(g), verdict_name(r->verdict)};
 }
 
 // One row per (group, class) present on either fabric.
@@ -94,8 +94,8 @@ std::string render_compare_text(const SpecComparison& c) {
   os << "engine EFA: " << c.efa.engine_summary << "\n";
   os << "engine IB:  " << c.ib.engine_summary << "\n";
   Table t;
-  t.push_back({"group", "class", "EFA op p50", "p99", "engine p99", "split", "verdict", "IB op p50", "p99", "engine p99",
-               "split", "verdict"});
+  t.push_back({"group", "class", "EFA op p50", "p99", "engine p99", "load, util", "split", "verdict", "IB op p50", "p99",
+               "engine p99", "load, util", "split", "verdict"});
   for (const Row& r : rows(c)) {
     std::vector<std::string> line = {r.group, r.cls};
     line.insert(line.end(), r.efa.begin(), r.efa.end());
@@ -108,7 +108,7 @@ std::string render_compare_text(const SpecComparison& c) {
   os << "\n";
   for (const auto& row : t) {
     os << " ";
-    for (std::size_t i = 0; i < row.size(); ++i) os << " " << row[i] << std::string(w[i] - row[i].size(), ' ') << (i == 6 ? " |" : "");
+    for (std::size_t i = 0; i < row.size(); ++i) os << " " << row[i] << std::string(w[i] - row[i].size(), ' ') << (i == 7 ? " |" : "");
     os << "\n";
   }
   os << "\nbusiest links:\n";
@@ -131,8 +131,8 @@ std::string render_compare_markdown(const SpecComparison& c) {
      << "**).\n\n";
   os << "- EFA fabric: " << c.efa.fabric_description << "; " << c.efa.engine_summary << "\n";
   os << "- IB fabric: " << c.ib.fabric_description << "; " << c.ib.engine_summary << "\n\n";
-  os << "| group | class | EFA op p50 | EFA p99 | EFA engine p99 | EFA split | EFA verdict | IB op p50 | IB p99 | IB engine p99 | "
-        "IB split | IB verdict |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  os << "| group | class | EFA op p50 | EFA p99 | EFA engine p99 | EFA load, util | EFA split | EFA verdict | IB op p50 | IB p99 | "
+        "IB engine p99 | IB load, util | IB split | IB verdict |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const Row& r : rows(c)) {
     os << "| " << r.group << " | " << r.cls;
     for (const auto& x : r.efa) os << " | " << x;
