@@ -187,6 +187,13 @@ class GroupTimer {
       t.verdict = Verdict::kInsufficient;
       t.why = kv.name + ": requests arrive faster than the pool sends them (rho " + num(rho, "%.2f") +
               " >= 1): the queue grows without bound";
+      // Judged as at least the overload: a split search must see it (op_time.h).
+      t.share = rho;
+      if (in_.spec->slo.ttft_p99_ms > 0) {
+        t.budget_us = in_.spec->slo.ttft_p99_ms * 1e3;
+        t.budget_name = "slo.ttft_p99_ms";
+        t.share = std::max(rho, t.p99_us / t.budget_us);
+      }
       return t;
     }
     if (rho > 0.01) {

@@ -46,7 +46,8 @@ struct ClassTime {
   double step_share = 0;         // MoE / training: p99 per step / the step period (0: n/a)
   double budget_us = 0;          // from the spec's SLO; 0: none
   std::string budget_name;       // "slo.ttft_p99_ms", ...
-  double share = 0;              // p99 time per budget period / budget
+  double share = 0;              // p99 time per budget period / budget (KV past its pool's
+                                 // capacity: at least the load rho, SLO or not)
   Verdict verdict = Verdict::kComfortable;
   std::string why;
 };

@@ -67,7 +67,7 @@ TimeJudge time_judge_for(const GroupTimeInputs& inputs) {
     for (const auto& [cls, t] : analytic_op_times(inputs, c)) {
       if (!t.known) continue;
       c.time_verdict = std::max(c.time_verdict, t.verdict);
-      c.worst_time_share = std::max(c.worst_time_share, t.budget_us > 0 ? t.share : t.step_share);
+      c.worst_time_share = std::max({c.worst_time_share, t.share, t.step_share});
     }
   };
 }
