@@ -12,6 +12,7 @@
 #include "models/units/units.h"
 #include "models/workload/kv_cache.h"
 #include "models/workload/training.h"
+#include "planner/format_text.h"
 #include "planner/spec_schedule.h"
 
 namespace fabricplan {
@@ -21,20 +22,6 @@ using collective::NodeTiers;
 using collective::Op;
 
 constexpr double kNcclNetHopUs = 14;  // NCCL's hwLat for a network hop, Simple (src/graph/tuning.cc)
-
-std::string us_text(double us) {
-  char b[64];
-  if (us >= 1e6) std::snprintf(b, sizeof b, "%.2f s", us * 1e-6);
-  else if (us >= 1e3) std::snprintf(b, sizeof b, "%.2f ms", us * 1e-3);
-  else std::snprintf(b, sizeof b, "%.1f us", us);
-  return b;
-}
-
-std::string pct(double x) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.0f%%", 100 * x);
-  return b;
-}
 
 std::string num(double x, const char* f = "%.3g") {
   char b[64];
@@ -127,7 +114,7 @@ class GroupTimer {
       t.budget_name = slo_name;
       t.share = share_of(t.budget_us);
       t.verdict = judge_time(t.share, in_.thresholds);
-      t.why += "; " + pct(t.share) + " of the " + slo_name + " budget of " + us_text(t.budget_us);
+      t.why += "; " + format_percent(t.share) + " of the " + slo_name + " budget of " + format_us(t.budget_us);
     } else if (own_share > 0) {
       t.verdict = judge_time(own_share, in_.thresholds);
       t.why += " (no SLO in the spec: judged against " + own_name + ")";
@@ -199,15 +186,15 @@ class GroupTimer {
     if (rho > 0.01) {
       const double w = lambda * second_moment / (2 * (1 - rho)) + 0 * mean_s;
       wait_p99_us = w / rho * std::log(100 * rho) * 1e6;
-      wait_text = " + " + us_text(wait_p99_us) + " p99 wait (M/G/1, rho " + num(rho, "%.2f") + ")";
+      wait_text = " + " + format_us(wait_p99_us) + " p99 wait (M/G/1, rho " + num(rho, "%.2f") + ")";
     }
     t.p99_us = service_us(kv.prompt_tokens_p99) + wait_p99_us;
     t.why = kv.name + ": " + (segment_for(kv.prompt_tokens_mean * per_token / k) ? "the calibrated alpha-beta fit per NIC chunk, ~" : "") +
-            us_text(in_.kv_alpha_us) + " + bytes / " +
+            format_us(in_.kv_alpha_us) + " + bytes / " +
             num(units::bytes_per_s_to_gbit_per_s(bw), "%.0f") + " Gbit/s" +
-            (mean_f < 1 ? " (" + pct(mean_f) + " left by the collectives on shared NICs)" : "") +
-            (in_.fabric_factor < 1 ? " (fabric uplinks give " + pct(in_.fabric_factor) + " of the NICs)" : "") +
-            ": p50 " + us_text(t.p50_us) + ", p99 " + us_text(service_us(kv.prompt_tokens_p99)) + wait_text;
+            (mean_f < 1 ? " (" + format_percent(mean_f) + " left by the collectives on shared NICs)" : "") +
+            (in_.fabric_factor < 1 ? " (fabric uplinks give " + format_percent(in_.fabric_factor) + " of the NICs)" : "") +
+            ": p50 " + format_us(t.p50_us) + ", p99 " + format_us(service_us(kv.prompt_tokens_p99)) + wait_text;
     finish(t, in_.spec->slo.ttft_p99_ms, "slo.ttft_p99_ms", [&](double b) { return t.p99_us / b; }, 0, "");
     return t;
   }
@@ -258,10 +245,10 @@ class GroupTimer {
     t.op = "MoE dispatch + combine of all " + std::to_string(m.shape.moe_layers) + " MoE layers in one step (" +
            std::to_string(tokens) + " tokens per GPU, EP " + std::to_string(m.ep_nodes * gpus) + ", " +
            (ll ? "low-latency" : "normal") + " kernels)";
-    t.why = m.name + ": " + us_text(l50) + " per layer by " + model_name() + " on " +
+    t.why = m.name + ": " + format_us(l50) + " per layer by " + model_name() + " on " +
             std::to_string(split_.collective_nics.size()) + " NICs" +
-            (busy_f < mean_f ? "; " + us_text(l99) + " while a KV transfer shares them (p99)" : "") + "; " +
-            pct(t.step_share) + " of a " + us_text(period_us) + " step";
+            (busy_f < mean_f ? "; " + format_us(l99) + " while a KV transfer shares them (p99)" : "") + "; " +
+            format_percent(t.step_share) + " of a " + format_us(period_us) + " step";
     const bool decode = in_.group->role != NodeRole::kPrefill;
     finish(t, decode ? in_.spec->slo.tpot_ms : 0, "slo.tpot_ms", [&](double b) { return t.p99_us / b; }, t.step_share,
            "the step");
@@ -298,8 +285,8 @@ class GroupTimer {
     t.p50_us = p50;
     t.p99_us = p99;
     const double busy = p99 * tp.ops_per_s * 1e-6;  // of every second, hence of every budget
-    t.why = tp.name + ": " + us_text(p50) + " per op (" + how + ") x " + num(tp.ops_per_s, "%.0f") + "/s = " +
-            pct(p99 * tp.ops_per_s * 1e-6) + " of the time";
+    t.why = tp.name + ": " + format_us(p50) + " per op (" + how + ") x " + num(tp.ops_per_s, "%.0f") + "/s = " +
+            format_percent(p99 * tp.ops_per_s * 1e-6) + " of the time";
     finish(t, in_.spec->slo.tpot_ms, "slo.tpot_ms", [&](double) { return busy; }, busy, "its busy fraction");
     return t;
   }
@@ -340,8 +327,8 @@ class GroupTimer {
            " per step (" + num(bytes / 1e9, "%.2f") + " GB per node over " + std::to_string(nodes) + " nodes)";
     const double period_us = w.step_time_s * 1e6;
     t.step_share = t.p99_us / period_us;
-    t.why = w.name + ": " + how + " by " + model_name() + ": " + us_text(t.p50_us) + ", " + pct(t.step_share) +
-            " of the " + us_text(period_us) + " step (overlapped with backward where the framework buckets it)";
+    t.why = w.name + ": " + how + " by " + model_name() + ": " + format_us(t.p50_us) + ", " + format_percent(t.step_share) +
+            " of the " + format_us(period_us) + " step (overlapped with backward where the framework buckets it)";
     finish(t, in_.spec->slo.training_step_ms, "slo.training_step_ms", [&](double b) { return t.p99_us / b; }, t.step_share,
            "the step");
     return t;
@@ -359,8 +346,8 @@ class GroupTimer {
            num(per_gpu / 1e6, "%.1f") + " MB per GPU each";
     const double period_us = w.step_time_s * 1e6;
     t.step_share = t.p99_us / period_us;
-    t.why = w.name + ": " + us_text(one) + " per send (" + how + ") x " + std::to_string(2 * w.micro_batches) + ", " +
-            pct(t.step_share) + " of the step (1F1B hides most of it behind compute)";
+    t.why = w.name + ": " + format_us(one) + " per send (" + how + ") x " + std::to_string(2 * w.micro_batches) + ", " +
+            format_percent(t.step_share) + " of the step (1F1B hides most of it behind compute)";
     finish(t, in_.spec->slo.training_step_ms, "slo.training_step_ms", [&](double b) { return t.p99_us / b; }, t.step_share,
            "the step");
     return t;
@@ -379,7 +366,7 @@ class GroupTimer {
            std::to_string(w.micro_batches) + " micro-batches, forward and backward (EP " + std::to_string(w.moe.ep) + ")";
     const double period_us = w.step_time_s * 1e6;
     t.step_share = t.p99_us / period_us;
-    t.why = w.name + ": " + us_text(layer) + " per layer by " + model_name() + ", " + pct(t.step_share) + " of the step";
+    t.why = w.name + ": " + format_us(layer) + " per layer by " + model_name() + ", " + format_percent(t.step_share) + " of the step";
     finish(t, in_.spec->slo.training_step_ms, "slo.training_step_ms", [&](double b) { return t.p99_us / b; }, t.step_share,
            "the step");
     return t;
