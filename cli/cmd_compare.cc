@@ -3,6 +3,8 @@
 // `fabricplan compare SPEC [--ib TYPE] [--format text|md|json|html] [-o FILE] [--engine flow|packet] [--no-fault]`:
 // the spec's workload on its EFA instances and on an InfiniBand reference node
 // (planner/spec_compare.h).
+#include <cstdlib>
+
 #include "cli/args.h"
 #include "cli/command.h"
 #include "cli/guard.h"
@@ -22,6 +24,19 @@ int compare_spec_command(const Args& args) {
   CompareOptions o;
   o.plan = in.options;
   o.fault_slice = !args.has("--no-fault");
+  auto ms = [&](const char* name, double lo, double hi, double fallback) {
+    const auto v = args.get(name);
+    if (!v) return fallback * 1e-3;
+    char* end = nullptr;
+    const double x = std::strtod(v->c_str(), &end);
+    if (end == v->c_str() || *end != '\0' || !(x >= lo && x <= hi)) {
+      throw UsageError(std::string(name) + " must be a number of milliseconds in [" + std::to_string(lo) + ", " +
+                       std::to_string(hi) + "], not \"" + *v + "\"");
+    }
+    return x * 1e-3;
+  };
+  o.slice_window_s = ms("--slice-ms", 0.01, 1000, 2);
+  o.sm_reroute_after_s = ms("--sm-reroute-ms", 0, 600000, 100);
   if (auto ib = args.get("--ib")) {
     const InstanceType* t = in.catalog->find(*ib);
     if (!t || t->fabric != FabricKind::kInfiniband) {
@@ -48,7 +63,8 @@ int run_compare(const std::vector<std::string>& argv) {
     Args args(spec_of("compare"), argv);
     if (args.help_printed()) return kExitOk;
     if (args.positionals().size() == 1 && is_cluster_spec_file(args.positionals()[0])) return compare_spec_command(args);
-    for (const char* only : {"--ib", "--engine", "--no-fault", "--window-ms", "--max-transfers", "--catalog"}) {
+    for (const char* only : {"--ib", "--engine", "--no-fault", "--slice-ms", "--sm-reroute-ms", "--window-ms", "--max-transfers",
+                             "--catalog"}) {
       if (args.has(only)) throw UsageError(std::string(only) + " applies to a cluster SPEC, not a scenario");
     }
     const std::string format = args.get_or("--format", "text");

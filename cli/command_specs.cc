@@ -32,7 +32,9 @@ std::vector<CommandSpec> make_specs() {
       scenario_common[3], kCalibration,
       {"--ib", "TYPE", "SPEC: the InfiniBand instance type to compare with (default: the catalog's of the same GPU generation)"},
       {"--engine", "flow|packet", "SPEC: the engine that confirms each fabric's split (default flow)"},
-      {"--no-fault", "", "SPEC: skip the link-failure slice on the packet engine"}};
+      {"--no-fault", "", "SPEC: skip the link-failure slice on the packet engine"},
+      {"--slice-ms", "MS", "SPEC: length of the link-failure slice (default 2)"},
+      {"--sm-reroute-ms", "MS", "SPEC: when the IB subnet manager installs new routes after the failure (default 100)"}};
   compare.insert(compare.end(), spec_engine.begin(), spec_engine.end());
   std::vector<OptionSpec> plan = {{"--format", "text|md|json|html", "report format (default text)"},
                                   kOut,

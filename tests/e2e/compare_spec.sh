@@ -53,7 +53,10 @@ cmp -s "$tmp/trn2-moe-pd.json" "$tmp/again.json" || { echo "compare is not deter
 # --ib chooses the reference; an unknown or non-IB type is refused.
 "$bin" compare "$src/configs/clusters/p5-moe-pd.json" --ib ib-dgx-a100 --no-fault --format json -o "$tmp/a100.json"
 "$py" -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['fabrics'][1]['instance_type']=='ib-dgx-a100'; assert not r['fabrics'][0]['link_failure']['ran']" "$tmp/a100.json"
-for bad in "--ib p5.48xlarge" "--ib nosuch" "--engine analytic" "--format csv"; do
+# The subnet manager's delay is the IB side's choice: 10 ms instead of 100 ms.
+"$bin" compare "$src/configs/clusters/p5-moe-pd.json" --sm-reroute-ms 10 --slice-ms 1 --format json -o "$tmp/sm10.json"
+"$py" -c "import json,sys; f=json.load(open(sys.argv[1]))['fabrics']; assert f[1]['link_failure']['reroute_after_us']==10000 and f[1]['link_failure']['window_us']==1000, f[1]['link_failure']" "$tmp/sm10.json"
+for bad in "--ib p5.48xlarge" "--ib nosuch" "--engine analytic" "--format csv" "--sm-reroute-ms -1" "--slice-ms x"; do
   set +e; "$bin" compare "$src/configs/clusters/p5-moe-pd.json" $bad >/dev/null 2>"$tmp/err"; rc=$?; set -e
   [[ $rc == 2 ]] || { echo "compare $bad: exit $rc"; cat "$tmp/err"; exit 1; }
 done
