@@ -109,7 +109,7 @@ SpecFabric build_spec_fabric(const ClusterSpec& spec, const std::vector<const In
     t.groups = (f.nodes + leaf.nic_ports - 1) / leaf.nic_ports;
     t.spines = leaf.uplinks;
     f.single_switch = t.groups == 1;
-    f.description = fmt("rail-optimized: %.0f groups of %.0f nodes, ", t.groups, t.servers_per_group) +
+    f.description = fmt("rail-optimized: %.0f group(s) of up to %.0f nodes, ", t.groups, t.servers_per_group) +
                     fmt("%.0f rail switches each with %.0f uplinks at %.0f Gbit/s, ", t.rails, t.spines, fs.link_gbit_per_s) +
                     fmt("NICs at %.0f Gbit/s: %.2f:1 at the rail switch", per_nic_gbit, real_ratio);
     const double uplink = leaf.uplinks * units::gbit_per_s_to_bytes_per_s(fs.link_gbit_per_s) / kWireFactor;

@@ -43,6 +43,29 @@ TEST(SpecFabric, LeafSpineIsSizedFromRadixOversubscriptionAndRates) {
   EXPECT_LT(o.node_uplink_bytes_per_s, 32 * 11.25e9 * 0.2);
 }
 
+TEST(SpecFabric, RailOptimizedAndFatTreeSizes) {
+  Catalog catalog = Catalog::load(Catalog::default_path());
+  ClusterSpec spec = p5_spec(catalog);
+  const InstanceType* p5 = catalog.find("p5.48xlarge");
+  // Rail-optimized: 32 rails (one per NIC); each rail switch sized like a leaf above
+  // (11 uplinks, 48 node ports), so the 8 nodes fit one group.
+  spec.fabric.topology = TopologyKind::kRailOptimized;
+  SpecFabric r = build_spec_fabric(spec, {p5, p5}, 11.25e9);
+  EXPECT_EQ(r.topology.kind, "rail_optimized");
+  EXPECT_EQ(r.topology.rails, 32);
+  EXPECT_EQ(r.topology.servers_per_group, 48);
+  EXPECT_EQ(r.topology.groups, 1);
+  EXPECT_EQ(r.topology.spines, 11);
+  EXPECT_TRUE(r.single_switch);
+  // Fat-tree: 256 endpoints need k^3/4 >= 256: k = 12 (432), k = 10 holds only 250.
+  spec.fabric.topology = TopologyKind::kFatTree;
+  spec.fabric.oversubscription = 2;
+  SpecFabric f = build_spec_fabric(spec, {p5, p5}, 11.25e9);
+  EXPECT_EQ(f.topology.k, 12);
+  ASSERT_EQ(f.notes.size(), 1u);  // the oversubscription a fat-tree does not have
+  EXPECT_NE(f.notes[0].find("non-blocking"), std::string::npos);
+}
+
 TEST(SpecFabric, OversubscriptionAndSlowLinksChangeTimesAndBusiestLinks) {
   Catalog catalog = Catalog::load(Catalog::default_path());
   ClusterSpec spec = p5_spec(catalog);
