@@ -138,7 +138,8 @@ class GroupTimer {
   ClassTime kv_time(const KvWorkloadSpec& kv) const {
     ClassTime t;
     const double per_token = kv_bytes_per_token(kv.shape);
-    const auto [mean_f, busy_f] = contention(TrafficClass::kKvTransfer);
+    const std::pair<double, double> shares = contention(TrafficClass::kKvTransfer);
+    const double mean_f = shares.first, busy_f = shares.second;
     (void)busy_f;
     const double bw = static_cast<double>(split_.kv_nics.size()) * in_.nic_bytes_per_s * in_.fabric_factor * mean_f;
     const double sigma = lognormal_sigma_for_p99(kv.prompt_tokens_p99 / kv.prompt_tokens_mean);
@@ -227,7 +228,8 @@ class GroupTimer {
 
   ClassTime moe_time(const MoeWorkloadSpec& m) const {
     ClassTime t;
-    const auto [mean_f, busy_f] = contention(TrafficClass::kMoeAll2all);
+    const std::pair<double, double> shares = contention(TrafficClass::kMoeAll2all);
+    const double mean_f = shares.first, busy_f = shares.second;
     const int gpus = in_.instance->accelerators;
     const bool ll = in_.group->role == NodeRole::kDecode;
     const int tokens = static_cast<int>(std::lround(m.tokens_per_step_per_node / gpus));
@@ -257,7 +259,8 @@ class GroupTimer {
 
   ClassTime tp_time(const TpWorkloadSpec& tp) const {
     ClassTime t;
-    const auto [mean_f, busy_f] = contention(TrafficClass::kTpAllreduce);
+    const std::pair<double, double> shares = contention(TrafficClass::kTpAllreduce);
+    const double mean_f = shares.first, busy_f = shares.second;
     t.op = "one all-reduce of " + num(tp.bytes_per_op / 1024, "%.0f") + " KiB over " + std::to_string(tp.ranks) +
            " ranks on " + std::to_string(tp.nodes_spanned) + " node(s)";
     if (tp.nodes_spanned <= 1 && !no_nccl_.empty()) {
@@ -309,7 +312,8 @@ class GroupTimer {
   ClassTime dp_time(const TrainingWorkloadSpec& w) const {
     ClassTime t;
     const TrainingShape s = training_shape(w);
-    const auto [mean_f, busy_f] = contention(TrafficClass::kDpGradients);
+    const std::pair<double, double> shares = contention(TrafficClass::kDpGradients);
+    const double mean_f = shares.first, busy_f = shares.second;
     (void)busy_f;
     const int nodes = in_.group->count / w.pp;
     const double bytes = training_gradient_shard_bytes(s) * w.tp;
@@ -336,7 +340,8 @@ class GroupTimer {
 
   ClassTime pp_time(const TrainingWorkloadSpec& w) const {
     ClassTime t;
-    const auto [mean_f, busy_f] = contention(TrafficClass::kPpActivations);
+    const std::pair<double, double> shares = contention(TrafficClass::kPpActivations);
+    const double mean_f = shares.first, busy_f = shares.second;
     (void)busy_f;
     const double per_gpu = w.micro_batch_tokens * w.hidden_size * w.activation_dtype_bytes / w.tp;
     std::string how;
@@ -356,7 +361,8 @@ class GroupTimer {
   ClassTime training_moe_time(const TrainingWorkloadSpec& w) const {
     ClassTime t;
     const TrainingShape s = training_shape(w);
-    const auto [mean_f, busy_f] = contention(TrafficClass::kMoeAll2all);
+    const std::pair<double, double> shares = contention(TrafficClass::kMoeAll2all);
+    const double mean_f = shares.first, busy_f = shares.second;
     (void)busy_f;
     const int tokens = static_cast<int>(std::lround(training_moe_tokens_per_gpu(s)));
     const double remote = training_moe_bytes_per_node(s) / (2.0 * w.micro_batches * std::max(1, s.moe_layers));
