@@ -11,6 +11,14 @@
 namespace fabricplan::calib {
 namespace {
 
+// An alpha-beta fit needs samples at two or more message sizes.
+std::size_t distinct_sizes(const std::vector<Sample>& samples) {
+  std::vector<double> sizes;
+  for (const auto& x : samples) sizes.push_back(x.bytes);
+  std::sort(sizes.begin(), sizes.end());
+  return static_cast<std::size_t>(std::unique(sizes.begin(), sizes.end()) - sizes.begin());
+}
+
 using ordered_json = nlohmann::ordered_json;
 
 }  // namespace
@@ -37,9 +45,22 @@ std::string imported_profile_json(const ImportedLogs& logs) {
       if (r.bytes > 0 && seconds > 0) samples.push_back({static_cast<double>(r.bytes), seconds});
       sweep.push_back({{"bytes", r.bytes}, {"seconds", seconds}, {"bytes_per_s", r.bytes_per_s}});
     }
-    AlphaBetaFit f = fit_alpha_beta(samples);
     std::string name = run.tool + ":" + run.file.substr(run.file.find_last_of('/') + 1);
     ordered_json nic = {{"name", name}};
+    if (distinct_sizes(samples) < 2) {
+      // One message size (ib_write_bw -s N, a one-row fi_pingpong): no alpha-beta fit;
+      // the measured rate stands, the latency cannot be separated from it.
+      double bw = 0;
+      for (const auto& r : run.rows) bw = std::max(bw, r.bytes_per_s);
+      if (bw <= 0) throw InputError(run.file, "", "a result row with a bandwidth above 0", "none");
+      nic["bandwidth_bytes_per_s"] = bw;
+      nic["sweep"] = sweep;
+      unavailable.push_back({{"what", "alpha-beta fit and latency_us of " + name},
+                             {"why", "the log measures one message size: sweep sizes (ib_write_bw -a, fi_pingpong without -S)"}});
+      j["nics"].push_back(nic);
+      continue;
+    }
+    AlphaBetaFit f = fit_alpha_beta(samples);
     // ib_write_bw streams back to back: its log gives bandwidth, not a latency (the
     // smallest message's bytes / bandwidth is a serialization time, not a latency).
     if (run.tool == "fi_pingpong") {
@@ -69,7 +90,7 @@ std::string imported_profile_json(const ImportedLogs& logs) {
     ordered_json c = {{"op", run.op}, {"ranks", run.ranks}, {"nccl_version", run.nccl_version},
                       {"avg_busbw_bytes_per_s", run.avg_busbw_bytes_per_s},
                       {"large_message_busbw_bytes_per_s", run.rows.back().busbw_bytes_per_s}, {"sweep", sweep}};
-    if (samples.size() >= 2) {
+    if (distinct_sizes(samples) >= 2) {  // fewer: too few sizes to fit
       AlphaBetaFit f = fit_alpha_beta(samples);
       c["segments"] = segments_json(f);
       c["fit"] = fit_json(f);
@@ -194,7 +215,7 @@ std::string intra_node_profile_json(const std::string& intra_node_object) {
       std::vector<Sample> samples;
       for (const auto& r : c["sweep"]) samples.push_back({r["bytes"].get<double>(), r["time_us"].get<double>() * 1e-6});
       c["large_message_busbw_bytes_per_s"] = c["sweep"].empty() ? 0.0 : c["sweep"].back()["busbw_bytes_per_s"].get<double>();
-      if (samples.size() >= 2) {
+      if (distinct_sizes(samples) >= 2) {
         AlphaBetaFit f = fit_alpha_beta(samples);
         c["segments"] = segments_json(f);
         c["fit"] = fit_json(f);

@@ -48,8 +48,9 @@ int calibrate_import(const std::vector<std::string>& rest) {
   // Say what was imported and what came of it (stderr: stdout may be the profile).
   const nlohmann::json p = nlohmann::json::parse(profile);
   for (const auto& n : p["nics"]) {
-    std::fprintf(stderr, "imported %s: %zu sizes, fitted bandwidth %.2f GB/s (%.2f Gbit/s)%s\n",
-                 n["name"].get<std::string>().c_str(), n["sweep"].size(), n["bandwidth_bytes_per_s"].get<double>() / 1e9,
+    std::fprintf(stderr, "imported %s: %zu sizes, %s bandwidth %.2f GB/s (%.2f Gbit/s)%s\n",
+                 n["name"].get<std::string>().c_str(), n["sweep"].size(), n.contains("fit") ? "fitted" : "measured (one size, no fit)",
+                 n["bandwidth_bytes_per_s"].get<double>() / 1e9,
                  n["bandwidth_bytes_per_s"].get<double>() * 8 / 1e9,
                  n.contains("latency_us") ? (", latency " + std::to_string(n["latency_us"].get<double>()) + " us").c_str()
                                           : ", no latency (bandwidth-only log)");

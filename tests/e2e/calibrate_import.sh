@@ -16,6 +16,13 @@ head -1 "$tmp/sweeps.csv" | grep -qx "kind,name,test,bytes,time_us,bytes_per_s,G
 # It says what it imported: each log's kind, sizes and fitted figures.
 grep -q "imported nccl-tests all_reduce: 8 ranks, 8 sizes, large-message busbw 260.92 GB/s" "$tmp/import.err" || fail "import summary: $(cat "$tmp/import.err")"
 grep -q "imported ib_write_bw:ib_write_bw_ndr.txt: 6 sizes, fitted bandwidth .*no latency" "$tmp/import.err" || fail "import summary: $(cat "$tmp/import.err")"
+# One message size (ib_write_bw -s 65536): the measured rate, no fit, and the profile says why.
+printf ' #bytes     #iterations    BW peak[MB/sec]    BW average[MB/sec]   MsgRate[Mpps]\n 65536      5000             11000.00            10900.00             0.174000\n' \
+  > "$tmp/one-size.log"
+"$bin" calibrate import "$tmp/one-size.log" -o "$tmp/one-size.json" 2>"$tmp/one.err" || fail "one-size log: $(cat "$tmp/one.err")"
+grep -q "1 sizes, measured (one size, no fit) bandwidth 11.43 GB/s" "$tmp/one.err" || fail "one-size summary: $(cat "$tmp/one.err")"
+/usr/bin/python3 -c "import json,sys; p=json.load(open(sys.argv[1])); n=p['nics'][0]; assert 'segments' not in n and abs(n['bandwidth_bytes_per_s']-10900*1048576)<1, n; assert any('one message size' in u['why'] for u in p['unavailable'])" "$tmp/one-size.json" \
+  || fail "one-size profile"
 python3 "$src/tests/e2e/check_profile_schema.py" "$src/configs/schema/calibration.schema.json" "$tmp/profile.json"
 /usr/bin/python3 - "$tmp/profile.json" <<'PY'
 import json, sys
