@@ -49,18 +49,36 @@ class GroupTimer {
       auto it = out.find(c);
       if (it == out.end() || (t.known && (!it->second.known || t.p99_us > it->second.p99_us))) out[c] = std::move(t);
     };
+    // A split that gives a pool no interface (an explicit one): no time, the
+    // utilization verdict (demand with no budget) says insufficient.
+    auto no_nics = [&](TrafficClass c) {
+      ClassTime t;
+      t.why = std::string("no interface carries ") + std::string(traffic_class_title(c)) + " in this split";
+      keep(c, t);
+    };
+    const bool kv_nics = !split_.kv_nics.empty(), coll_nics = !split_.collective_nics.empty();
     const std::string& g = in_.group->name;
     for (const auto& kv : in_.spec->kv) {
-      if (kv.prefill_group == g || kv.decode_group == g) keep(TrafficClass::kKvTransfer, kv_time(kv));
+      if (kv.prefill_group != g && kv.decode_group != g) continue;
+      if (kv_nics) keep(TrafficClass::kKvTransfer, kv_time(kv));
+      else no_nics(TrafficClass::kKvTransfer);
     }
     for (const auto& m : in_.spec->moe) {
-      if (std::find(m.groups.begin(), m.groups.end(), g) != m.groups.end()) keep(TrafficClass::kMoeAll2all, moe_time(m));
+      if (std::find(m.groups.begin(), m.groups.end(), g) == m.groups.end()) continue;
+      if (coll_nics || m.ep_nodes <= 1) keep(TrafficClass::kMoeAll2all, moe_time(m));
+      else no_nics(TrafficClass::kMoeAll2all);
     }
     for (const auto& tp : in_.spec->tp) {
-      if (std::find(tp.groups.begin(), tp.groups.end(), g) != tp.groups.end()) keep(TrafficClass::kTpAllreduce, tp_time(tp));
+      if (std::find(tp.groups.begin(), tp.groups.end(), g) == tp.groups.end()) continue;
+      if (coll_nics || tp.nodes_spanned <= 1) keep(TrafficClass::kTpAllreduce, tp_time(tp));
+      else no_nics(TrafficClass::kTpAllreduce);
     }
     for (const auto& t : in_.spec->training) {
       if (t.group != g) continue;
+      if (!coll_nics) {
+        no_nics(TrafficClass::kDpGradients);
+        continue;
+      }
       keep(TrafficClass::kDpGradients, dp_time(t));
       if (t.pp > 1) keep(TrafficClass::kPpActivations, pp_time(t));
       if (t.moe.present) keep(TrafficClass::kMoeAll2all, training_moe_time(t));

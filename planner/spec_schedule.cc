@@ -185,6 +185,7 @@ class Builder {
     const int pre_n = spec_.group(kv.prefill_group)->count, dec_n = spec_.group(kv.decode_group)->count;
     const std::vector<int>& src_nics = pools(kv.prefill_group).kv_nics;
     const std::vector<int>& dst_nics = pools(kv.decode_group).kv_nics;
+    if (src_nics.empty() || dst_nics.empty()) return;  // a split with no KV interface: nothing can move
     const std::size_t parts = std::max(src_nics.size(), dst_nics.size());
     const double first = options_.kv_request_at_start ? 0.0 : rng.exponential(1 / kv.requests_per_s);
     for (double t = first; to_ps(t) < window_ps_; t += rng.exponential(1 / kv.requests_per_s)) {
@@ -243,6 +244,7 @@ class Builder {
     const double combine = tokens * m.shape.top_k * m.shape.hidden_size * m.shape.combine_dtype_bytes * remote;
     for (const std::string& g : m.groups) {
       const std::vector<int>& nics = pools(g).collective_nics;
+      if (nics.empty()) continue;  // a split with no collective interface
       for (const auto& set : node_sets(fabric_.first_node.at(g), spec_.group(g)->count, m.ep_nodes)) {
         std::vector<std::vector<std::vector<std::uint32_t>>> after;
         for (int step = 0; to_ps(step * period) < window_ps_; ++step) {
@@ -288,6 +290,7 @@ class Builder {
     const double ranks = tp.ranks;
     const double per_node = 2 * (ranks - 1) / ranks * tp.bytes_per_op;
     for (const std::string& g : tp.groups) {
+      if (pools(g).collective_nics.empty()) continue;
       for (const auto& set : node_sets(fabric_.first_node.at(g), spec_.group(g)->count, n)) {
         for (int k = 0; to_ps(k / tp.ops_per_s) < window_ps_; ++k) {
           ring(TrafficClass::kTpAllreduce, g, tp.name, set, pools(g).collective_nics, per_node, 2 * (n - 1),
@@ -302,6 +305,7 @@ class Builder {
     const int first = fabric_.first_node.at(t.group), count = spec_.group(t.group)->count;
     const int per_stage = count / t.pp;
     const std::vector<int>& nics = pools(t.group).collective_nics;
+    if (nics.empty()) return;
     const double dp_bytes = training_dp_bytes_per_node(shape);
     const double pp_bytes = training_pp_bytes_per_node(shape) / (2.0 * t.micro_batches);
     const double moe_bytes = training_moe_bytes_per_node(shape) / (4.0 * t.micro_batches * std::max(1, shape.moe_layers));

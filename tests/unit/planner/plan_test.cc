@@ -220,6 +220,28 @@ TEST(ExamplePlans, TrainingJobPlansWithItsStepTimes) {
   EXPECT_GT(a2a->engine_count, 0u);
 }
 
+TEST(ExamplePlans, AnExplicitSplitWithoutKvInterfacesHasNoKvTimeAndRunsTheRest) {
+  // decode: 0 KV / 32 collectives. KV cannot move: no time, insufficient on its
+  // utilization; the engines run the collectives (no division by an empty pool).
+  Catalog catalog = Catalog::load(Catalog::default_path());
+  ClusterSpec spec = parse_cluster_spec(spec_path("p5-moe-pd.json"), catalog);
+  spec.split.automatic = false;
+  spec.split.per_group["prefill"] = {true, 0, 0, ""};
+  spec.split.per_group["decode"] = {false, 0, 32, ""};
+  PlanOptions o;
+  o.sweep = false;
+  o.max_transfers = 20000;
+  PlanResult plan = make_plan(spec, catalog, nullptr, o);
+  const ClassResult* kv = find_class(plan.groups.at(1), TrafficClass::kKvTransfer);
+  const ClassResult* moe = find_class(plan.groups.at(1), TrafficClass::kMoeAll2all);
+  ASSERT_TRUE(kv && moe);
+  EXPECT_FALSE(kv->time.known);
+  EXPECT_EQ(kv->verdict, Verdict::kInsufficient);
+  EXPECT_EQ(kv->engine_count, 0u);
+  EXPECT_TRUE(moe->time.known);
+  EXPECT_GT(moe->engine_count, 0u);
+}
+
 TEST(ExamplePlans, SameInputsGiveTheSameNumbers) {
   Catalog catalog = Catalog::load(Catalog::default_path());
   ClusterSpec spec = parse_cluster_spec(spec_path("trn2-moe-pd.json"), catalog);
