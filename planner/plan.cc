@@ -6,6 +6,7 @@
 #include "models/units/units.h"
 #include "planner/demand.h"
 #include "planner/intra_node.h"
+#include "planner/format_text.h"
 #include "planner/plan_fabric.h"
 #include "planner/recommendation.h"
 #include "planner/spec_fabric.h"
@@ -323,6 +324,28 @@ void confirm_on_engine(PlanResult& plan, const ClusterSpec& spec, const PlanOpti
 }
 }  // namespace
 
+// The engine confirms or overrules: a class's measured p99 scales its analytic share
+// of the budget (share x engine p99 / analytic p99); where that crosses a threshold the
+// analytic engine did not, the class, its group and the plan take the worse verdict.
+void apply_engine_verdicts(PlanResult& plan) {
+  for (auto& g : plan.groups) {
+    for (auto& c : g.classes) {
+      if (c.engine_count == 0 || !c.time.known || c.time.p99_us <= 0) continue;
+      const double share = c.time.budget_us > 0 ? c.time.share : c.time.step_share;
+      if (share <= 0) continue;
+      c.engine_time_share = share * c.engine_p99_us / c.time.p99_us;
+      const Verdict v = judge_time(c.engine_time_share, plan.thresholds);
+      if (v > c.verdict) {
+        c.verdict = v;
+        c.time.why += "; the engine run measured p99 " + format_us(c.engine_p99_us) + ", " +
+                      format_percent(c.engine_time_share) + " of the budget: " + verdict_name(v);
+      }
+      g.verdict = std::max(g.verdict, c.verdict);
+    }
+    plan.verdict = std::max(plan.verdict, g.verdict);
+  }
+}
+
 double packet_window_s(const ClusterSpec& spec) {
   double step = 0.05;
   for (const auto& m : spec.moe) step = std::min(step, 1 / m.steps_per_s);
@@ -404,7 +427,10 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
     plan.groups.push_back(std::move(gr));
   }
 
-  if (options.engine == "flow" || options.engine == "packet") confirm_on_engine(plan, spec, options);
+  if (options.engine == "flow" || options.engine == "packet") {
+    confirm_on_engine(plan, spec, options);
+    apply_engine_verdicts(plan);
+  }
 
   if (!options.sweep) {
     finish_assumptions(plan, spec, catalog, profile);

@@ -38,6 +38,7 @@ struct ClassResult {
   Verdict utilization_verdict = Verdict::kComfortable;
   std::size_t engine_count = 0, engine_incomplete = 0;
   double engine_p50_us = 0, engine_p99_us = 0;
+  double engine_time_share = 0;           // the analytic share scaled by engine p99 / analytic p99
   std::vector<double> engine_samples_us;  // sorted, for the CDF charts
 };
 
@@ -118,6 +119,11 @@ struct PlanOptions {
 
 PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
                      const CalibrationProfile* profile, const PlanOptions& options = {});
+
+// The engine run confirms or overrules the analytic verdicts: a class's measured p99
+// scales its analytic share of the budget; a threshold crossed raises class, group and
+// plan verdicts (and says so in the class's time explanation).
+void apply_engine_verdicts(PlanResult& plan);
 
 // The packet engine's default window for a spec: one decode or training step, at most 50 ms.
 double packet_window_s(const ClusterSpec& spec);

@@ -73,6 +73,7 @@ std::string render_plan_json(const PlanResult& plan) {
         }
         cj["engine_op_time_us"] = {{"p50", c.engine_p50_us}, {"p99", c.engine_p99_us},
                                    {"count", c.engine_count}, {"incomplete", c.engine_incomplete}, {"cdf", cdf}};
+        if (c.engine_time_share > 0) cj["engine_time_share"] = c.engine_time_share;
       }
       gj["classes"].push_back(cj);
     }

@@ -242,6 +242,33 @@ TEST(ExamplePlans, AnExplicitSplitWithoutKvInterfacesHasNoKvTimeAndRunsTheRest) 
   EXPECT_GT(moe->engine_count, 0u);
 }
 
+TEST(EngineVerdicts, AMeasuredP99PastTheThresholdRaisesTheVerdict) {
+  // Analytic: p99 1000 us = 40% of its budget (comfortable). Measured: 1500 us, so
+  // 40% x 1500 / 1000 = 60% >= 50%: tight, for the class, its group and the plan. A
+  // measured 1100 us (44%) changes nothing.
+  PlanResult plan;
+  GroupResult g;
+  ClassResult c;
+  c.time.known = true;
+  c.time.p99_us = 1000;
+  c.time.budget_us = 2500;
+  c.time.share = 0.4;
+  c.engine_count = 100;
+  c.engine_p99_us = 1500;
+  g.classes.push_back(c);
+  c.engine_p99_us = 1100;
+  g.classes.push_back(c);
+  plan.groups.push_back(g);
+  apply_engine_verdicts(plan);
+  EXPECT_NEAR(plan.groups[0].classes[0].engine_time_share, 0.6, 1e-12);
+  EXPECT_EQ(plan.groups[0].classes[0].verdict, Verdict::kTight);
+  EXPECT_NE(plan.groups[0].classes[0].time.why.find("engine run measured"), std::string::npos);
+  EXPECT_NEAR(plan.groups[0].classes[1].engine_time_share, 0.44, 1e-12);
+  EXPECT_EQ(plan.groups[0].classes[1].verdict, Verdict::kComfortable);
+  EXPECT_EQ(plan.groups[0].verdict, Verdict::kTight);
+  EXPECT_EQ(plan.verdict, Verdict::kTight);
+}
+
 TEST(ExamplePlans, SameInputsGiveTheSameNumbers) {
   Catalog catalog = Catalog::load(Catalog::default_path());
   ClusterSpec spec = parse_cluster_spec(spec_path("trn2-moe-pd.json"), catalog);
