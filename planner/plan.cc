@@ -17,18 +17,6 @@
 namespace fabricplan {
 namespace {
 
-std::string gbps(double bytes_per_s) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.1f Gbit/s", units::bytes_per_s_to_gbit_per_s(bytes_per_s));
-  return buf;
-}
-
-std::string percent(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0f%%", 100 * x);
-  return buf;
-}
-
 std::string nic_word(const InstanceType& t) {
   return t.fabric == FabricKind::kEfa ? "EFA" : "HCA";
 }
@@ -102,16 +90,16 @@ ClassResult class_result(TrafficClass cls, const ClassDemand& d, const SplitCand
   r.headroom_bytes_per_s = r.budget_bytes_per_s - load;
   r.verdict = judge(r.utilization, r.peak_utilization, th);
   std::string others;
-  if (load > d.bytes_per_s * (1 + 1e-12)) others = " plus " + gbps(load - d.bytes_per_s) + " of other classes";
-  r.why = gbps(d.bytes_per_s) + others + " on " + std::to_string(r.interfaces) + " " +
+  if (load > d.bytes_per_s * (1 + 1e-12)) others = " plus " + format_gbit(load - d.bytes_per_s) + " of other classes";
+  r.why = format_gbit(d.bytes_per_s) + others + " on " + std::to_string(r.interfaces) + " " +
           (s.shared ? "shared " : "dedicated ") + nic_word(t) + " (" + std::to_string(r.interfaces) +
-          " x " + gbps(b) + " = " + gbps(r.budget_bytes_per_s) + "): utilization " +
-          percent(r.utilization);
-  if (r.verdict == Verdict::kInsufficient) r.why += " >= " + percent(th.insufficient_utilization);
-  else if (r.utilization >= th.tight_utilization) r.why += " >= " + percent(th.tight_utilization);
-  else r.why += " < " + percent(th.tight_utilization);
+          " x " + format_gbit(b) + " = " + format_gbit(r.budget_bytes_per_s) + "): utilization " +
+          format_percent(r.utilization);
+  if (r.verdict == Verdict::kInsufficient) r.why += " >= " + format_percent(th.insufficient_utilization);
+  else if (r.utilization >= th.tight_utilization) r.why += " >= " + format_percent(th.tight_utilization);
+  else r.why += " < " + format_percent(th.tight_utilization);
   if (peak > load * (1 + 1e-9)) {
-    r.why += "; p99-prompt burst " + percent(r.peak_utilization) +
+    r.why += "; p99-prompt burst " + format_percent(r.peak_utilization) +
              (r.peak_utilization >= th.insufficient_utilization ? " (over budget)" : "");
   }
   return r;
@@ -137,10 +125,10 @@ std::string explain_group(const GroupResult& g, const PoolLoad& kv, const PoolLo
   const InstanceType& t = *g.instance;
   const SplitCandidate& c = g.split.chosen;
   std::string s = std::to_string(t.interfaces) + " " + nic_word(t) + " x " +
-                  gbps(g.per_interface_bytes_per_s) + " effective = " +
-                  gbps(t.interfaces * g.per_interface_bytes_per_s) + " per node for " +
-                  gbps(kv.bytes_per_s + coll.bytes_per_s) + " of demand (" +
-                  gbps(kv.bytes_per_s) + " KV, " + gbps(coll.bytes_per_s) + " collectives). ";
+                  format_gbit(g.per_interface_bytes_per_s) + " effective = " +
+                  format_gbit(t.interfaces * g.per_interface_bytes_per_s) + " per node for " +
+                  format_gbit(kv.bytes_per_s + coll.bytes_per_s) + " of demand (" +
+                  format_gbit(kv.bytes_per_s) + " KV, " + format_gbit(coll.bytes_per_s) + " collectives). ";
   if (g.split_explicit) {
     s += "Split set explicitly in the spec.";
     return s;
@@ -156,17 +144,17 @@ std::string explain_group(const GroupResult& g, const PoolLoad& kv, const PoolLo
       if (k.shared) continue;
       if (!best || k.worst_utilization < best->worst_utilization) best = &k;
     }
-    s += "Sharing all interfaces gives " + percent(c.worst_utilization) + "; ";
+    s += "Sharing all interfaces gives " + format_percent(c.worst_utilization) + "; ";
     if (best) {
       s += "the best dedicated split (" + std::to_string(best->kv_interfaces) + " KV / " +
            std::to_string(best->collective_interfaces) + " collectives) would reach " +
-           percent(best->worst_utilization) + " (" + verdict_name(best->worst_verdict) +
+           format_percent(best->worst_utilization) + " (" + verdict_name(best->worst_verdict) +
            "), so the classes share.";
     }
   } else {
     s += "Dedicated split " + std::to_string(c.kv_interfaces) + " KV / " +
          std::to_string(c.collective_interfaces) + " collectives: KV at " +
-         percent(c.kv_utilization) + ", collectives at " + percent(c.collective_utilization) +
+         format_percent(c.kv_utilization) + ", collectives at " + format_percent(c.collective_utilization) +
          (c.locality_preserved ? "; every GPU keeps a PCIe-local interface in each pool."
                                : "; some GPU lacks a PCIe-local interface in a pool.");
   }
