@@ -2,7 +2,6 @@
 // `fabricplan simulate SPEC [--engine flow|packet] [--window-ms MS] [--format text|json] [-o FILE]`: the spec's
 // schedule on its fabric (the plan with that engine's run; the packet engine on a window
 // it states, refused with the estimate when the window is too large for it).
-#include <cstdio>
 
 #include "cli/args.h"
 #include "cli/command.h"
@@ -12,12 +11,8 @@
 #include "cli/spec_input.h"
 #include "models/json_input/input_error.h"
 #include "planner/report/report.h"
-#include "planner/plan_fabric.h"
-#include "planner/spec_fabric.h"
 #include "planner/spec_parser.h"
-#include "planner/spec_schedule.h"
 #include "sim/scenario/run.h"
-#include "sim/scenario/scenario_schedule.h"
 
 namespace fabricplan::cli {
 namespace {
@@ -25,36 +20,13 @@ namespace {
 int simulate_spec(const Args& args) {
   SpecInput in = read_spec_input(args, {"flow", "packet"}, {"text", "json"});
   if (args.has("--flows-csv") || args.has("--progress")) throw UsageError("--flows-csv and --progress apply to a SCENARIO");
-  if (in.options.engine == "packet") {
-    // The analytic plan gives the splits; the window's packet events are estimated
-    // before anything runs.
-    PlanOptions analytic = in.options;
-    analytic.engine = "analytic";
-    analytic.sweep = false;
-    const PlanResult plan = make_plan(*in.spec, *in.catalog, in.profile ? &*in.profile : nullptr, analytic);
-    if (in.options.window_s <= 0) in.options.window_s = packet_window_s(*in.spec);
-    const PlanOnFabric on = plan_on_fabric(*in.spec, plan);
-    const SpecFabric& fabric = on.fabric;
-    const std::map<std::string, NodePools>& pools = on.pools;
-    SpecScheduleOptions so;
-    so.infiniband = on.infiniband;
-    so.window_s = in.options.window_s;
-    so.max_transfers = in.options.max_transfers;
-    if (const std::string why = spec_engine_refusal(*in.spec, fabric, pools, so); !why.empty()) {
-      throw InputError(in.spec->file, "/workloads", "a schedule the engines can hold (--window-ms shortens the window)", why);
-    }
-    const SpecSchedule s = build_spec_schedule(*in.spec, fabric, pools, so);
-    const double events = sim::expected_packet_events(s.scenario);
-    if (events > kMaxSpecPacketEvents) {
-      char found[160];
-      std::snprintf(found, sizeof found, "about %.3g packet events over the %.3g ms window", events, s.window_s * 1e3);
-      throw InputError(in.spec->file, "/workloads",
-                       "a packet-level window of at most 5e8 events (--window-ms shortens it; --engine flow runs longer windows)",
-                       found);
-    }
-  }
   in.options.sweep = false;
   PlanResult plan = make_plan(*in.spec, *in.catalog, in.profile ? &*in.profile : nullptr, in.options);
+  // The plan says why its engine could not run (its estimate, before anything was
+  // allocated); here that is the command's error.
+  if (!plan.engine_refused.expected.empty()) {
+    throw InputError(in.spec->file, "/workloads", plan.engine_refused.expected, plan.engine_refused.found);
+  }
   emit(in.out, in.format == "json" ? render_plan_json(plan) : render_plan_text(plan));
   return kExitOk;
 }

@@ -48,7 +48,17 @@ TrainingShape training_shape(const TrainingWorkloadSpec& t) {
 
 std::map<std::string, GroupDemand> compute_demand(const ClusterSpec& spec, double rate_scale) {
   // Egress and ingress per group and class, summed over workloads.
-  struct Directional { double egress = 0, ingress = 0, egress_peak = 0, ingress_peak = 0; std::vector<std::string> notes; };
+  struct Directional {
+    double egress = 0, ingress = 0, egress_peak = 0, ingress_peak = 0;
+    std::vector<std::string> notes;
+    // Collectives send what they receive, with no burst beyond their mean.
+    void add_both_ways(double bytes_per_s) {
+      egress += bytes_per_s;
+      ingress += bytes_per_s;
+      egress_peak += bytes_per_s;
+      ingress_peak += bytes_per_s;
+    }
+  };
   std::map<std::string, std::map<TrafficClass, Directional>> acc;
 
   for (const auto& kv : spec.kv) {
@@ -73,10 +83,7 @@ std::map<std::string, GroupDemand> compute_demand(const ClusterSpec& spec, doubl
     double bytes = moe_network_bytes_per_s(moe.shape, load);
     for (const auto& g : moe.groups) {
       auto& d = acc[g][TrafficClass::kMoeAll2all];
-      d.egress += bytes;
-      d.ingress += bytes;
-      d.egress_peak += bytes;
-      d.ingress_peak += bytes;
+      d.add_both_ways(bytes);
       d.notes.push_back(describe(moe.name, bytes, "each way per node"));
     }
   }
@@ -85,10 +92,7 @@ std::map<std::string, GroupDemand> compute_demand(const ClusterSpec& spec, doubl
     double bytes = allreduce_network_bytes_per_s(load);
     for (const auto& g : tp.groups) {
       auto& d = acc[g][TrafficClass::kTpAllreduce];
-      d.egress += bytes;
-      d.ingress += bytes;
-      d.egress_peak += bytes;
-      d.ingress_peak += bytes;
+      d.add_both_ways(bytes);
       d.notes.push_back(bytes > 0 ? describe(tp.name, bytes, "each way per node")
                                   : tp.name + ": inside one node (NVLink), nothing on the network");
     }
@@ -105,10 +109,7 @@ std::map<std::string, GroupDemand> compute_demand(const ClusterSpec& spec, doubl
     for (const auto& [cls, bytes] : parts) {
       if (cls != TrafficClass::kDpGradients && bytes <= 0) continue;
       auto& d = acc[tr.group][cls];
-      d.egress += bytes;
-      d.ingress += bytes;
-      d.egress_peak += bytes;
-      d.ingress_peak += bytes;
+      d.add_both_ways(bytes);
       d.notes.push_back(bytes > 0 ? describe(tr.name, bytes, "each way per node")
                                   : tr.name + ": data-parallel ring inside one node, nothing on the network");
     }

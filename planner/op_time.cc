@@ -89,8 +89,12 @@ class GroupTimer {
  private:
   const std::vector<int>& nics(NicPool p) const { return p == NicPool::kKv ? split_.kv_nics : split_.collective_nics; }
 
-  // What other classes on this pool leave to `cls`: (mean, with a KV transfer active).
-  std::pair<double, double> contention(TrafficClass cls) const {
+  // What other classes on this pool leave to `cls`: on average, and while a KV transfer
+  // shares its NICs (the p99 case).
+  struct Contention {
+    double mean = 1, busy = 1;
+  };
+  Contention contention(TrafficClass cls) const {
     const NicPool p = pool_of(cls);
     const double capacity = static_cast<double>(nics(p).size()) * in_.nic_bytes_per_s * in_.fabric_factor;
     double own = 0;
@@ -139,6 +143,11 @@ class GroupTimer {
     }
   }
 
+  // An operation timed per step (t.p99_us, t.step_share set): against the SLO where given.
+  void finish_per_step(ClassTime& t, double slo_ms, const std::string& slo_name) const {
+    finish(t, slo_ms, slo_name, [&](double budget_us) { return t.p99_us / budget_us; }, t.step_share, "the step");
+  }
+
   // The calibrated fit segment covering `bytes` on one NIC (the last one past its
   // range); nullptr without a calibrated NIC fit.
   const FitSegment* segment_for(double bytes) const {
@@ -156,9 +165,7 @@ class GroupTimer {
   ClassTime kv_time(const KvWorkloadSpec& kv) const {
     ClassTime t;
     const double per_token = kv_bytes_per_token(kv.shape);
-    const std::pair<double, double> shares = contention(TrafficClass::kKvTransfer);
-    const double mean_f = shares.first, busy_f = shares.second;
-    (void)busy_f;
+    const double mean_f = contention(TrafficClass::kKvTransfer).mean;
     const double bw = static_cast<double>(split_.kv_nics.size()) * in_.nic_bytes_per_s * in_.fabric_factor * mean_f;
     const double sigma = lognormal_sigma_for_p99(kv.prompt_tokens_p99 / kv.prompt_tokens_mean);
     const double median_tokens = kv.prompt_tokens_mean * std::exp(-sigma * sigma / 2);
@@ -177,7 +184,6 @@ class GroupTimer {
     double lambda = 0;
     if (kv.prefill_group == g) lambda += kv.requests_per_s / in_.group->count;
     if (kv.decode_group == g) lambda += kv.requests_per_s / in_.group->count;
-    const double mean_s = service_us(kv.prompt_tokens_mean) * 1e-6;
     const double mean_bytes_s = kv.prompt_tokens_mean * per_token / bw;
     const double second_moment = std::pow(kv.prompt_tokens_mean * per_token / bw, 2) * std::exp(sigma * sigma);
     const double rho = lambda * mean_bytes_s;
@@ -203,7 +209,7 @@ class GroupTimer {
       return t;
     }
     if (rho > 0.01) {
-      const double w = lambda * second_moment / (2 * (1 - rho)) + 0 * mean_s;
+      const double w = lambda * second_moment / (2 * (1 - rho));
       wait_p99_us = w / rho * std::log(100 * rho) * 1e6;
       wait_text = " + " + format_us(wait_p99_us) + " p99 wait (M/G/1, rho " + num(rho, "%.2f") + ")";
     }
@@ -220,7 +226,7 @@ class GroupTimer {
 
   // One MoE layer's dispatch + combine, by the collective model or alpha + bytes / B.
   double moe_layer_us(int tokens_per_rank, int hidden, int topk, int ep_ranks, bool low_latency, double factor,
-                      double dispatch_bytes, double combine_bytes, double remote_bytes_per_node) const {
+                      double remote_bytes_per_node) const {
     if (auto tiers = pool_tiers(factor)) {
       collective::MoeLayer l;
       l.tokens = std::max(1, tokens_per_rank);
@@ -232,8 +238,6 @@ class GroupTimer {
       const double d = collective::predict_moe(l, *tiers).time_us;
       l.combine = true;
       const double c = collective::predict_moe(l, *tiers).time_us;
-      (void)dispatch_bytes;
-      (void)combine_bytes;
       return d + c;
     }
     const double bw = static_cast<double>(split_.collective_nics.size()) * in_.nic_bytes_per_s * in_.fabric_factor * factor;
@@ -246,8 +250,8 @@ class GroupTimer {
 
   ClassTime moe_time(const MoeWorkloadSpec& m) const {
     ClassTime t;
-    const std::pair<double, double> shares = contention(TrafficClass::kMoeAll2all);
-    const double mean_f = shares.first, busy_f = shares.second;
+    const Contention shares = contention(TrafficClass::kMoeAll2all);
+    const double mean_f = shares.mean, busy_f = shares.busy;
     const int gpus = in_.instance->accelerators;
     const bool ll = in_.group->role == NodeRole::kDecode;
     const int tokens = static_cast<int>(std::lround(m.tokens_per_step_per_node / gpus));
@@ -255,7 +259,7 @@ class GroupTimer {
                           (m.shape.dispatch_dtype_bytes + m.shape.combine_dtype_bytes) *
                           (m.ep_nodes > 1 ? (m.ep_nodes - 1.0) / m.ep_nodes : 0);
     auto layer = [&](double f) {
-      return moe_layer_us(tokens, m.shape.hidden_size, m.shape.top_k, m.ep_nodes * gpus, ll, f, 0, 0, remote);
+      return moe_layer_us(tokens, m.shape.hidden_size, m.shape.top_k, m.ep_nodes * gpus, ll, f, remote);
     };
     const double l50 = layer(mean_f), l99 = layer(busy_f);
     t.p50_us = l50 * m.shape.moe_layers;
@@ -270,15 +274,14 @@ class GroupTimer {
             (busy_f < mean_f ? "; " + format_us(l99) + " while a KV transfer shares them (p99)" : "") + "; " +
             format_percent(t.step_share) + " of a " + format_us(period_us) + " step";
     const bool decode = in_.group->role != NodeRole::kPrefill;
-    finish(t, decode ? in_.spec->slo.tpot_ms : 0, "slo.tpot_ms", [&](double b) { return t.p99_us / b; }, t.step_share,
-           "the step");
+    finish_per_step(t, decode ? in_.spec->slo.tpot_ms : 0, "slo.tpot_ms");
     return t;
   }
 
   ClassTime tp_time(const TpWorkloadSpec& tp) const {
     ClassTime t;
-    const std::pair<double, double> shares = contention(TrafficClass::kTpAllreduce);
-    const double mean_f = shares.first, busy_f = shares.second;
+    const Contention shares = contention(TrafficClass::kTpAllreduce);
+    const double mean_f = shares.mean, busy_f = shares.busy;
     t.op = "one all-reduce of " + num(tp.bytes_per_op / 1024, "%.0f") + " KiB over " + std::to_string(tp.ranks) +
            " ranks on " + std::to_string(tp.nodes_spanned) + " node(s)";
     if (tp.nodes_spanned <= 1 && !no_nccl_.empty()) {
@@ -330,9 +333,7 @@ class GroupTimer {
   ClassTime dp_time(const TrainingWorkloadSpec& w) const {
     ClassTime t;
     const TrainingShape s = training_shape(w);
-    const std::pair<double, double> shares = contention(TrafficClass::kDpGradients);
-    const double mean_f = shares.first, busy_f = shares.second;
-    (void)busy_f;
+    const double mean_f = contention(TrafficClass::kDpGradients).mean;
     const int nodes = in_.group->count / w.pp;
     const double bytes = training_gradient_shard_bytes(s) * w.tp;
     std::string how;
@@ -351,16 +352,13 @@ class GroupTimer {
     t.step_share = t.p99_us / period_us;
     t.why = w.name + ": " + how + " by " + model_name() + ": " + format_us(t.p50_us) + ", " + format_percent(t.step_share) +
             " of the " + format_us(period_us) + " step (overlapped with backward where the framework buckets it)";
-    finish(t, in_.spec->slo.training_step_ms, "slo.training_step_ms", [&](double b) { return t.p99_us / b; }, t.step_share,
-           "the step");
+    finish_per_step(t, in_.spec->slo.training_step_ms, "slo.training_step_ms");
     return t;
   }
 
   ClassTime pp_time(const TrainingWorkloadSpec& w) const {
     ClassTime t;
-    const std::pair<double, double> shares = contention(TrafficClass::kPpActivations);
-    const double mean_f = shares.first, busy_f = shares.second;
-    (void)busy_f;
+    const double mean_f = contention(TrafficClass::kPpActivations).mean;
     const double per_gpu = w.micro_batch_tokens * w.hidden_size * w.activation_dtype_bytes / w.tp;
     std::string how;
     const double one = nccl_us(Op::kSendRecv, per_gpu, 2, mean_f, &how);
@@ -371,28 +369,24 @@ class GroupTimer {
     t.step_share = t.p99_us / period_us;
     t.why = w.name + ": " + format_us(one) + " per send (" + how + ") x " + std::to_string(2 * w.micro_batches) + ", " +
             format_percent(t.step_share) + " of the step (1F1B hides most of it behind compute)";
-    finish(t, in_.spec->slo.training_step_ms, "slo.training_step_ms", [&](double b) { return t.p99_us / b; }, t.step_share,
-           "the step");
+    finish_per_step(t, in_.spec->slo.training_step_ms, "slo.training_step_ms");
     return t;
   }
 
   ClassTime training_moe_time(const TrainingWorkloadSpec& w) const {
     ClassTime t;
     const TrainingShape s = training_shape(w);
-    const std::pair<double, double> shares = contention(TrafficClass::kMoeAll2all);
-    const double mean_f = shares.first, busy_f = shares.second;
-    (void)busy_f;
+    const double mean_f = contention(TrafficClass::kMoeAll2all).mean;
     const int tokens = static_cast<int>(std::lround(training_moe_tokens_per_gpu(s)));
     const double remote = training_moe_bytes_per_node(s) / (2.0 * w.micro_batches * std::max(1, s.moe_layers));
-    const double layer = moe_layer_us(tokens, w.moe.hidden_size, w.moe.top_k, w.moe.ep, false, mean_f, 0, 0, remote);
+    const double layer = moe_layer_us(tokens, w.moe.hidden_size, w.moe.top_k, w.moe.ep, false, mean_f, remote);
     t.p50_us = t.p99_us = layer * 2.0 * w.micro_batches * w.moe.moe_layers;
     t.op = "MoE dispatch + combine per step: " + std::to_string(w.moe.moe_layers) + " layers x " +
            std::to_string(w.micro_batches) + " micro-batches, forward and backward (EP " + std::to_string(w.moe.ep) + ")";
     const double period_us = w.step_time_s * 1e6;
     t.step_share = t.p99_us / period_us;
     t.why = w.name + ": " + format_us(layer) + " per layer by " + model_name() + ", " + format_percent(t.step_share) + " of the step";
-    finish(t, in_.spec->slo.training_step_ms, "slo.training_step_ms", [&](double b) { return t.p99_us / b; }, t.step_share,
-           "the step");
+    finish_per_step(t, in_.spec->slo.training_step_ms, "slo.training_step_ms");
     return t;
   }
 

@@ -210,6 +210,14 @@ void finish_assumptions(PlanResult& plan, const ClusterSpec& spec, const Catalog
 }
 
 
+void take_engine_times(ClassResult& c, const OpTimes& t) {
+  c.engine_count = t.count;
+  c.engine_incomplete = t.incomplete;
+  c.engine_p50_us = t.p50_us;
+  c.engine_p99_us = t.p99_us;
+  c.engine_samples_us = t.samples_us;
+}
+
 // KV requests are rare next to collective operations (20 per second against 1,160 MoE
 // layers), so a window that times the collectives samples few of them. This second flow
 // run keeps the KV requests and replaces every collective with steady flows at its mean
@@ -220,7 +228,7 @@ void confirm_kv_on_flow_engine(PlanResult& plan, const ClusterSpec& spec, const 
                                const SpecRunResult& main_run) {
   double lambda = 0;
   for (const auto& kv : spec.kv) lambda += kv.requests_per_s;
-  const double rate = spec_transfers_per_s(spec, fabric, pools, true);
+  const double rate = spec_transfers_per_s(spec, pools, true);
   double window = std::max(main_run.window_s, 200 / lambda);
   if (rate * window > static_cast<double>(so.max_transfers)) window = std::max(main_run.window_s, so.max_transfers / rate);
   if (window <= main_run.window_s * 1.01) return;  // the main run sampled as many
@@ -234,11 +242,7 @@ void confirm_kv_on_flow_engine(PlanResult& plan, const ClusterSpec& spec, const 
     for (auto& c : g.classes) {
       auto it = ops->second.find(c.cls);
       if (c.cls != TrafficClass::kKvTransfer || it == ops->second.end()) continue;
-      c.engine_count = it->second.count;
-      c.engine_incomplete = it->second.incomplete;
-      c.engine_p50_us = it->second.p50_us;
-      c.engine_p99_us = it->second.p99_us;
-      c.engine_samples_us = it->second.samples_us;
+      take_engine_times(c, it->second);
       requests = std::max(requests, it->second.count + it->second.incomplete);
     }
   }
@@ -262,6 +266,7 @@ void confirm_on_engine(PlanResult& plan, const ClusterSpec& spec, const PlanOpti
   if (options.engine == "packet" && so.window_s <= 0) so.window_s = packet_window_s(spec);
   if (const std::string why = spec_engine_refusal(spec, fabric, pools, so); !why.empty()) {
     plan.engine_summary = options.engine + " engine not run: " + why + "; times are the analytic engine's";
+    plan.engine_refused = {"a schedule the engines can hold (--window-ms shortens the window)", why};
     return;
   }
   SpecSchedule schedule = build_spec_schedule(spec, fabric, pools, so);
@@ -273,9 +278,10 @@ void confirm_on_engine(PlanResult& plan, const ClusterSpec& spec, const PlanOpti
   if (options.engine == "packet") {
     if (const double events = sim::expected_packet_events(schedule.scenario); events > kMaxSpecPacketEvents) {
       char buf[200];
-      std::snprintf(buf, sizeof buf, "packet engine not run: about %.3g packet events over %.3g ms (at most %.3g); "
-                    "times are the analytic engine's", events, schedule.window_s * 1e3, kMaxSpecPacketEvents);
-      plan.engine_summary = buf;
+      std::snprintf(buf, sizeof buf, "about %.3g packet events over the %.3g ms window", events, schedule.window_s * 1e3);
+      plan.engine_summary = std::string("packet engine not run: ") + buf + "; times are the analytic engine's";
+      plan.engine_refused = {"a packet-level window of at most 5e8 events (--window-ms shortens it; --engine flow runs longer windows)",
+                             buf};
       return;
     }
   }
@@ -301,11 +307,7 @@ void confirm_on_engine(PlanResult& plan, const ClusterSpec& spec, const PlanOpti
     for (auto& c : g.classes) {
       auto it = ops->second.find(c.cls);
       if (it == ops->second.end()) continue;
-      c.engine_count = it->second.count;
-      c.engine_incomplete = it->second.incomplete;
-      c.engine_p50_us = it->second.p50_us;
-      c.engine_p99_us = it->second.p99_us;
-      c.engine_samples_us = it->second.samples_us;
+      take_engine_times(c, it->second);
     }
   }
   if (options.engine == "flow" && !spec.kv.empty()) confirm_kv_on_flow_engine(plan, spec, fabric, pools, so, run);

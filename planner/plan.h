@@ -107,6 +107,11 @@ struct PlanResult {
   std::string engine_summary;        // window, transfers, wall time
   double engine_window_s = 0;
   std::uint64_t engine_transfers = 0;
+  // Why the engine asked for did not run, as a refusal words it (empty when it ran or
+  // none was asked for): `simulate SPEC` turns it into its error.
+  struct Refusal {
+    std::string expected, found;
+  } engine_refused;
 };
 
 struct PlanOptions {

@@ -46,9 +46,9 @@ FaultSlice fault_slice(const ClusterSpec& spec, const PlanResult& plan, const Co
   }
   SpecSchedule schedule = build_spec_schedule(spec, fabric, pools, so);
   sim::Scenario& s = schedule.scenario;
-  if (sim::expected_packet_events(s) > 5e7) {
+  if (const double events = sim::expected_packet_events(s); events > 5e7) {
     out.why_not = "the slice is too large for the packet engine here (about " +
-                  std::to_string(static_cast<long long>(sim::expected_packet_events(s))) + " events)";
+                  std::to_string(static_cast<long long>(events)) + " events)";
     return out;
   }
   // The group whose traffic the slice is mostly about: the one with the most collective demand.

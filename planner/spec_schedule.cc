@@ -401,9 +401,7 @@ double lognormal_sigma_for_p99(double ratio) {
   return disc <= 0 ? kZ99 : kZ99 - std::sqrt(disc);
 }
 
-double spec_transfers_per_s(const ClusterSpec& spec, const SpecFabric& fabric,
-                            const std::map<std::string, NodePools>& pools, bool kv_only) {
-  (void)fabric;
+double spec_transfers_per_s(const ClusterSpec& spec, const std::map<std::string, NodePools>& pools, bool kv_only) {
   double rate = 0;
   for (const auto& kv : spec.kv) {
     rate += kv.requests_per_s * static_cast<double>(std::max(pools.at(kv.prefill_group).kv_nics.size(),
@@ -477,7 +475,7 @@ std::string spec_engine_refusal(const ClusterSpec& spec, const SpecFabric& fabri
     return "the fabric has " + std::to_string(static_cast<long long>(endpoints)) +
            " NIC endpoints; the engines hold at most 262144";
   }
-  const double rate = spec_transfers_per_s(spec, fabric, pools);
+  const double rate = spec_transfers_per_s(spec, pools);
   const double window = options.window_s > 0 ? options.window_s : choose_window_s(spec, rate, options.max_transfers, nullptr);
   const double transfers = rate * window;
   if (transfers > 10.0 * static_cast<double>(options.max_transfers)) {
@@ -494,7 +492,7 @@ SpecSchedule build_spec_schedule(const ClusterSpec& spec, const SpecFabric& fabr
   std::string reason;
   double window = options.window_s;
   if (window <= 0) {
-    window = choose_window_s(spec, spec_transfers_per_s(spec, fabric, pools), options.max_transfers, &reason);
+    window = choose_window_s(spec, spec_transfers_per_s(spec, pools), options.max_transfers, &reason);
   } else {
     char buf[96];
     std::snprintf(buf, sizeof buf, "%.3f s simulated (as asked)", window);

@@ -75,8 +75,7 @@ struct SpecSchedule {
 };
 
 // Transfers the schedule produces per second of window, by the formulas it uses.
-double spec_transfers_per_s(const ClusterSpec& spec, const SpecFabric& fabric,
-                            const std::map<std::string, NodePools>& pools, bool kv_only = false);
+double spec_transfers_per_s(const ClusterSpec& spec, const std::map<std::string, NodePools>& pools, bool kv_only = false);
 
 // The window: at least two decode / training steps and 100 KV requests where the
 // transfer budget allows, otherwise what the budget allows (never under one step).
