@@ -218,6 +218,16 @@ void take_engine_times(ClassResult& c, const OpTimes& t) {
   c.engine_samples_us = t.samples_us;
 }
 
+std::vector<EngineTransportStats> engine_transport_stats(const sim::SimulationResult& r) {
+  std::vector<EngineTransportStats> out;
+  for (const sim::ClassSummary& c : r.classes) {
+    if (c.packets_sent == 0) continue;  // open-loop background or a class that never sent
+    out.push_back({c.name, c.packets_sent, c.drops, c.timeouts, c.spurious_timeouts, c.retransmissions,
+                   c.max_queue_bytes, c.max_queue_us, c.max_queue_link});
+  }
+  return out;
+}
+
 // KV requests are rare next to collective operations (20 per second against 1,160 MoE
 // layers), so a window that times the collectives samples few of them. This second flow
 // run keeps the KV requests and replaces every collective with steady flows at its mean
@@ -295,6 +305,7 @@ void confirm_on_engine(PlanResult& plan, const ClusterSpec& spec, const PlanOpti
                 so.infiniband ? "IB RC with D-mod-K routes" : "SRD spraying",
                 static_cast<unsigned long long>(options.seed));
   plan.engine_summary = buf;
+  if (options.engine == "packet") plan.engine_transport = engine_transport_stats(run.sim);
   for (auto& g : plan.groups) {
     if (auto it = run.busiest_links.find(g.spec->name); it != run.busiest_links.end()) {
       for (const auto& l : it->second) {

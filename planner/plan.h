@@ -82,6 +82,18 @@ struct GroupResult {
   std::vector<BusyLinkResult> busiest_links;  // from the engine run (empty: none ran)
 };
 
+// What the packet engine's transport and fabric did to one traffic class over the whole
+// run (all groups): why its measured times are what they are.
+struct EngineTransportStats {
+  std::string cls;                    // traffic class name
+  std::uint64_t packets_sent = 0;     // data packets, retransmissions included
+  std::uint64_t drops = 0;            // its data packets and ACKs dropped
+  std::uint64_t timeouts = 0, spurious_timeouts = 0, retransmissions = 0;
+  std::uint64_t max_queue_bytes = 0;  // the longest queue one of its packets found
+  double max_queue_us = 0;            // its drain time
+  std::string max_queue_link;
+};
+
 struct SweepPoint {
   double rate_scale = 1;
   // group name -> class -> utilization of the interfaces it runs on
@@ -107,6 +119,7 @@ struct PlanResult {
   std::string engine_summary;        // window, transfers, wall time
   double engine_window_s = 0;
   std::uint64_t engine_transfers = 0;
+  std::vector<EngineTransportStats> engine_transport;  // packet engine runs only
   // Why the engine asked for did not run, as a refusal words it (empty when it ran or
   // none was asked for): `simulate SPEC` turns it into its error.
   struct Refusal {

@@ -42,4 +42,17 @@ std::string split_summary(const GroupResult& g) {
          std::to_string(s.collective_interfaces) + " for collectives (" + policy + ")";
 }
 
+std::string engine_transport_line(const EngineTransportStats& t) {
+  char buf[400];
+  std::snprintf(buf, sizeof buf,
+                "%s: %llu packets sent, %llu dropped (data and ACKs), %llu timeouts (%llu spurious), %llu retransmitted; "
+                "longest queue %s (%llu bytes)%s%s",
+                t.cls.c_str(), static_cast<unsigned long long>(t.packets_sent), static_cast<unsigned long long>(t.drops),
+                static_cast<unsigned long long>(t.timeouts), static_cast<unsigned long long>(t.spurious_timeouts),
+                static_cast<unsigned long long>(t.retransmissions), format_us(t.max_queue_us).c_str(),
+                static_cast<unsigned long long>(t.max_queue_bytes), t.max_queue_link.empty() ? "" : " at ",
+                t.max_queue_link.c_str());
+  return buf;
+}
+
 }  // namespace fabricplan

@@ -13,5 +13,8 @@ using Table = std::vector<std::vector<std::string>>;  // first row: header
 
 Table class_table(const GroupResult& group);
 std::string split_summary(const GroupResult& group);
+// "moe_all2all: 1.2 M packets, 3 drops, 0 timeouts (0 spurious), 0 retransmitted; longest
+// queue 12.3 us at leaf2->host128": one class's transport figures from a packet run.
+std::string engine_transport_line(const EngineTransportStats& t);
 
 }  // namespace fabricplan

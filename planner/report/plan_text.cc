@@ -41,6 +41,7 @@ std::string render_plan_text(const PlanResult& plan) {
   os << "fabric: " << plan.fabric_description << "\n";
   for (const auto& n : plan.fabric_notes) os << "  note: " << n << "\n";
   if (!plan.engine_summary.empty()) os << "engine run: " << plan.engine_summary << "\n";
+  for (const auto& t : plan.engine_transport) os << "  " << engine_transport_line(t) << "\n";
   for (const auto& g : plan.groups) {
     os << "\n== " << g.spec->name << ": " << g.spec->count << " x " << g.instance->name << " ("
        << node_role_name(g.spec->role) << "), " << g.instance->interfaces << " x "

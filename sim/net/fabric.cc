@@ -83,6 +83,25 @@ std::int64_t Fabric::unloaded_one_way_ps(std::uint32_t src, std::uint32_t dst, s
   return -1;  // a routing loop: not a shortest-path table
 }
 
+std::int64_t Fabric::max_one_way_ps(std::uint32_t src, std::uint32_t dst, std::uint32_t wire_bytes) const {
+  if (params_.lossless) return -1;
+  const std::int64_t unloaded = unloaded_one_way_ps(src, dst, wire_bytes);
+  if (unloaded < 0) return -1;
+  std::int64_t queueing = 0;
+  std::uint32_t port = host_port_[src];
+  for (int hops = 0; hops <= static_cast<int>(topo_.nodes.size()); ++hops) {
+    const Port& q = ports_[port];
+    if (q.to == static_cast<int>(dst)) return unloaded + queueing;
+    auto [next, n] = next_hops_.choices(q.to, static_cast<int>(dst));
+    if (n == 0) return -1;
+    port = next[0];
+    const Port& out = ports_[port];
+    const std::uint64_t buffer = params_.shared_buffer_bytes > 0 ? params_.shared_buffer_bytes : out.capacity_bytes;
+    queueing += static_cast<std::int64_t>(buffer) * out.ps_per_byte;
+  }
+  return -1;
+}
+
 std::int64_t Fabric::nic_drained_at_ps(std::uint32_t host) const {
   const Port& q = ports_[host_port_[host]];
   const std::int64_t now = sim_.now().ps();
@@ -95,12 +114,19 @@ void Fabric::drop(std::uint32_t port, std::uint32_t id, bool fault) {
   ++drops_;
   fault_drops_ += fault;
   const Packet& p = pool_[id];
+  ++class_ports_[p.traffic_class & 63].drops;
   sinks_[p.owner]->dropped(sim_, p, port);
   pool_.release(id);
 }
 
 void Fabric::note_queue(Port& q, std::int64_t queued_bytes, Packet& p) {
-  if (static_cast<std::uint64_t>(queued_bytes) > q.stats.max_queued_bytes) q.stats.max_queued_bytes = static_cast<std::uint64_t>(queued_bytes);
+  const auto queued = static_cast<std::uint64_t>(queued_bytes);
+  if (queued > q.stats.max_queued_bytes) q.stats.max_queued_bytes = queued;
+  ClassPortStats& c = class_ports_[p.traffic_class & 63];
+  if (queued > c.max_queue_bytes) {
+    c.max_queue_bytes = queued;
+    c.max_queue_port = static_cast<std::uint32_t>(&q - ports_.data());
+  }
   if (params_.ecn_threshold_bytes && queued_bytes > params_.ecn_threshold_bytes && !(p.flags & kFlagEcn)) {
     p.flags |= kFlagEcn;
     ++q.stats.ecn_marks;

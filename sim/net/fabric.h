@@ -103,6 +103,12 @@ class Fabric : public EventHandler {
   // (equal-cost routes have the same hop count and per-tier speeds). -1 if unreachable.
   double nic_bytes_per_s(std::uint32_t host) const { return port_bytes_per_s(host_port_[host]); }
   std::int64_t unloaded_one_way_ps(std::uint32_t src, std::uint32_t dst, std::uint32_t wire_bytes) const;
+  // The longest a `wire_bytes` packet that is not dropped can take from leaving src's
+  // NIC to reaching dst (drop-tail): the unloaded time plus a full buffer to drain at
+  // every switch port on the way (its queue_bytes, or the whole shared buffer). A
+  // FIFO port admits nothing past its buffer, so no packet can be later than this.
+  // -1 if unreachable or lossless (credit back-pressure has no such bound).
+  std::int64_t max_one_way_ps(std::uint32_t src, std::uint32_t dst, std::uint32_t wire_bytes) const;
   // Link `link` (index into topology().links) goes down or comes back, now.
   void set_link_up(std::size_t link, bool up);
   bool link_up(std::size_t link) const { return ports_[2 * link].up; }
@@ -120,6 +126,15 @@ class Fabric : public EventHandler {
   std::uint64_t drops() const { return drops_; }
   std::uint64_t fault_drops() const { return fault_drops_; }
   std::uint64_t ecn_marks() const { return ecn_marks_; }
+  // The longest queue a packet of traffic class c found on arrival at any port, and
+  // that port (UINT32_MAX if none queued), and the class's packets dropped: what a
+  // report names as the mechanism behind a slow class.
+  struct ClassPortStats {
+    std::uint64_t max_queue_bytes = 0;
+    std::uint32_t max_queue_port = UINT32_MAX;
+    std::uint64_t drops = 0;
+  };
+  const ClassPortStats& class_port_stats(std::uint32_t c) const { return class_ports_[c & 63]; }
   const Topology& topology() const { return topo_; }
   const FabricParams& params() const { return params_; }
   // The next hop a flow-hashed packet of `flow` takes among `n` choices (exposed so
@@ -178,6 +193,7 @@ class Fabric : public EventHandler {
   std::uint64_t drops_ = 0;
   std::uint64_t fault_drops_ = 0;
   std::uint64_t ecn_marks_ = 0;
+  ClassPortStats class_ports_[64];
 };
 
 }  // namespace fabricplan::sim

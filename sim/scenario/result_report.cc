@@ -31,7 +31,17 @@ std::string render_simulation_json(const SimulationResult& r) {
       k["packets_delivered"] = c.packets_delivered;
     }
     k["packets_dropped"] = c.packets_dropped;
-    if (packet) k["retransmissions"] = c.retransmissions;
+    if (packet) {
+      k["retransmissions"] = c.retransmissions;
+      k["transport"] = {{"packets_sent", c.packets_sent},
+                        {"drops", c.drops},
+                        {"timeouts", c.timeouts},
+                        {"spurious_timeouts", c.spurious_timeouts},
+                        {"retransmissions", c.retransmissions},
+                        {"max_queue_bytes", c.max_queue_bytes},
+                        {"max_queue_us", c.max_queue_us},
+                        {"max_queue_link", c.max_queue_link}};
+    }
     k["incomplete_flows"] = c.incomplete_flows;
     j["classes"].push_back(k);
   }
@@ -50,6 +60,7 @@ std::string render_simulation_json(const SimulationResult& r) {
     j["ecn_marks"] = r.ecn_marks;
     j["transport"] = {{"data_packets_sent", r.transport.data_packets_sent},
                       {"timeouts", r.transport.timeouts},
+                      {"spurious_timeouts", r.transport.spurious_timeouts},
                       {"acks_sent", r.transport.acks_sent},
                       {"duplicates_received", r.transport.duplicates_received},
                       {"out_of_order_received", r.transport.out_of_order_received},
@@ -106,6 +117,16 @@ std::string render_simulation_text(const SimulationResult& r) {
                   static_cast<unsigned long long>(c.packets_dropped));
     os << line;
     if (c.incomplete_flows) os << "    " << c.incomplete_flows << " of " << c.flows << " flows did not complete\n";
+    if (r.engine == "packet" && c.packets_sent) {
+      std::snprintf(line, sizeof line,
+                    "    %llu packets sent, %llu dropped (with ACKs), %llu timeouts (%llu spurious), %llu retransmitted; "
+                    "longest queue %.1f us (%llu bytes) at %s\n",
+                    static_cast<unsigned long long>(c.packets_sent), static_cast<unsigned long long>(c.drops),
+                    static_cast<unsigned long long>(c.timeouts), static_cast<unsigned long long>(c.spurious_timeouts),
+                    static_cast<unsigned long long>(c.retransmissions), c.max_queue_us,
+                    static_cast<unsigned long long>(c.max_queue_bytes), c.max_queue_link.empty() ? "-" : c.max_queue_link.c_str());
+      os << line;
+    }
   }
   if (!r.stop_reason.empty()) {
     os << "  stopped at " << r.stop_reason << " with work left: the flows above that did not complete never could"
@@ -119,9 +140,10 @@ std::string render_simulation_text(const SimulationResult& r) {
   }
   if (r.transport.data_packets_sent) {
     std::snprintf(line, sizeof line,
-                  "  transport: %llu retransmissions, %llu timeouts, %llu out-of-order arrivals (max depth %llu), "
+                  "  transport: %llu retransmissions, %llu timeouts (%llu spurious), %llu out-of-order arrivals (max depth %llu), "
                   "%llu path changes\n",
                   static_cast<unsigned long long>(r.retransmissions), static_cast<unsigned long long>(r.transport.timeouts),
+                  static_cast<unsigned long long>(r.transport.spurious_timeouts),
                   static_cast<unsigned long long>(r.transport.out_of_order_received),
                   static_cast<unsigned long long>(r.transport.max_reorder_depth),
                   static_cast<unsigned long long>(r.transport.path_changes));

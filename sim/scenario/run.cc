@@ -1,6 +1,7 @@
 #include "sim/scenario/run.h"
 
 #include "models/json_input/input_error.h"
+#include "models/topology/routing.h"
 
 #include <chrono>
 #include <cstdio>
@@ -83,6 +84,8 @@ void add_counters(TransportCounters& sum, const TransportCounters& c) {
   sum.data_packets_sent += c.data_packets_sent;
   sum.retransmissions += c.retransmissions;
   sum.timeouts += c.timeouts;
+  sum.spurious_timeouts += c.spurious_timeouts;
+  sum.drops += c.drops;
   sum.acks_sent += c.acks_sent;
   sum.duplicates_received += c.duplicates_received;
   sum.out_of_order_received += c.out_of_order_received;
@@ -159,6 +162,23 @@ SimulationResult run_scenario(const Scenario& s, bool progress, const std::strin
     r.packets_sent += r.classes.back().packets_sent;
   }
   for (const auto& t : transports) add_counters(r.transport, t->counters());
+  for (std::size_t i = 0, k = 0; i < s.traffic.size(); ++i) {
+    if (s.traffic[i].kind == "open_loop") continue;
+    const TransportCounters& tc = transports[k++]->counters();
+    ClassSummary& c = r.classes[schedule.streams[i].class_index];
+    c.timeouts += tc.timeouts;
+    c.spurious_timeouts += tc.spurious_timeouts;
+  }
+  for (std::uint32_t c = 0; c < r.classes.size(); ++c) {
+    const Fabric::ClassPortStats& q = fabric.class_port_stats(c);
+    r.classes[c].drops = q.drops;
+    r.classes[c].max_queue_bytes = q.max_queue_bytes;
+    if (q.max_queue_port != UINT32_MAX) {
+      r.classes[c].max_queue_link = node_name(topo, fabric.port_from(q.max_queue_port)) + "->" +
+                                    node_name(topo, fabric.port_to(q.max_queue_port));
+      r.classes[c].max_queue_us = static_cast<double>(q.max_queue_bytes) / fabric.port_bytes_per_s(q.max_queue_port) * 1e6;
+    }
+  }
   r.retransmissions = r.transport.retransmissions;
   r.collectives = collective_summaries(schedule, [&](std::uint32_t t) -> const FlowRecord* {
     const std::uint32_t f = driver.flow_of(t);

@@ -31,6 +31,12 @@ struct ClassSummary {
   std::uint64_t packets_sent = 0, packets_delivered = 0, packets_dropped = 0;
   std::uint64_t retransmissions = 0;
   std::size_t incomplete_flows = 0;  // messages not fully delivered when the run ended
+  // Packet engine: what the class's transports and the fabric saw (why a class is slow).
+  std::uint64_t timeouts = 0, spurious_timeouts = 0;
+  std::uint64_t drops = 0;             // its data packets and ACKs dropped anywhere
+  std::uint64_t max_queue_bytes = 0;   // the longest queue one of its packets found
+  std::string max_queue_link;          // where ("leaf0->spine2"); empty if none
+  double max_queue_us = 0;             // that queue's drain time at the port's rate
 };
 
 // Nearest-rank percentile of sorted values (q in [0, 1]).

@@ -145,6 +145,11 @@ void IbRcTransport::on_ack(const Packet& p) {
   }
 }
 
+void IbRcTransport::dropped(Simulator& sim, const Packet& p, std::uint32_t port) {
+  Transport::dropped(sim, p, port);
+  qps_[p.flow].lost_since_progress = true;
+}
+
 void IbRcTransport::on_event(Simulator&, std::uint64_t arg) {
   const auto qi = static_cast<std::uint32_t>(arg);
   Qp& q = qps_[qi];
@@ -153,6 +158,8 @@ void IbRcTransport::on_event(Simulator&, std::uint64_t arg) {
   const std::int64_t now = sim_.now().ps();
   if (now - q.last_progress_ps >= Time::from_us(params_.local_ack_timeout_us()).ps()) {
     ++counters_.timeouts;
+    if (!q.lost_since_progress) ++counters_.spurious_timeouts;
+    q.lost_since_progress = false;
     q.next_psn = q.una;  // go back to the oldest unacknowledged PSN
     q.last_progress_ps = now;
   }

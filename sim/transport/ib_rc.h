@@ -58,6 +58,7 @@ class IbRcTransport : public Transport {
   void post(std::uint32_t src, std::uint32_t dst, std::uint64_t bytes, std::uint32_t message) override;
   void delivered(Simulator& sim, const Packet& p) override;
   void on_event(Simulator& sim, std::uint64_t qp) override;  // ACK timeout
+  void dropped(Simulator& sim, const Packet& p, std::uint32_t port) override;
 
  private:
   struct Run {  // one message's packets [first, end) on a QP
@@ -76,6 +77,7 @@ class IbRcTransport : public Transport {
     std::uint32_t max_sent = 0;    // highest PSN ever sent + 1 (to count retransmissions)
     std::int64_t last_progress_ps = 0;
     bool timer_armed = false;
+    bool lost_since_progress = false;  // a packet or ACK of this QP's was dropped
     EventHandle timer;  // cancelled once everything sent is acknowledged, so an idle
                         // QP leaves nothing in the queue to stretch the simulated time
     // Receiver.

@@ -22,6 +22,9 @@ std::uint32_t SrdTransport::add_connection(std::uint32_t src, std::uint32_t dst)
   const std::int64_t there = fabric_.unloaded_one_way_ps(src, dst, format_.mtu_payload_bytes + format_.header_bytes);
   const std::int64_t back = fabric_.unloaded_one_way_ps(dst, src, format_.ack_bytes);
   if (there > 0 && back > 0) k.base_rtt_ps = there + back;
+  const std::int64_t there_max = fabric_.max_one_way_ps(src, dst, format_.mtu_payload_bytes + format_.header_bytes);
+  const std::int64_t back_max = fabric_.max_one_way_ps(dst, src, format_.ack_bytes);
+  if (there_max > 0 && back_max > 0) k.max_rtt_ps = there_max + back_max;
   const double wire_bytes = format_.mtu_payload_bytes + format_.header_bytes;
   k.bdp_packets = static_cast<double>(k.base_rtt_ps) * 1e-12 * fabric_.nic_bytes_per_s(src) / wire_bytes;
   if (k.cwnd >= k.bdp_packets) k.in_slow_start = false;
@@ -116,6 +119,12 @@ void SrdTransport::delivered(Simulator&, const Packet& arrived) {
   }
 }
 
+void SrdTransport::dropped(Simulator& sim, const Packet& p, std::uint32_t port) {
+  Transport::dropped(sim, p, port);
+  Conn& k = conns_[p.flow];
+  if (p.seq >= k.sent_base && p.seq < k.next_new) sent(k, p.seq).lost = true;
+}
+
 void SrdTransport::on_data(const Packet& p) {
   Conn& k = conns_[p.flow];
   std::uint32_t idx = p.seq - k.got_base;
@@ -167,6 +176,7 @@ void SrdTransport::on_ack(const Packet& p) {
 
 void SrdTransport::on_rtt(Conn& k, std::int64_t rtt) {
   k.min_rtt_ps = std::min(k.min_rtt_ps, rtt);
+  k.backoff = 0;  // the ACK echoes its own copy's send time: a valid sample (no Karn ambiguity)
   if (k.srtt_ps == 0) {
     k.srtt_ps = rtt;
     k.rttvar_ps = rtt / 2;
@@ -180,8 +190,14 @@ void SrdTransport::on_rtt(Conn& k, std::int64_t rtt) {
   const double target = base + params_.target_queue_delay_us * 1e6;
   if (rtt <= target) {
     // Grow only while the window is what limits the sender (RFC 7661): an idle or
-    // application-limited connection must not bank a window it has not used.
-    if (k.in_flight + 1 >= k.cwnd) {
+    // application-limited connection must not bank a window it has not used. The
+    // sender can put floor(cwnd) packets in flight, so that is what "full" means; a
+    // comparison with the fractional cwnd itself could never hold at 5.2 packets and
+    // ratcheted the window down after every cut (one packet per RTT within a few
+    // hundred MoE layers). Data waiting behind the window also says it is the limit.
+    const double usable = std::max(1.0, std::floor(k.cwnd));
+    const bool waiting = k.next_new < k.posted_end || !k.retransmit.empty();
+    if (waiting || k.in_flight + 1 >= usable) {
       // Above one packet about ai per RTT; below it ai per ACK, as Swift does, since
       // the paced sender then gets only one ACK every srtt / cwnd.
       k.cwnd += k.in_slow_start ? 1.0 : k.cwnd >= 1 ? params_.ai_packets / k.cwnd : params_.ai_packets;
@@ -204,8 +220,13 @@ void SrdTransport::decrease(Conn& k, double fraction) {
 }
 
 std::int64_t SrdTransport::rto_ps(const Conn& k) const {
-  double rto = k.srtt_ps ? static_cast<double>(k.srtt_ps + 4 * k.rttvar_ps) : params_.rto_min_us * 1e6;
-  return static_cast<std::int64_t>(std::clamp(rto, params_.rto_min_us * 1e6, params_.rto_max_us * 1e6));
+  // Longer than the worst round trip only delays the recovery of a packet that is
+  // certainly lost; shorter than it before any sample risks a spurious timeout.
+  const double ceiling = k.max_rtt_ps > 0 ? std::min(params_.rto_max_us * 1e6, static_cast<double>(k.max_rtt_ps))
+                                          : params_.rto_max_us * 1e6;
+  if (k.srtt_ps == 0) return static_cast<std::int64_t>(std::max(ceiling, params_.rto_min_us * 1e6));
+  const double rto = static_cast<double>(k.srtt_ps + 4 * k.rttvar_ps) * static_cast<double>(std::uint64_t{1} << k.backoff);
+  return static_cast<std::int64_t>(std::max(std::min(rto, ceiling), params_.rto_min_us * 1e6));
 }
 
 void SrdTransport::arm_timer(std::uint32_t c, std::int64_t at_ps) {
@@ -241,6 +262,8 @@ void SrdTransport::on_timeout(std::uint32_t c) {
     --k.in_flight;
     k.retransmit.push_back(seq);
     ++counters_.timeouts;
+    if (!s.lost) ++counters_.spurious_timeouts;
+    s.lost = false;
     PathSlot& slot = k.slots[s.slot];
     slot.last = PathSlot::kTimedOut;
     lost_any = true;
@@ -256,6 +279,7 @@ void SrdTransport::on_timeout(std::uint32_t c) {
   if (lost_any && static_cast<double>(timed_out) >= params_.congestion_loss_slot_fraction * static_cast<double>(with_outcome)) {
     decrease(k, params_.max_decrease);  // loss on most paths: a shared hop is congested
   }
+  if (lost_any && k.backoff < 16) ++k.backoff;
   if (next_deadline != INT64_MAX) arm_timer(c, next_deadline);
   pump(c);
 }

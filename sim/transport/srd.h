@@ -81,6 +81,8 @@ class SrdTransport : public Transport {
 
   void post(std::uint32_t src, std::uint32_t dst, std::uint64_t bytes, std::uint32_t message) override;
   void delivered(Simulator& sim, const Packet& p) override;
+  // Notes which packet was lost, so a timeout can tell a loss from a late packet.
+  void dropped(Simulator& sim, const Packet& p, std::uint32_t port) override;
   // Retransmission timer (arg = conn) or pacing release (arg = conn | kPaceEvent).
   void on_event(Simulator& sim, std::uint64_t arg) override;
 
@@ -92,6 +94,7 @@ class SrdTransport : public Transport {
     std::uint16_t slot = 0;
     bool in_flight = false;
     bool acked = false;
+    bool lost = false;  // a copy sent since the last timeout, or its ACK, was dropped
   };
   struct PathSlot {
     std::uint32_t entropy;
@@ -118,6 +121,8 @@ class SrdTransport : public Transport {
     double cwnd;
     std::int64_t srtt_ps = 0, rttvar_ps = 0, min_rtt_ps = INT64_MAX, last_decrease_ps = INT64_MIN / 2;
     std::int64_t base_rtt_ps = 0;  // unloaded round trip of a full data packet and its ACK
+    std::int64_t max_rtt_ps = 0;   // the longest round trip of a packet not dropped (0: unbounded)
+    std::uint32_t backoff = 0;     // RTO doublings since the last RTT sample (RFC 6298 5.5)
     double bdp_packets = 0;        // base_rtt at the NIC's rate: where slow start ends
     bool timer_armed = false;
     bool in_slow_start = true;

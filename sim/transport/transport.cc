@@ -63,6 +63,7 @@ void Transport::note_reorder(std::uint64_t depth) {
 }
 
 void Transport::dropped(Simulator&, const Packet& p, std::uint32_t) {
+  ++counters_.drops;
   // Data packets carry their message id in aux; lost ACKs belong to no message.
   if (!(p.flags & (kFlagAck | kFlagNak))) stats_.lost(p.aux);
 }

@@ -31,6 +31,10 @@ struct TransportCounters {
   std::uint64_t data_packets_sent = 0;   // first transmissions and retransmissions
   std::uint64_t retransmissions = 0;
   std::uint64_t timeouts = 0;
+  // Timeouts of a packet none of whose copies (nor their ACKs) had been dropped: the
+  // timer fired on a packet still queued somewhere. A model fault until shown otherwise.
+  std::uint64_t spurious_timeouts = 0;
+  std::uint64_t drops = 0;                  // this transport's data packets and ACKs the fabric dropped
   std::uint64_t acks_sent = 0;
   std::uint64_t duplicates_received = 0;
   std::uint64_t out_of_order_received = 0;  // arrived ahead of a missing earlier packet
@@ -57,6 +61,8 @@ class Transport : public PacketSink, public EventHandler {
   void set_traffic_class(std::uint32_t c) { traffic_class_ = static_cast<std::uint8_t>(c); }
   const TransportCounters& counters() const { return counters_; }
 
+  // Counts the drop and charges a lost data packet to its message; transports that
+  // track losses per packet extend it.
   void dropped(Simulator& sim, const Packet& p, std::uint32_t port) override;
 
  protected:
