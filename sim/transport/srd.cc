@@ -31,6 +31,7 @@ std::uint32_t SrdTransport::add_connection(std::uint32_t src, std::uint32_t dst)
   k.slots.resize(params_.paths);
   for (auto& s : k.slots) s.entropy = static_cast<std::uint32_t>(rng_.next_u64());
   conns_.push_back(std::move(k));
+  if (nics_.size() <= src) nics_.resize(src + 1);
   return static_cast<std::uint32_t>(conns_.size() - 1);
 }
 
@@ -45,38 +46,73 @@ void SrdTransport::post(std::uint32_t src, std::uint32_t dst, std::uint64_t byte
   pump(c);
 }
 
-void SrdTransport::pump(std::uint32_t c) {
+bool SrdTransport::can_send(std::uint32_t c) {
   Conn& k = conns_[c];
   const auto window = static_cast<std::uint32_t>(std::max(1.0, std::floor(k.cwnd)));
-  const bool paced = k.cwnd < 1;
-  while (k.in_flight < window) {
-    if (paced) {  // below one packet: one in flight, the next no sooner than next_send_ps
-      if (k.retransmit.empty() && k.next_new == k.posted_end) break;
-      const std::int64_t now = sim_.now().ps();
-      if (now < k.next_send_ps) {
-        if (!k.pace_armed) {
-          k.pace_armed = true;
-          sim_.schedule_at(Time::from_ps(k.next_send_ps), this, c | kPaceEvent);
-        }
-        break;
+  if (k.in_flight >= window) return false;
+  while (!k.retransmit.empty()) {  // entries acknowledged or resent since they were queued
+    const Sent& s = sent(k, k.retransmit.front());
+    if (!s.acked && !s.in_flight) break;
+    k.retransmit.pop_front();
+  }
+  if (k.retransmit.empty() && k.next_new == k.posted_end) return false;
+  if (k.cwnd < 1) {  // below one packet: one in flight, the next no sooner than next_send_ps
+    if (sim_.now().ps() < k.next_send_ps) {
+      if (!k.pace_armed) {
+        k.pace_armed = true;
+        sim_.schedule_at(Time::from_ps(k.next_send_ps), this, c | kPaceEvent);
       }
+      return false;
     }
-    if (!k.retransmit.empty()) {
-      std::uint32_t seq = k.retransmit.front();
-      k.retransmit.pop_front();
-      const Sent& s = sent(k, seq);
-      if (!s.acked && !s.in_flight) transmit(c, seq, true);
-      continue;
+  }
+  return true;
+}
+
+void SrdTransport::send_one(std::uint32_t c) {
+  Conn& k = conns_[c];
+  if (!k.retransmit.empty()) {
+    const std::uint32_t seq = k.retransmit.front();
+    k.retransmit.pop_front();
+    transmit(c, seq, true);
+    return;
+  }
+  const std::uint32_t seq = k.next_new++;
+  while (seq >= k.queued.front().end) k.queued.pop_front();
+  const Chunk& m = k.queued.front();
+  Sent s;
+  s.message = m.message;
+  s.payload = payload_of(m.bytes, seq - m.first);
+  k.sent.push_back(s);
+  transmit(c, seq, false);
+}
+
+void SrdTransport::pump(std::uint32_t c) {
+  Conn& k = conns_[c];
+  if (k.at_nic || !can_send(c)) return;
+  k.at_nic = true;
+  nics_[k.src].ready.push_back(c);
+  if (!nics_[k.src].armed) serve_nic(k.src);
+}
+
+void SrdTransport::serve_nic(std::uint32_t host) {
+  Nic& nic = nics_[host];
+  nic.armed = false;
+  while (!nic.ready.empty()) {
+    const std::int64_t free_at = fabric_.nic_drained_at_ps(host);
+    if (free_at > sim_.now().ps()) {  // the wire is busy: come back when it is free
+      nic.armed = true;
+      sim_.schedule_at(Time::from_ps(free_at), this, host | kNicEvent);
+      return;
     }
-    if (k.next_new == k.posted_end) break;
-    std::uint32_t seq = k.next_new++;
-    while (seq >= k.queued.front().end) k.queued.pop_front();
-    const Chunk& m = k.queued.front();
-    Sent s;
-    s.message = m.message;
-    s.payload = payload_of(m.bytes, seq - m.first);
-    k.sent.push_back(s);
-    transmit(c, seq, false);
+    const std::uint32_t c = nic.ready.front();
+    nic.ready.pop_front();
+    conns_[c].at_nic = false;
+    if (!can_send(c)) continue;
+    send_one(c);
+    if (can_send(c)) {  // round robin: back of the line
+      conns_[c].at_nic = true;
+      nic.ready.push_back(c);
+    }
   }
 }
 
@@ -236,6 +272,7 @@ void SrdTransport::arm_timer(std::uint32_t c, std::int64_t at_ps) {
 
 void SrdTransport::on_event(Simulator&, std::uint64_t arg) {
   const auto c = static_cast<std::uint32_t>(arg);
+  if (arg & kNicEvent) return serve_nic(static_cast<std::uint32_t>(arg & ~kNicEvent));
   if (arg & kPaceEvent) {
     conns_[c].pace_armed = false;
     pump(c);

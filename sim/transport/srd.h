@@ -48,8 +48,14 @@
 //   packets.)
 // - RTT samples run from the moment the source NIC puts the packet on the wire (the
 //   NIC's own timestamp), so a sender's queue at its own NIC is not read as congestion.
-// - The NIC serves the connections of a host in FIFO order of their packets; there is
-//   no receiver-side reorder buffer limit and no host processing time.
+// - The NIC arbitrates among its connections round robin, one packet at a time, and
+//   takes the next packet only when the wire is free (a NIC's send queues live in host
+//   memory; it fetches a WQE when it can send, as EFA and ConnectX schedulers do). So
+//   a connection's window waits in the transport, not in a FIFO at the NIC: one peer's
+//   32-packet burst does not hold back the packets for every other peer, and the NIC
+//   never drops its own packets. (A FIFO NIC turned every all-to-all into a rotating
+//   incast: each sender served its peers one window at a time, in the same order.)
+//   There is no receiver-side reorder buffer limit and no host processing time.
 #pragma once
 
 #include <deque>
@@ -128,6 +134,7 @@ class SrdTransport : public Transport {
     bool in_slow_start = true;
     std::int64_t next_send_ps = 0;  // pacing while cwnd < 1
     bool pace_armed = false;
+    bool at_nic = false;            // in its NIC's round-robin line
     // Receiver.
     std::vector<bool> got;           // from got_base
     std::uint32_t got_base = 0;
@@ -135,7 +142,14 @@ class SrdTransport : public Transport {
   };
 
   std::uint32_t add_connection(std::uint32_t src, std::uint32_t dst) override;
+  // The connection has something its window lets it send now (and is not paced).
+  bool can_send(std::uint32_t c);
+  void send_one(std::uint32_t c);
+  // Puts a connection that can send in its NIC's line.
   void pump(std::uint32_t c);
+  // The NIC's send arbiter: while the wire is free, one packet from the connection at
+  // the front of the line, which then goes to the back if it can send more.
+  void serve_nic(std::uint32_t host);
   void transmit(std::uint32_t c, std::uint32_t seq, bool retransmission);
   void on_data(const Packet& p);
   void on_ack(const Packet& p);
@@ -146,10 +160,16 @@ class SrdTransport : public Transport {
   // Multiplies cwnd by (1 - fraction) unless it was cut less than an RTT ago.
   void decrease(Conn& k, double fraction);
   static constexpr std::uint64_t kPaceEvent = std::uint64_t{1} << 63;
+  static constexpr std::uint64_t kNicEvent = std::uint64_t{1} << 62;
+  struct Nic {
+    std::deque<std::uint32_t> ready;  // connections that can send, in round-robin order
+    bool armed = false;               // a serve_nic event is pending
+  };
   Sent& sent(Conn& k, std::uint32_t seq) { return k.sent[seq - k.sent_base]; }
 
   SrdParams params_;
   std::vector<Conn> conns_;
+  std::vector<Nic> nics_;  // per sending endpoint
 };
 
 }  // namespace fabricplan::sim
