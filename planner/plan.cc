@@ -218,15 +218,43 @@ void take_engine_times(ClassResult& c, const OpTimes& t) {
   c.engine_samples_us = t.samples_us;
 }
 
-std::vector<EngineTransportStats> engine_transport_stats(const sim::SimulationResult& r) {
-  std::vector<EngineTransportStats> out;
-  for (const sim::ClassSummary& c : r.classes) {
-    if (c.packets_sent == 0) continue;  // open-loop background or a class that never sent
-    out.push_back({c.name, c.packets_sent, c.drops, c.timeouts, c.spurious_timeouts, c.retransmissions,
-                   c.max_queue_bytes, c.max_queue_us, c.max_queue_link});
+// Names what the run measured behind a class whose engine time is more than 1.5x the
+// analytic one: loss and timeouts first (they cost RTOs), then the longest queue its
+// packets found (a switch-to-host port is incast at that receiver), else the busiest
+// link the class crossed near the group (the flow engine has no packets).
+std::string engine_mechanism(const ClassResult& c, const PlanResult& plan, const GroupResult& g) {
+  const double analytic = std::max(c.time.p50_us, 1e-9), engine = c.engine_p50_us;
+  if (c.engine_count == 0 || !c.time.known || engine <= 1.5 * analytic) return "";
+  char buf[400];
+  std::string head;
+  {
+    std::snprintf(buf, sizeof buf, "the engine's p50 is %.1fx the analytic one: ", engine / analytic);
+    head = buf;
   }
-  return out;
+  const std::string name(traffic_class_name(c.cls));
+  for (const EngineTransportStats& t : plan.engine_transport) {
+    if (t.cls != name) continue;
+    if (t.timeouts > 0) {
+      std::snprintf(buf, sizeof buf, "%llu retransmission timeouts (%llu spurious) after %llu drops of %llu packets",
+                    static_cast<unsigned long long>(t.timeouts), static_cast<unsigned long long>(t.spurious_timeouts),
+                    static_cast<unsigned long long>(t.drops), static_cast<unsigned long long>(t.packets_sent));
+      return head + buf;
+    }
+    if (!t.max_queue_link.empty()) {
+      const bool incast = t.max_queue_link.find("->host") != std::string::npos;
+      std::snprintf(buf, sizeof buf, "queueing: its packets waited up to %s at %s%s", format_us(t.max_queue_us).c_str(),
+                    t.max_queue_link.c_str(), incast ? " (incast into that receiver's port)" : "");
+      return head + buf;
+    }
+  }
+  for (const BusyLinkResult& l : g.busiest_links) {
+    if (std::find(l.classes.begin(), l.classes.end(), name) == l.classes.end()) continue;
+    return head + "bandwidth: the busiest link it crosses, " + l.link + ", was " + format_percent(l.utilization) +
+           " busy over the run";
+  }
+  return head + "no loss, queue or busy link measured explains it (the difference is the analytic model's)";
 }
+
 
 // KV requests are rare next to collective operations (20 per second against 1,160 MoE
 // layers), so a window that times the collectives samples few of them. This second flow
@@ -322,8 +350,21 @@ void confirm_on_engine(PlanResult& plan, const ClusterSpec& spec, const PlanOpti
     }
   }
   if (options.engine == "flow" && !spec.kv.empty()) confirm_kv_on_flow_engine(plan, spec, fabric, pools, so, run);
+  for (auto& g : plan.groups) {
+    for (auto& c : g.classes) c.engine_mechanism = engine_mechanism(c, plan, g);
+  }
 }
 }  // namespace
+
+std::vector<EngineTransportStats> engine_transport_stats(const sim::SimulationResult& r) {
+  std::vector<EngineTransportStats> out;
+  for (const sim::ClassSummary& c : r.classes) {
+    if (c.packets_sent == 0) continue;  // open-loop background or a class that never sent
+    out.push_back({c.name, c.packets_sent, c.drops, c.timeouts, c.spurious_timeouts, c.retransmissions,
+                   c.max_queue_bytes, c.max_queue_us, c.max_queue_link});
+  }
+  return out;
+}
 
 // The engine confirms or overrules: a class's measured p99 scales its analytic share
 // of the budget (share x engine p99 / analytic p99); where that crosses a threshold the

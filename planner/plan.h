@@ -16,6 +16,7 @@
 #include "planner/spec.h"
 #include "planner/split_search.h"
 #include "planner/verdict.h"
+#include "sim/scenario/run.h"
 
 namespace fabricplan {
 
@@ -40,6 +41,9 @@ struct ClassResult {
   double engine_p50_us = 0, engine_p99_us = 0;
   double engine_time_share = 0;           // the analytic share scaled by engine p99 / analytic p99
   std::vector<double> engine_samples_us;  // sorted, for the CDF charts
+  // Where the engine's time exceeds the analytic one by more than 1.5x: the mechanism the
+  // run measured behind it (timeouts, drops, a queue at a named link, a busy link).
+  std::string engine_mechanism;
 };
 
 // A directed fabric link among a group's busiest in the engine run.
@@ -142,6 +146,10 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
 // scales its analytic share of the budget; a threshold crossed raises class, group and
 // plan verdicts (and says so in the class's time explanation).
 void apply_engine_verdicts(PlanResult& plan);
+
+// Per traffic class of a packet-engine run, what its transports and the fabric saw
+// (classes that sent no packets are left out).
+std::vector<EngineTransportStats> engine_transport_stats(const sim::SimulationResult& r);
 
 // The packet engine's default window for a spec: one decode or training step, at most 50 ms.
 double packet_window_s(const ClusterSpec& spec);

@@ -115,7 +115,8 @@ FaultSlice fault_slice(const ClusterSpec& spec, const PlanResult& plan, const Co
     out.mechanism = buf;
   } else {
     out.mechanism = "SRD sprays every packet over up to 64 paths and resends a lost one on another path after its RTO "
-                    "(50 us at least); paths that lose packets are left out";
+                    "(srtt + 4 rttvar, at least 50 us; before the first RTT sample, the path's worst round trip through "
+                    "full buffers); paths that lose packets are left out";
   }
   out.window_us = options.slice_window_s * 1e6;
   out.at_us = f.at_ps * 1e-6;
@@ -127,6 +128,7 @@ FaultSlice fault_slice(const ClusterSpec& spec, const PlanResult& plan, const Co
   out.retransmissions = run.sim.retransmissions;
   out.fault_drops = run.sim.fault_drops;
   out.drops = run.sim.drops;
+  out.transport = engine_transport_stats(run.sim);
   std::map<TrafficClass, FaultSliceClass> per;
   for (const auto& [group, classes] : run.op_times) {
     for (const auto& [cls, t] : classes) {

@@ -31,6 +31,7 @@ struct FaultSlice {
   double simulated_us = 0, wall_s = 0;
   std::uint64_t retransmissions = 0, fault_drops = 0, drops = 0;
   std::vector<FaultSliceClass> classes;
+  std::vector<EngineTransportStats> transport;  // per class: drops, timeouts, queues
 };
 
 struct CompareOptions {

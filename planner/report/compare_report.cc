@@ -78,6 +78,7 @@ std::string fault_text(const FaultSlice& f, const char* label) {
     os << "    " << k.cls << ": " << k.ops << " ops done, " << k.incomplete << " incomplete; p50 " << format_us(k.p50_us)
        << ", p99 " << format_us(k.p99_us) << ", max " << format_us(k.max_us) << "\n";
   }
+  for (const auto& t : f.transport) os << "    " << engine_transport_line(t) << "\n";
   return os.str();
 }
 
@@ -176,6 +177,13 @@ std::string render_compare_json(const SpecComparison& c) {
     for (const auto& k : f.classes) {
       o["classes"].push_back({{"class", k.cls}, {"ops", k.ops}, {"incomplete", k.incomplete},
                               {"p50_us", k.p50_us}, {"p99_us", k.p99_us}, {"max_us", k.max_us}});
+    }
+    o["transport"] = ordered_json::array();
+    for (const auto& t : f.transport) {
+      o["transport"].push_back({{"class", t.cls}, {"packets_sent", t.packets_sent}, {"drops", t.drops},
+                                {"timeouts", t.timeouts}, {"spurious_timeouts", t.spurious_timeouts},
+                                {"retransmissions", t.retransmissions}, {"max_queue_bytes", t.max_queue_bytes},
+                                {"max_queue_us", t.max_queue_us}, {"max_queue_link", t.max_queue_link}});
     }
     return o;
   };

@@ -18,6 +18,19 @@ std::string render_plan_html(const PlanResult& plan) {
          " utilization or &ge; " + format_percent(plan.thresholds.insufficient_time_share) + " of a budget.</p>\n";
   pre += "<p class=\"why\">Fabric: " + html_escape(plan.fabric_description) + ". " +
          (plan.engine_summary.empty() ? std::string() : "Engine run: " + html_escape(plan.engine_summary) + ".") + "</p>\n";
+  if (!plan.engine_transport.empty()) {
+    pre += "<table id=\"engine-transport\"><caption>What the packet engine's transports saw, per class</caption>\n"
+           "<tr><th>class</th><th>packets sent</th><th>drops</th><th>timeouts</th><th>spurious timeouts</th>"
+           "<th>retransmissions</th><th>longest queue</th><th>at</th></tr>\n";
+    for (const auto& t : plan.engine_transport) {
+      pre += "<tr><td>" + html_escape(t.cls) + "</td><td>" + std::to_string(t.packets_sent) + "</td><td>" +
+             std::to_string(t.drops) + "</td><td>" + std::to_string(t.timeouts) + "</td><td>" +
+             std::to_string(t.spurious_timeouts) + "</td><td>" + std::to_string(t.retransmissions) + "</td><td>" +
+             format_us(t.max_queue_us) + "</td><td>" + html_escape(t.max_queue_link.empty() ? "-" : t.max_queue_link) +
+             "</td></tr>\n";
+    }
+    pre += "</table>\n";
+  }
   std::string app;
   for (const auto& g : plan.groups) {
     app += "<h2>" + html_escape(g.spec->name) + ": " + std::to_string(g.spec->count) + " &times; " +
@@ -26,7 +39,9 @@ std::string render_plan_html(const PlanResult& plan) {
     for (const auto& c : g.classes) {
       app += "<li><code>" + std::string(traffic_class_name(c.cls)) + "</code> <span class=\"" + verdict_name(c.verdict) +
              "\">" + verdict_name(c.verdict) + "</span>: " + html_escape(c.why) +
-             (c.time.why.empty() ? "" : "<br><span class=\"why\">" + html_escape(c.time.why) + "</span>") + "</li>\n";
+             (c.time.why.empty() ? "" : "<br><span class=\"why\">" + html_escape(c.time.why) + "</span>") +
+             (c.engine_mechanism.empty() ? "" : "<br><span class=\"why\">engine: " + html_escape(c.engine_mechanism) + "</span>") +
+             "</li>\n";
     }
     app += "</ul>\n<pre>";
     for (const auto& st : g.recommendation.settings) {

@@ -23,6 +23,21 @@ std::string render_plan_json(const PlanResult& plan) {
   j["fabric"] = {{"description", plan.fabric_description}, {"notes", plan.fabric_notes}};
   j["engine"] = {{"kind", plan.engine}, {"summary", plan.engine_summary}, {"window_s", plan.engine_window_s},
                  {"transfers", plan.engine_transfers}};
+  if (plan.engine == "packet") {
+    nlohmann::ordered_json transport = nlohmann::ordered_json::array();
+    for (const auto& t : plan.engine_transport) {
+      transport.push_back({{"class", t.cls},
+                           {"packets_sent", t.packets_sent},
+                           {"drops", t.drops},
+                           {"timeouts", t.timeouts},
+                           {"spurious_timeouts", t.spurious_timeouts},
+                           {"retransmissions", t.retransmissions},
+                           {"max_queue_bytes", t.max_queue_bytes},
+                           {"max_queue_us", t.max_queue_us},
+                           {"max_queue_link", t.max_queue_link}});
+    }
+    j["engine"]["transport"] = transport;
+  }
   j["verdict"] = verdict_name(plan.verdict);
   j["groups"] = ordered_json::array();
   for (const auto& g : plan.groups) {
@@ -74,6 +89,7 @@ std::string render_plan_json(const PlanResult& plan) {
         cj["engine_op_time_us"] = {{"p50", c.engine_p50_us}, {"p99", c.engine_p99_us},
                                    {"count", c.engine_count}, {"incomplete", c.engine_incomplete}, {"cdf", cdf}};
         if (c.engine_time_share > 0) cj["engine_time_share"] = c.engine_time_share;
+        if (!c.engine_mechanism.empty()) cj["engine_mechanism"] = c.engine_mechanism;
       }
       gj["classes"].push_back(cj);
     }

@@ -54,6 +54,7 @@ std::string render_plan_text(const PlanResult& plan) {
       os << "    " << traffic_class_name(c.cls) << ": " << c.why << "\n";
       if (!c.time.op.empty()) os << "      op: " << c.time.op << "\n";
       if (!c.time.why.empty()) os << "      time: " << c.time.why << "\n";
+      if (!c.engine_mechanism.empty()) os << "      engine: " << c.engine_mechanism << "\n";
     }
     if (!g.busiest_links.empty()) {
       os << "  busiest links (" << plan.engine << " engine):";
@@ -95,6 +96,15 @@ std::string render_plan_markdown(const PlanResult& plan) {
   os << "Fabric: " << plan.fabric_description << ".\n";
   for (const auto& n : plan.fabric_notes) os << "- note: " << n << "\n";
   if (!plan.engine_summary.empty()) os << "\nEngine run: " << plan.engine_summary << ".\n";
+  if (!plan.engine_transport.empty()) {
+    os << "\n| class | packets sent | drops | timeouts | spurious timeouts | retransmissions | longest queue | at |\n"
+       << "| --- | --- | --- | --- | --- | --- | --- | --- |\n";
+    for (const auto& t : plan.engine_transport) {
+      os << "| " << t.cls << " | " << t.packets_sent << " | " << t.drops << " | " << t.timeouts << " | "
+         << t.spurious_timeouts << " | " << t.retransmissions << " | " << format_us(t.max_queue_us) << " | "
+         << (t.max_queue_link.empty() ? "-" : t.max_queue_link) << " |\n";
+    }
+  }
   for (const auto& g : plan.groups) {
     os << "\n## " << g.spec->name << ": " << g.spec->count << " x " << g.instance->name << " ("
        << node_role_name(g.spec->role) << ") — " << verdict_name(g.verdict) << "\n\n";
@@ -116,6 +126,7 @@ std::string render_plan_markdown(const PlanResult& plan) {
       os << "- `" << traffic_class_name(c.cls) << "`: " << c.why << "\n";
       if (!c.time.op.empty()) os << "  - op: " << c.time.op << "\n";
       if (!c.time.why.empty()) os << "  - time: " << c.time.why << "\n";
+      if (!c.engine_mechanism.empty()) os << "  - engine: " << c.engine_mechanism << "\n";
     }
     if (!g.busiest_links.empty()) {
       os << "\nBusiest links (" << plan.engine << " engine):\n\n| link | utilization | classes |\n| --- | --- | --- |\n";
