@@ -101,12 +101,12 @@ TEST(SpecEngines, BandwidthBoundMoeStepAgreesBetweenAnalyticAndFlowEngines) {
 TEST(SpecEngines, PacketAndFlowEnginesAgreeOnTheSameSpecWindow) {
   // The first 3 ms of p5's schedule (MoE layers on 24 EFAs per decode node, a KV request
   // at the start) on both engines, each operation timed on its own. The fluid optimum is
-  // a lower bound for the packet engine. The 671 MB KV request agrees within 35%
-  // (measured 1.02x). A MoE dispatch is 157 KB per NIC pair (39 packets, barely past
-  // SRD's 32-packet initial window) into 3-way incast at every receiving NIC: SRD's
-  // delay-based window (10 us target) throttles it, measured 2.98x the fluid time; the
-  // bound (4x) keeps that visible rather than tuned away. This is the packet-level cost
-  // the flow engine leaves out (its header says so).
+  // a lower bound for the packet engine. A MoE dispatch is 157 KB per NIC pair (39
+  // packets) into 3-way incast at every receiving NIC: SRD's delay-based window and a
+  // NIC that serves its connections round robin carry it within 25% of the fluid time
+  // (measured 1.05x; 2.98x when a cut window could never grow back and the NIC served
+  // one peer's whole window before the next). The 671 MB KV request: within 15%
+  // (measured 1.01x).
   Catalog catalog = Catalog::load(Catalog::default_path());
   ClusterSpec spec = load(catalog, "p5-moe-pd.json");
   PlanOptions analytic;
@@ -126,14 +126,79 @@ TEST(SpecEngines, PacketAndFlowEnginesAgreeOnTheSameSpecWindow) {
   ASSERT_EQ(f.count, p.count);
   ASSERT_GT(f.count, 4u);
   EXPECT_GE(p.p50_us, 0.95 * f.p50_us);
-  EXPECT_LE(p.p50_us, 4.0 * f.p50_us) << "packet " << p.p50_us << " us, flow " << f.p50_us << " us";
+  EXPECT_LE(p.p50_us, 1.25 * f.p50_us) << "packet " << p.p50_us << " us, flow " << f.p50_us << " us";
   std::printf("MoE dispatch/combine p50: packet %.1f us, flow %.1f us (%.2fx)\n", p.p50_us, f.p50_us, p.p50_us / f.p50_us);
   const OpTimes& fk = flow.op_times.at("decode").at(TrafficClass::kKvTransfer);
   const OpTimes& pk = packet.op_times.at("decode").at(TrafficClass::kKvTransfer);
   ASSERT_EQ(fk.count, 1u);
   ASSERT_EQ(pk.count, 1u);
-  EXPECT_NEAR(pk.p50_us, fk.p50_us, 0.35 * fk.p50_us) << "packet " << pk.p50_us << " us, flow " << fk.p50_us << " us";
+  EXPECT_NEAR(pk.p50_us, fk.p50_us, 0.15 * fk.p50_us) << "packet " << pk.p50_us << " us, flow " << fk.p50_us << " us";
   std::printf("KV request: packet %.1f us, flow %.1f us (%.2fx)\n", pk.p50_us, fk.p50_us, pk.p50_us / fk.p50_us);
+}
+
+}  // namespace
+}  // namespace fabricplan
+
+namespace fabricplan {
+namespace {
+
+// The busiest switch-to-switch link of a run (a NIC's own link at line rate is the
+// operation itself, not load): the largest among the run's ten busiest that joins two
+// switches, else the tenth's utilization, which bounds every link not listed.
+double busiest_fabric_link(const sim::SimulationResult& r) {
+  for (const auto& l : r.busiest_links) {
+    if (l.link.find("host") == std::string::npos) return l.utilization;
+  }
+  return r.busiest_links.size() < 10 ? 0 : r.busiest_links.back().utilization;
+}
+
+TEST(SpecEngines, PacketAgreesWithFlowOnEveryExampleSpecBelowHalfLoad) {
+  // Every example spec, the plan's split, a 5 ms slice that starts with a KV request,
+  // each operation timed on its own (a KV request, one MoE dispatch or combine, a
+  // collective step): where no switch-to-switch link is above 50% busy, the packet
+  // engine's median operation time of every class is within 15% of the flow engine's
+  // (the two model the same fabric; at low load SRD's windows and queues should cost
+  // little), and a timeout without a loss before it stays under 1% of data packets.
+  // Measured after the SRD fixes: p5 MoE 1.05x, trn2 MoE 1.03x, KV 1.01x. Training's
+  // PP sends run the spine links at 99% in the slice (1.30x, SRD's 64 hashed paths
+  // load the spines unevenly): measured and printed, not held here.
+  Catalog catalog = Catalog::load(Catalog::default_path());
+  std::size_t compared = 0;
+  for (const char* name : {"p5-moe-pd.json", "trn2-moe-pd.json", "p4d-moe-pd.json", "p5-llama3-70b-train.json"}) {
+    ClusterSpec spec = load(catalog, name);
+    PlanOptions analytic;
+    analytic.engine = "analytic";
+    analytic.sweep = false;
+    const PlanResult plan = make_plan(spec, catalog, nullptr, analytic);
+    const PlanOnFabric on = plan_on_fabric(spec, plan);
+    SpecScheduleOptions so;
+    so.window_s = 0.005;
+    so.kv_request_at_start = true;
+    const SpecRunResult flow = run_spec_schedule(spec, on.fabric, build_spec_schedule(spec, on.fabric, on.pools, so), "flow", 5, true);
+    const SpecRunResult packet = run_spec_schedule(spec, on.fabric, build_spec_schedule(spec, on.fabric, on.pools, so), "packet", 5, true);
+    const sim::TransportCounters& t = packet.sim.transport;
+    std::printf("%s: busiest switch-to-switch link %.0f%% in the slice (flow), %llu data packets, %llu drops, %llu timeouts, %llu spurious\n", name,
+                100 * busiest_fabric_link(flow.sim), static_cast<unsigned long long>(t.data_packets_sent),
+                static_cast<unsigned long long>(t.drops), static_cast<unsigned long long>(t.timeouts),
+                static_cast<unsigned long long>(t.spurious_timeouts));
+    EXPECT_LE(static_cast<double>(t.spurious_timeouts), 0.01 * static_cast<double>(t.data_packets_sent)) << name;
+    const double fabric_load = busiest_fabric_link(flow.sim);
+    const bool light = fabric_load <= 0.5;
+    for (const auto& [group, classes] : flow.op_times) {
+      for (const auto& [cls, f] : classes) {
+        const OpTimes& p = packet.op_times.at(group).at(cls);
+        if (f.count == 0 || p.count == 0) continue;
+        std::printf("  %s %s: packet p50 %.1f us, flow p50 %.1f us (%.3fx), %zu ops%s\n", group.c_str(),
+                    std::string(traffic_class_name(cls)).c_str(), p.p50_us, f.p50_us, p.p50_us / f.p50_us, f.count,
+                    light ? "" : " (not held: a fabric link above 50%)");
+        EXPECT_EQ(p.count + p.incomplete, f.count + f.incomplete) << name << " " << group;
+        if (!light) continue;
+        ++compared;
+        EXPECT_NEAR(p.p50_us / f.p50_us, 1, 0.15) << name << " " << group << " " << traffic_class_name(cls);
+      }
+    }
+  }
+  EXPECT_GE(compared, 3u);
 }
 
 }  // namespace
