@@ -66,12 +66,19 @@ set +e; "$bin" compare "$src/configs/scenarios/bench-t-128-ib.json" --ib ib-dgx-
 # refused with the estimate, naming the spec.
 "$bin" simulate "$src/configs/clusters/p5-moe-pd.json" --format json -o "$tmp/sim-flow.json"
 "$bin" simulate "$src/configs/clusters/p5-moe-pd.json" --engine packet --window-ms 5 --format json -o "$tmp/sim-packet.json"
-"$py" - "$tmp/sim-flow.json" "$tmp/sim-packet.json" <<'PY'
+SRC="$src" "$py" - "$tmp/sim-flow.json" "$tmp/sim-packet.json" <<'PY'
 import json, sys
 flow, packet = (json.load(open(p)) for p in sys.argv[1:])
 assert flow["engine"]["kind"] == "flow" and packet["engine"]["kind"] == "packet", (flow["engine"], packet["engine"])
 assert abs(packet["engine"]["window_s"] - 0.005) < 1e-12, packet["engine"]
 assert "5.000 ms" in packet["engine"]["summary"] or "0.005 s" in packet["engine"]["summary"], packet["engine"]["summary"]
+# The packet run says what its transports saw, per class, in the plan report's schema.
+import jsonschema, os
+schema = json.load(open(os.path.join(os.environ["SRC"], "configs/schema/plan-report.schema.json")))
+jsonschema.validate(packet, schema)
+moe = [t for t in packet["engine"]["transport"] if t["class"] == "moe_all2all"]
+assert moe and moe[0]["packets_sent"] > 0 and moe[0]["spurious_timeouts"] <= moe[0]["timeouts"], packet["engine"]["transport"]
+assert "transport" not in flow["engine"], flow["engine"]
 PY
 set +e; "$bin" simulate "$src/configs/clusters/p5-moe-pd.json" --engine packet --window-ms 100000 >/dev/null 2>"$tmp/err"; rc=$?; set -e
 [[ $rc == 2 ]] && grep -Eq "packet events|transfers in a" "$tmp/err" && grep -q "p5-moe-pd.json" "$tmp/err" || { echo "oversized packet window: exit $rc"; cat "$tmp/err"; exit 1; }
