@@ -10,20 +10,17 @@
 #include <sstream>
 
 #include "calib/nccl/busbw.h"
+#include "models/json_input/input_file.h"
 #include "models/json_input/json_reader.h"
 
 namespace fabricplan::calib {
 namespace {
 
+// Bounded (a device or an endless pipe is refused at the limit) and UTF-8 checked per
+// line: text from these lines reaches the profile's JSON.
 std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "", "a readable log file", "a file that cannot be opened");
   std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(line);
-  }
+  for_each_input_line(path, kMaxLogInputBytes, "log file", [&](std::size_t, std::string_view line) { lines.emplace_back(line); });
   return lines;
 }
 
@@ -54,7 +51,9 @@ double number(const std::string& path, std::size_t n, const std::string& tok, co
   std::size_t used = 0;
   double v = 0;
   try { v = std::stod(tok, &used); } catch (...) { used = 0; }
-  if (used != tok.size() || !std::isfinite(v) || v < 0) bad_line(path, n, "a non-negative number in place of \"" + tok + "\"", line);
+  // At most 1e18: every figure of these logs is far below it, and products of one (GB/s
+  // x 1e9) stay finite, so no NaN or infinity can reach a profile.
+  if (used != tok.size() || !(v >= 0 && v <= 1e18)) bad_line(path, n, "a number in [0, 1e18] in place of \"" + tok + "\"", line);
   return v;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/topology/topology.h"
 #include "models/json_input/json_reader.h"
 
 namespace fabricplan {
@@ -68,7 +69,8 @@ NicCalibration read_nic(const JsonNode& n) {
   nic.name = n.at("name").string();
   // Absent where the tool measured none (ib_write_bw streams: no latency in its log).
   nic.latency_us = n.has("latency_us") ? n.at("latency_us").non_negative() : -1;
-  nic.bandwidth_bytes_per_s = n.at("bandwidth_bytes_per_s").positive();
+  // One range for every NIC rate an engine is given (models/topology/topology.h).
+  nic.bandwidth_bytes_per_s = n.at("bandwidth_bytes_per_s").in_range(kMinLinkGbitPerS * 1e9 / 8, kMaxNicGbitPerS * 1e9 / 8);
   if (n.has("segments")) nic.segments = read_segments(n.at("segments"));
   return nic;
 }

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <regex>
 #include <unistd.h>
+#include "models/json_input/input_error.h"
+#include "models/json_input/json_reader.h"
 #include "models/json_input/report_fields.h"
 
 namespace fabricplan::calib {
@@ -53,6 +55,39 @@ ordered_json segments_json(const AlphaBetaFit& f) {
 ordered_json fit_json(const AlphaBetaFit& f) {
   return {{"method", "piecewise alpha-beta, weighted least squares on relative error, Huber IRLS, BIC over 1-3 segments"},
           {"r2", f.r2}, {"max_abs_rel_residual", f.max_abs_rel_residual}, {"rel_residuals", f.rel_residuals}};
+}
+
+namespace {
+
+bool nullable(const std::string& key) {
+  for (const char* k : {"instance_type", "cuda_version", "nccl_version", "error", "gpu", "intra_node", "fit", "stream_fit"}) {
+    if (key == k) return true;
+  }
+  return false;
+}
+
+void check_values(const nlohmann::ordered_json& v, const std::string& key, const std::string& pointer,
+                  const std::string& file) {
+  if (v.is_null() && !nullable(key)) throw InputError(file, pointer, "a value (a number, string or object)", "null");
+  if (v.is_number_float() && !std::isfinite(v.get<double>())) {
+    throw InputError(file, pointer, "a finite number", std::isnan(v.get<double>()) ? "NaN" : "infinity");
+  }
+  if (v.is_object()) {
+    for (const auto& [k, child] : v.items()) check_values(child, k, pointer + "/" + json_pointer_escape(k), file);
+  } else if (v.is_array()) {
+    for (std::size_t i = 0; i < v.size(); ++i) check_values(v[i], key, pointer + "/" + std::to_string(i), file);
+  }
+}
+
+}  // namespace
+
+void check_profile_values(const nlohmann::ordered_json& profile, const std::string& file) {
+  check_values(profile, "", "", file);
+}
+
+std::string finished_profile_text(const nlohmann::ordered_json& profile, const std::string& source) {
+  check_profile_values(profile, "the profile computed from " + source);
+  return profile.dump(2) + "\n";
 }
 
 }  // namespace fabricplan::calib

@@ -1,12 +1,12 @@
 #include "calib/profile_writer.h"
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "calib/fit.h"
 #include "calib/profile_json.h"
 #include "models/json_input/input_error.h"
+#include "models/json_input/json_reader.h"
 
 namespace fabricplan::calib {
 namespace {
@@ -102,7 +102,7 @@ std::string imported_profile_json(const ImportedLogs& logs) {
   j["loggp"] = loggp;
   j["gpu"] = nullptr;
   j["unavailable"] = unavailable;
-  return j.dump(2) + "\n";
+  return finished_profile_text(j, "the imported logs");
 }
 
 std::string gpu_profile_json(const std::string& gpu_object, bool available) {
@@ -116,7 +116,7 @@ std::string gpu_profile_json(const std::string& gpu_object, bool available) {
   j["unavailable"] = ordered_json::array();
   if (!available) j["unavailable"].push_back({{"what", "gpu"}, {"why", j["gpu"]["unavailable_reason"]}});
   j["unavailable"].push_back({{"what", "gpudirect"}, {"why", "needs a libfabric provider reporting FI_HMEM CUDA support"}});
-  return j.dump(2) + "\n";
+  return finished_profile_text(j, "calibrate gpu's measurements");
 }
 
 }  // namespace fabricplan::calib
@@ -139,8 +139,8 @@ std::string merged_profile_json(const std::vector<std::string>& paths) {
   ordered_json unavailable = ordered_json::array();
   for (const auto& path : paths) {
     load_calibration_profile(path);  // full validation, with the field named on error
-    std::ifstream in(path);
-    ordered_json p = ordered_json::parse(in);
+    ordered_json p = ordered_json::parse(load_json_text(path));  // bounded, as every input
+    check_profile_values(p, path);  // nulls and non-finite numbers are not copied through
     out["provenance"]["merged"].push_back({{"file", path}, {"provenance", p["provenance"]}});
     if (p.contains("complete") && p["complete"] == false) out["complete"] = false;
     // Every profile's NICs, each saying which file it came from; the same NIC (name,
@@ -192,7 +192,7 @@ std::string merged_profile_json(const std::vector<std::string>& paths) {
     if (!supplied && std::find(kept.begin(), kept.end(), u) == kept.end()) kept.push_back(u);
   }
   out["unavailable"] = kept;
-  return out.dump(2) + "\n";
+  return finished_profile_text(out, "the merged profiles");
 }
 
 }  // namespace fabricplan::calib
@@ -228,7 +228,7 @@ std::string intra_node_profile_json(const std::string& intra_node_object) {
     j["unavailable"].push_back({{"what", "intra_node"}, {"why", intra.value("unavailable_reason", "unknown")}});
   }
   j["intra_node"] = intra;
-  return j.dump(2) + "\n";
+  return finished_profile_text(j, "the collectives benchmark");
 }
 
 }  // namespace fabricplan::calib

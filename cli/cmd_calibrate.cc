@@ -10,6 +10,7 @@
 #include <string>
 
 #include "calib/importers.h"
+#include "calib/collectives_bench_input.h"
 #include "calib/profile_writer.h"
 #include "cli/args.h"
 #include "cli/command.h"
@@ -71,14 +72,7 @@ int calibrate_collectives(const std::vector<std::string>& rest) {
   // --from BENCH.json: the profile of a benchmark run recorded elsewhere (e.g. on a GPU
   // machine by bench/gpu/run_collectives_on_device.sh), without running anything here.
   if (auto from = args.get("--from")) {
-    std::ifstream in(*from);
-    if (!in) throw InputError(*from, "", "a readable calibrate collectives benchmark file", "a file that cannot be opened");
-    std::string intra((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (intra.find("\"collectives\"") == std::string::npos || intra.find("\"available\"") == std::string::npos) {
-      throw InputError(*from, "", "the JSON the collectives benchmark writes (\"available\", \"collectives\")",
-                       "a file without them");
-    }
-    emit(out, calib::intra_node_profile_json(intra));
+    emit(out, calib::intra_node_profile_json(calib::read_collectives_bench(*from)));
     return kExitOk;
   }
 #ifdef FABRICPLAN_HAVE_NCCL

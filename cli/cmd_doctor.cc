@@ -32,6 +32,7 @@
 #include "cli/guard.h"
 #include "cli/output.h"
 #include "models/catalog/catalog.h"
+#include "models/json_input/input_file.h"
 #include "models/json_input/report_fields.h"
 
 namespace fabricplan::cli {
@@ -73,12 +74,10 @@ bool parse_net_send(const std::string& line, int& gpu, int& nic) {
 
 LogFacts scan(const std::string& path, const Catalog& catalog) {
   LogFacts f;
-  std::ifstream in(path);
-  std::string line;
-  // Lines are read one by one and only searched for fixed strings (no regex over
-  // unbounded input).
-  while (std::getline(in, line)) {
-    if (line.size() > 4096) line.resize(4096);
+  // Lines are read one by one, bounded (input_file.h), and only searched for fixed
+  // strings (no regex over unbounded input).
+  for_each_input_line(path, kMaxLogInputBytes, "log file", [&](std::size_t, std::string_view text) {
+    const std::string line(text.substr(0, 4096));
     auto has = [&](const char* s) { return line.find(s) != std::string::npos; };
     if (has("NCCL INFO")) {
       if (has("NET/Socket") || has("Using network Socket")) {
@@ -117,7 +116,7 @@ LogFacts scan(const std::string& path, const Catalog& catalog) {
         if (has(name.c_str())) f.instance_hint = name;
       }
     }
-  }
+  });
   return f;
 }
 

@@ -24,11 +24,20 @@ void write_all(int fd, const std::string& text, const std::string& path) {
   }
 }
 
+mode_t current_umask() {
+  const mode_t m = ::umask(0);  // the only way to read it; set back at once
+  ::umask(m);
+  return m;
+}
+
 }  // namespace
 
 void emit(const std::optional<std::string>& path, const std::string& text) {
   if (!path || path->empty() || *path == "-") {
-    std::cout << text << std::flush;
+    // Straight to the descriptor, so that a full disk, a closed stdout or a broken pipe
+    // is an error (exit 1) instead of a report silently lost in a stream's failbit.
+    std::cout.flush();
+    write_all(STDOUT_FILENO, text, "the report to standard output");
     return;
   }
   namespace fs = std::filesystem;
@@ -61,10 +70,15 @@ void emit(const std::optional<std::string>& path, const std::string& text) {
   std::string pattern = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
   std::vector<char> tmp(pattern.begin(), pattern.end());
   tmp.push_back('\0');
+  // The file keeps an existing file's mode, or gets the umask's (profiles carry host
+  // names: a 0600 file or a 077 umask stays private).
+  mode_t mode = 0666 & ~current_umask();
+  if (::stat(target.c_str(), &st) == 0) mode = st.st_mode & 07777;
   const int fd = ::mkstemp(tmp.data());
   if (fd < 0) throw std::runtime_error("cannot write " + *path + ": cannot create a temporary file in " + dir.string() + ": " + std::strerror(errno));
   try {
     write_all(fd, text, *path);
+    if (::fchmod(fd, mode) != 0) throw std::runtime_error("cannot write " + *path + ": " + std::strerror(errno));
     if (::fsync(fd) != 0 && errno != EINVAL) throw std::runtime_error("cannot write " + *path + ": " + std::strerror(errno));
   } catch (...) {
     ::close(fd);
@@ -72,7 +86,6 @@ void emit(const std::optional<std::string>& path, const std::string& text) {
     throw;
   }
   ::close(fd);
-  ::chmod(tmp.data(), 0644);
   fs::rename(tmp.data(), target, ec);
   if (ec) {
     ::unlink(tmp.data());

@@ -7,6 +7,7 @@
 
 #include "models/json_input/json_reader.h"
 #include "models/json_input/suggest.h"
+#include "models/topology/topology.h"
 #include "models/workload/dtype.h"
 
 namespace fabricplan {
@@ -59,7 +60,7 @@ FabricSpec read_fabric(const JsonNode& f) {
   fabric.radix = static_cast<int>(f.integer_or("radix", 4, 1024, 64));
   if (fabric.radix % 2) f.at("radix").fail("an even switch radix");
   fabric.oversubscription = f.has("oversubscription") ? f.at("oversubscription").in_range(1, 64) : 1.0;
-  fabric.link_gbit_per_s = f.has("link_gbit_per_s") ? f.at("link_gbit_per_s").in_range(0.001, 1e5) : 400;
+  fabric.link_gbit_per_s = f.has("link_gbit_per_s") ? f.at("link_gbit_per_s").in_range(kMinLinkGbitPerS, kMaxLinkGbitPerS) : 400;
   return fabric;
 }
 

@@ -137,7 +137,7 @@ std::string net_profile_json(const NetResults& r) {
     unavailable.push_back({{"what", "gpudirect"}, {"why", gd_why}});
   }
   j["unavailable"] = unavailable;
-  return j.dump(2) + "\n";
+  return finished_profile_text(j, "this session's measurements");
 }
 
 }  // namespace fabricplan::calib

@@ -1,5 +1,6 @@
 #include "cli/sweep/sweep_file.h"
 
+#include <cstdint>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -93,8 +94,14 @@ std::vector<nlohmann::json::json_pointer> expand_pointer(const nlohmann::json& d
 }
 
 std::size_t SweepFile::cell_count() const {
+  // Saturating: 4 axes of 65,536 values overflow size_t; the grid-size check must see
+  // "too many", never a wrapped-around small count.
   std::size_t n = 1;
-  for (const auto& a : axes) n *= a.values.size();
+  for (const auto& a : axes) {
+    const std::size_t k = a.values.size();
+    if (k != 0 && n > SIZE_MAX / k) return SIZE_MAX;
+    n *= k;
+  }
   return n;
 }
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "models/json_input/json_reader.h"
+#include "models/topology/topology.h"
 
 namespace fabricplan {
 
@@ -60,7 +61,7 @@ InstanceType read_instance(const JsonNode& node) {
   t.accelerator = node.at("accelerator").string();
   t.accelerators = static_cast<int>(node.at("accelerators").integer(1, 1024));
   t.interfaces = static_cast<int>(node.at("interfaces").integer(1, 1024));
-  t.interface_gbit_per_s = node.at("interface_gbit_per_s").positive();
+  t.interface_gbit_per_s = node.at("interface_gbit_per_s").in_range(kMinLinkGbitPerS, kMaxNicGbitPerS);
   t.aggregate_gbit_per_s = node.at("aggregate_gbit_per_s").positive();
   double product = t.interfaces * t.interface_gbit_per_s;
   if (std::abs(product - t.aggregate_gbit_per_s) > 1e-6 * product) {

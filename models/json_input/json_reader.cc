@@ -1,10 +1,10 @@
 #include "models/json_input/json_reader.h"
 
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "models/json_input/input_file.h"
 #include "models/json_input/suggest.h"
 
 namespace fabricplan {
@@ -211,42 +211,64 @@ JsonDocument::~JsonDocument() = default;
 
 JsonNode JsonDocument::root() const { return JsonNode(*value_, file_, ""); }
 
+namespace {
+
+constexpr int kMaxJsonDepth = 128;
+
+// Nesting deeper than any input of ours needs is refused before parsing (anything
+// walking a deep value recursively would overflow the stack). One linear pass over the
+// text: nlohmann's callback parser, which did this before, is quadratic in the length of
+// an array of objects (4 MB took minutes).
+bool nested_too_deep(const std::string& text) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 JsonDocument JsonDocument::parse(const std::string& text, const std::string& name) {
   auto value = std::make_unique<nlohmann::json>();
-  // Nesting deeper than any input of ours needs is refused while parsing: the recursive
-  // parser (and anything walking the value) would otherwise overflow the stack.
-  constexpr int kMaxDepth = 128;
-  bool too_deep = false;
-  auto depth_guard = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
-    if (depth > kMaxDepth) too_deep = true;
-    return !too_deep;
-  };
+  if (nested_too_deep(text)) {
+    throw InputError(name, "", "JSON nested at most " + std::to_string(kMaxJsonDepth) + " levels deep", "deeper nesting");
+  }
   try {
-    *value = nlohmann::json::parse(text, depth_guard);
-    if (too_deep) throw InputError(name, "", "JSON nested at most " + std::to_string(kMaxDepth) + " levels deep", "deeper nesting");
+    *value = nlohmann::json::parse(text);
   } catch (const nlohmann::json::out_of_range& e) {
     throw InputError(name, "", "numbers a double can hold", std::string("one that cannot be (") + e.what() + ")");
   } catch (const nlohmann::json::parse_error& e) {
-    if (too_deep) throw InputError(name, "", "JSON nested at most " + std::to_string(kMaxDepth) + " levels deep", "deeper nesting");
     // e.byte is the 1-based offset where parsing stopped; turn it into line:column.
     std::size_t line = 1, column = 1;
     for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
       if (text[i] == '\n') { ++line; column = 1; } else { ++column; }
     }
-    throw InputError(name, "", "valid JSON",
-                     "a syntax error at line " + std::to_string(line) + ", column " +
-                         std::to_string(column));
+    const bool utf8 = std::string_view(e.what()).find("UTF-8") != std::string_view::npos;
+    throw InputError(name, "", utf8 ? "valid JSON in UTF-8" : "valid JSON",
+                     std::string(utf8 ? "a byte that is not UTF-8" : "a syntax error") + " at line " + std::to_string(line) +
+                         ", column " + std::to_string(column));
   }
   return JsonDocument(std::move(value), name);
 }
 
-JsonDocument JsonDocument::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "", "a readable JSON file", "a file that cannot be opened");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw InputError(path, "", "a readable JSON file", "a read error");
-  return parse(text.str(), path);
+JsonDocument JsonDocument::load(const std::string& path) { return parse(read_input_file(path, kMaxJsonInputBytes, "JSON file"), path); }
+
+std::string load_json_text(const std::string& path) {
+  std::string text = read_input_file(path, kMaxJsonInputBytes, "JSON file");
+  JsonDocument::parse(text, path);  // the same checks as every input: nesting, syntax, numbers
+  return text;
 }
 
 }  // namespace fabricplan

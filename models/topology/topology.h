@@ -13,6 +13,16 @@
 
 namespace fabricplan {
 
+// Link rates every engine represents, checked by every reader of a rate (cluster spec,
+// catalog, scenario, calibration profile) and by the packet fabric itself: the packet
+// fabric keeps whole picoseconds per byte (one at 8000 Gbit/s, 5x the fastest port sold
+// in 2026), and a thousandth of a Gbit/s keeps per-packet times far from overflow.
+inline constexpr double kMaxLinkGbitPerS = 8000;
+inline constexpr double kMinLinkGbitPerS = 0.001;
+// A NIC's payload rate: half the largest link, so that its wire rate with any header
+// overhead (a packet's header is at most its payload) stays representable.
+inline constexpr double kMaxNicGbitPerS = kMaxLinkGbitPerS / 2;
+
 enum class NodeKind : std::uint8_t { kHost, kLeaf, kSpine, kEdge, kAggregation, kCore };
 
 struct TopoNode {

@@ -1,5 +1,8 @@
 #include "sim/net/fabric.h"
 
+#include <stdexcept>
+#include <string>
+
 #include "models/topology/routing.h"
 
 namespace fabricplan::sim {
@@ -10,6 +13,14 @@ Fabric::Fabric(Simulator& sim, const Topology& topo, const FabricParams& params,
       spray_rng_(params.seed, "fabric.spray") {
   ports_.reserve(2 * topo.links.size());
   auto add = [&](int from, int to, const TopoLink& l) {
+    // Every reader of a rate refuses one outside this range with its field; this is the
+    // backstop for a caller that did not (a zero ps_per_byte would divide by zero).
+    if (!(l.gbit_per_s >= kMinLinkGbitPerS && l.gbit_per_s <= kMaxLinkGbitPerS)) {
+      throw std::invalid_argument("link " + std::to_string(l.a) + "-" + std::to_string(l.b) + " at " +
+                                  std::to_string(l.gbit_per_s) + " Gbit/s: the packet engine represents " +
+                                  std::to_string(kMinLinkGbitPerS) + " to " + std::to_string(kMaxLinkGbitPerS) +
+                                  " Gbit/s");
+    }
     Port q{};
     q.from = from;
     q.to = to;

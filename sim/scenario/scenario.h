@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/schedule/schedule.h"
+#include "models/topology/topology.h"
 #include "sim/net/fabric.h"
 #include "sim/traffic/messages.h"
 #include "sim/transport/ib_rc.h"
@@ -16,10 +17,8 @@
 
 namespace fabricplan::sim {
 
-// Link rates the packet fabric represents: it keeps whole picoseconds per byte (one at
-// 8000 Gbit/s), and a millionth of a Gbit/s keeps per-packet times far from overflow.
-inline constexpr double kMaxLinkGbitPerS = 8000;
-inline constexpr double kMinLinkGbitPerS = 0.001;
+using fabricplan::kMaxLinkGbitPerS;
+using fabricplan::kMinLinkGbitPerS;
 
 struct TopologySpec {
   std::string kind = "leaf_spine";  // leaf_spine | fat_tree | rail_optimized

@@ -9,6 +9,7 @@ tmp=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+source "$src/tests/e2e/wait_ready.sh"
 port=$((47800 + $$ % 1000))
 
 if "$bin" calibrate client 127.0.0.1 -o /dev/null --port 1 2>&1 | grep -q "built without libfabric"; then
@@ -39,7 +40,7 @@ fi
 # --max-bytes are refused and do not use the server up: the next client is served.
 "$bin" calibrate server --port "$port" --provider tcp --rails lo --timeout-s 20 --max-bytes 1M 2>"$tmp/s1c" &
 spid=$!; pids+=("$spid")
-sleep 0.5
+wait_listening "$tmp/s1c" "$spid"
 /usr/bin/python3 -c "import socket; s = socket.create_connection(('127.0.0.1', $port)); s.close()"
 "$bin" calibrate client 127.0.0.1 --port "$port" --provider tcp --rails lo --max-bytes 4M -o "$tmp/big.json" --timeout-s 10 2>"$tmp/c1c"
 [[ $? != 0 && ! -e $tmp/big.json ]] && grep -q "limit" "$tmp/c1c" || { cat "$tmp/c1c"; fail "an oversized request was not refused"; }
@@ -77,7 +78,10 @@ port, expr = int(sys.argv[1]), sys.argv[2]
 for _ in range(50):
     try: s = socket.create_connection(("127.0.0.1", port)); break
     except OSError: time.sleep(0.1)
-s.sendall(eval(expr)); time.sleep(0.5)
+s.sendall(eval(expr))
+s.settimeout(30)
+try: s.recv(1)  # until the server has read the message and closed the connection
+except OSError: pass
 PY
 }
 # The server refuses each bad hello with the reason and keeps listening for a real client
@@ -85,6 +89,7 @@ PY
 check_server_refuses() {  # NAME PAYLOAD PATTERN
   "$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider tcp --timeout-s 3 2>"$tmp/srv" &
   local pid=$!
+  wait_listening "$tmp/srv" "$pid"
   send_raw "$port" "$2"
   wait $pid; expect "$1" 1 "$tmp/srv" "$3" $?
 }
@@ -107,6 +112,7 @@ ext=$(hostname -I 2>/dev/null | awk '{print $1}')
 if [[ -n $ext && $ext != 127.* ]]; then
   "$bin" calibrate server --port "$port" --provider tcp --timeout-s 3 2>"$tmp/srv3p" &
   spid=$!
+  wait_listening "$tmp/srv3p" "$spid"
   /usr/bin/python3 - "$ext" "$port" <<'PY'
 import json, socket, struct, sys, time
 ext, port = sys.argv[1], int(sys.argv[2])
@@ -117,7 +123,10 @@ m = json.dumps({"fabricplan_calibrate": 1, "provider": "tcp", "rails": 1, "max_b
 for _ in range(50):
     try: s = socket.create_connection((ext, port), source_address=(ext, 0)); break
     except OSError: time.sleep(0.1)
-s.sendall(struct.pack(">I", len(m)) + m); time.sleep(0.5)
+s.sendall(struct.pack(">I", len(m)) + m)
+s.settimeout(30)
+try: s.recv(1)  # until the server has refused and closed the connection
+except OSError: pass
 PY
   wait $spid
   grep -q "endpoint names a loopback or unspecified address" "$tmp/srv3p" || { cat "$tmp/srv3p"; fail "a loopback endpoint from another host was not refused"; }
@@ -130,7 +139,7 @@ fi
 # client during a run waits in the listen backlog until the session ends (queued).
 "$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider tcp --rails lo --timeout-s 20 2>"$tmp/srv200" &
 spid=$!
-sleep 0.3
+wait_listening "$tmp/srv200" "$spid"
 timeout 30 /usr/bin/python3 - "$port" <<'PY'
 import socket, sys
 port = int(sys.argv[1])
@@ -152,7 +161,7 @@ echo "ok   200 connections at once: $refused reached the server, each refused; t
 # time, they would have held the server 21 x 5 s).
 "$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider tcp --rails lo --timeout-s 30 2>"$tmp/srv-silent" &
 spid=$!
-sleep 0.3
+wait_listening "$tmp/srv-silent" "$spid"
 timeout 40 /usr/bin/python3 - "$port" <<'PY' &
 import socket, struct, sys, time
 port = int(sys.argv[1])
@@ -167,7 +176,7 @@ for _ in range(25):
     time.sleep(1)
 PY
 silent=$!
-sleep 0.5
+wait_for "$tmp/srv-silent" "connected" 21 "$spid"   # all 21 peers are in before the client comes
 start=$SECONDS
 timeout 60 "$bin" calibrate client 127.0.0.1 --port "$port" --provider tcp --rails lo --max-bytes 4K --tests latency \
   -o "$tmp/after-silent.json" --timeout-s 30 2>"$tmp/cli-silent" || { tail -5 "$tmp/srv-silent"; fail "not served after silent peers"; }
@@ -183,11 +192,11 @@ echo "ok   21 silent or slow peers: the client behind them waited ${waited} s; e
 # what it measured, marked incomplete, exit 1.
 "$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider tcp --rails lo --timeout-s 30 2>"$tmp/srv-term" &
 spid=$!
-sleep 0.3
+wait_listening "$tmp/srv-term" "$spid"
 "$bin" calibrate client 127.0.0.1 --port "$port" --provider tcp --rails lo --max-bytes 1M -o "$tmp/term.json" \
   --timeout-s 10 2>"$tmp/cli-term" &
 cpid=$!
-sleep 2
+wait_for "$tmp/cli-term" "latency [0-9]* B:" 1 "$cpid"   # it has measured something
 kill -TERM "$cpid"; wait "$cpid"; rc=$?
 kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
 [[ $rc == 1 ]] && /usr/bin/python3 -c "
@@ -197,7 +206,7 @@ echo "ok   SIGTERM mid-run: what was measured is written, incomplete"
 
 # 5. A whole session over shm: complete profile, fitted figures present.
 "$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider shm --timeout-s 30 2>"$tmp/shm-srv" & pids+=($!)
-sleep 0.3
+wait_listening "$tmp/shm-srv" "${pids[-1]}"
 "$bin" calibrate client 127.0.0.1 --port "$port" --provider shm --max-bytes 1M --bytes-per-point 4M -o "$tmp/shm.json" 2>"$tmp/shm-cli" ||
   { cat "$tmp/shm-cli" "$tmp/shm-srv"; fail "shm session failed"; }
 python3 - "$tmp/shm.json" <<'PY' || fail "shm profile"
@@ -215,11 +224,11 @@ PY
 #    measured, marks the profile incomplete and exits 1.
 "$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider tcp --rails lo --timeout-s 30 2>"$tmp/srv6" &
 spid=$!
-sleep 0.3
+wait_listening "$tmp/srv6" "$spid"
 "$bin" calibrate client 127.0.0.1 --port "$port" --provider tcp --rails lo --max-bytes 16M --bytes-per-point 64M \
   --timeout-s 3 -o "$tmp/partial.json" 2>"$tmp/cli6" &
 cpid=$!
-for _ in $(seq 100); do grep -q "stream" "$tmp/cli6" && break; sleep 0.1; done
+wait_for "$tmp/cli6" "stream" 1 "$cpid"
 kill -9 $spid
 start=$(date +%s); wait $cpid; rc=$?
 expect "server killed mid-run" 1 "$tmp/cli6" "complete\": false" $rc

@@ -16,6 +16,7 @@ set -euo pipefail
 bin=$(realpath "$1"); src=$(realpath "$2")
 rails=${RAILS:-3}
 rate_mbit=${RATE_MBIT:-200}
+source "$src/tests/e2e/wait_ready.sh"
 
 skip() {
   if [[ ${FABRICPLAN_REQUIRE_NETNS:-0} == 1 ]]; then echo "FAIL: netns test bed required but: $1"; exit 1; fi
@@ -57,7 +58,7 @@ done
 ip netns exec "$ns_b" "$bin" calibrate server --bind 10.231.0.2 --port 47700 --provider tcp --rails "$server_rails" \
   --timeout-s 60 2>"$tmp/server.log" &
 server_pid=$!
-sleep 0.5
+wait_for "$tmp/server.log" "listening" 1 "$server_pid"
 start=$(date +%s)
 ip netns exec "$ns_a" "$bin" calibrate client 10.231.0.2 --port 47700 --provider tcp --rails "$client_rails" \
   --min-bytes 8 --max-bytes 512K --bytes-per-point 2M --iterations 50 --warmup 2 -o "$tmp/profile.json" \
@@ -82,7 +83,7 @@ grep -q "multi-rail efficiency" "$tmp/client.log" && grep -q "latency (us)" "$tm
 ip netns exec "$ns_b" "$bin" calibrate server --bind 10.231.0.2 --port 47701 --provider tcp --rails "${server_rails%%,*}" \
   --timeout-s 60 2>"$tmp/server2.log" &
 server_pid=$!
-sleep 0.5
+wait_for "$tmp/server2.log" "listening" 1 "$server_pid"
 start=$(date +%s)
 ip netns exec "$ns_a" "$bin" calibrate client 10.231.0.2 --port 47701 --provider tcp --rails "${client_rails%%,*}" \
   --tests bw --min-bytes 8 --max-bytes 512K --step-budget-s 1 -o "$tmp/budget.json" 2>"$tmp/client2.log" ||
