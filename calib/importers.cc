@@ -234,8 +234,8 @@ CollectiveRun import_nccl_tests(const std::string& path) {
       std::size_t at = after(l, ":");
       char* end = nullptr;
       const double v = at == std::string::npos ? 0 : std::strtod(l.c_str() + at, &end);
-      if (at == std::string::npos || end == l.c_str() + at || !std::isfinite(v) || v < 0) {
-        bad_line(path, n, "\"# Avg bus bandwidth : <GB/s>\" with a number", l);
+      if (at == std::string::npos || end == l.c_str() + at || !(v >= 0 && v <= 1e9)) {  // 1e9 GB/s: an exabyte a second
+        bad_line(path, n, "\"# Avg bus bandwidth : <GB/s>\" with a number in [0, 1e9]", l);
       }
       run.avg_busbw_bytes_per_s = v * 1e9;
     }

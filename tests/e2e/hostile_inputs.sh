@@ -123,4 +123,69 @@ echo old > "$tmp/target.txt"; ln -s "$tmp/target.txt" "$tmp/link.txt"
 [[ -L $tmp/link.txt ]] && grep -q "p5-moe-pd" "$tmp/target.txt" || fail "the symlink was replaced instead of written through"
 [[ -z $(find "$tmp" -maxdepth 1 -name '.target.txt.*' -o -maxdepth 1 -name 'link.txt.tmp*') ]] || fail "temporary files left behind"
 echo "ok   -o /dev/null and -o through a symlink"
+# --- Second campaign (issue 26) ---------------------------------------------------------
+spec="$src/configs/clusters/p5-moe-pd.json"
+# /dev/zero wherever a file is read: refused at the size limit, within seconds.
+expect2 "/dev/zero as SPEC" "of at most 64 MiB" "$bin" plan /dev/zero
+expect2 "/dev/zero as --catalog" "of at most 64 MiB" "$bin" compare "$spec" --catalog /dev/zero --window-ms 2
+expect2 "/dev/zero as FABRICPLAN_CATALOG" "of at most 64 MiB" env FABRICPLAN_CATALOG=/dev/zero "$bin" plan "$spec"
+expect2 "/dev/zero as --calibration" "of at most 64 MiB" "$bin" plan "$spec" --calibration /dev/zero
+expect2 "/dev/zero as SCENARIO" "of at most 64 MiB" "$bin" simulate /dev/zero
+expect2 "/dev/zero as SWEEP" "of at most 64 MiB" "$bin" sweep /dev/zero
+expect2 "/dev/zero as PROFILE to merge" "of at most 64 MiB" "$bin" calibrate merge /dev/zero /dev/zero -o "$tmp/m.json"
+expect2 "/dev/zero as --from" "of at most 64 MiB" "$bin" calibrate collectives --from /dev/zero -o "$tmp/c.json"
+expect2 "/dev/zero as a log to import" "of at most 512 MiB" "$bin" calibrate import /dev/zero -o "$tmp/i.json"
+expect2 "/dev/zero as a log to doctor" "of at most 512 MiB" "$bin" doctor /dev/zero --instance p5.48xlarge
+/usr/bin/python3 - "$spec" "$tmp/speccal.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); s["calibration"] = "/dev/zero"; json.dump(s, open(sys.argv[2], "w"))
+PY
+expect2 "/dev/zero as a spec's calibration" "of at most 64 MiB" "$bin" plan "$tmp/speccal.json"
+/usr/bin/python3 - "$src/configs/sweeps/sizing-moe-pd.json" "$tmp/sweepzero.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); s["base"] = "/dev/zero"; json.dump(s, open(sys.argv[2], "w"))
+PY
+expect2 "/dev/zero as a sweep's base" "of at most 64 MiB" "$bin" sweep "$tmp/sweepzero.json"
+[[ -z $(ls "$tmp"/*.json.cells 2>/dev/null) ]] || fail "a refused sweep left cells behind"
+# 400,000 objects in an array (4 MB; the callback parser took 135 s): refused in seconds.
+/usr/bin/python3 -c "import json; open('$tmp/wide.json', 'w').write(json.dumps({'x': [{'a': 1}] * 400000}))"
+start=$SECONDS
+expect2 "4 MB array of objects" 'unknown key "x"' "$bin" plan "$tmp/wide.json"
+(( SECONDS - start <= 10 )) || fail "a 4 MB array took $((SECONDS - start)) s to refuse"
+# A cluster spec's links past what any engine represents (SIGFPE at 16001 Gbit/s).
+/usr/bin/python3 - "$spec" "$tmp/fastspec.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); s["fabric"]["link_gbit_per_s"] = 16001; json.dump(s, open(sys.argv[2], "w"))
+PY
+expect2 "16001 Gbit/s spec links" "/fabric/link_gbit_per_s: expected a number in \[0.001, 8000\]" "$bin" compare "$tmp/fastspec.json"
+# calibrate collectives --from: every field checked (a sweep row {} was a SIGSEGV).
+bench() { echo "{\"available\": true, \"gpus\": 2, \"collectives\": [{\"op\": \"all_reduce\", \"ranks\": 2, \"sweep\": [$1]}]}" > "$tmp/bench.json"; }
+bench '{}'
+expect2 "--from: an empty sweep row" "/collectives/0/sweep/0/bytes" "$bin" calibrate collectives --from "$tmp/bench.json" -o "$tmp/c.json"
+bench '{"bytes": 1024, "time_us": -5, "algbw_bytes_per_s": 1, "busbw_bytes_per_s": 1}'
+expect2 "--from: a negative time" "/collectives/0/sweep/0/time_us" "$bin" calibrate collectives --from "$tmp/bench.json" -o "$tmp/c.json"
+bench '{"bytes": "big", "time_us": 5, "algbw_bytes_per_s": 1, "busbw_bytes_per_s": 1}'
+expect2 "--from: a size that is a string" "/collectives/0/sweep/0/bytes: expected an integer" "$bin" calibrate collectives --from "$tmp/bench.json" -o "$tmp/c.json"
+/usr/bin/python3 -c "print('{\"available\": true, \"collectives\": ' + '[' * 100000 + ']' * 100000 + '}')" > "$tmp/deepbench.json"
+expect2 "--from: 100,000 levels" "nested at most" "$bin" calibrate collectives --from "$tmp/deepbench.json" -o "$tmp/c.json"
+[[ ! -e $tmp/c.json ]] || fail "a refused --from wrote a profile"
+# A non-UTF-8 byte in a log line that reaches the profile (type_error.316, exit 1).
+sed 's/^NCCL version 2.21.5/NCCL version 2.21.5\xff/' "$src/tests/data/calib/all_reduce_perf_8xH100.txt" > "$tmp/all_reduce_latin1.txt"
+expect2 "a non-UTF-8 byte in a log" "line 12: expected UTF-8 text" "$bin" calibrate import "$tmp/all_reduce_latin1.txt" -o "$tmp/i.json"
+# An average bus bandwidth of 1e308 GB/s (written as null).
+sed 's/^# Avg bus bandwidth    : 122.478/# Avg bus bandwidth    : 1e308/' "$src/tests/data/calib/all_reduce_perf_8xH100.txt" > "$tmp/all_reduce_huge.txt"
+expect2 "avg busbw 1e308" "line 26" "$bin" calibrate import "$tmp/all_reduce_huge.txt" -o "$tmp/i.json"
+[[ ! -e $tmp/i.json ]] || fail "a refused log wrote a profile"
+# A report that cannot be written to stdout is an error (it was exit 0, report lost).
+"$bin" plan "$spec" > /dev/full 2>"$tmp/err"; rc=$?
+[[ $rc == 1 ]] && grep -q "standard output" "$tmp/err" || fail "plan > /dev/full: rc $rc $(cat "$tmp/err")"
+"$bin" plan "$spec" >&- 2>"$tmp/err"; rc=$?
+[[ $rc == 1 ]] || fail "plan >&-: rc $rc"
+echo "ok   a report to a full or closed stdout: exit 1, said"
+# -o honours the umask, and an existing file keeps its mode.
+(umask 077; "$bin" plan "$spec" -o "$tmp/private.txt") || fail "-o under umask 077"
+[[ $(stat -c %a "$tmp/private.txt") == 600 ]] || fail "-o under umask 077 gave mode $(stat -c %a "$tmp/private.txt")"
+chmod 640 "$tmp/private.txt"; "$bin" plan "$spec" -o "$tmp/private.txt" || fail "-o over an existing file"
+[[ $(stat -c %a "$tmp/private.txt") == 640 ]] || fail "-o changed an existing file's mode to $(stat -c %a "$tmp/private.txt")"
+echo "ok   -o keeps the umask's mode and an existing file's"
 echo ok
