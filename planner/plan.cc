@@ -302,6 +302,7 @@ void confirm_on_engine(PlanResult& plan, const ClusterSpec& spec, const PlanOpti
   so.window_s = options.window_s;
   so.max_transfers = options.max_transfers;
   if (options.engine == "packet" && so.window_s <= 0) so.window_s = packet_window_s(spec);
+  if (options.engine == "packet") so.max_packet_events = kMaxSpecPacketEvents;
   if (const std::string why = spec_engine_refusal(spec, fabric, pools, so); !why.empty()) {
     plan.engine_summary = options.engine + " engine not run: " + why + "; times are the analytic engine's";
     plan.engine_refused = {"a schedule the engines can hold (--window-ms shortens the window)", why};

@@ -15,6 +15,10 @@
 namespace fabricplan {
 namespace {
 
+// compare runs the link-failure slice twice (EFA, IB): at most ~10 s each at the packet
+// engine's million-odd events a second, refused before anything is built past it.
+constexpr double kMaxSlicePacketEvents = 1e7;
+
 // The GPU generation an accelerator belongs to, as the catalog's IB entries name it.
 std::string generation_of(const std::string& accelerator) {
   if (accelerator.find("A100") != std::string::npos) return "A100";
@@ -27,6 +31,7 @@ std::string generation_of(const std::string& accelerator) {
 // link of the busiest group failing a fifth into the window.
 FaultSlice fault_slice(const ClusterSpec& spec, const PlanResult& plan, const CompareOptions& options) {
   FaultSlice out;
+  out.window_us = options.slice_window_s * 1e6;
   const PlanOnFabric on = plan_on_fabric(spec, plan);
   const SpecFabric& fabric = on.fabric;
   const std::map<std::string, NodePools>& pools = on.pools;
@@ -36,6 +41,7 @@ FaultSlice fault_slice(const ClusterSpec& spec, const PlanResult& plan, const Co
   so.window_s = options.slice_window_s;
   so.max_transfers = options.plan.max_transfers;
   so.kv_request_at_start = true;
+  so.max_packet_events = kMaxSlicePacketEvents;
   if (std::string why = spec_engine_refusal(spec, fabric, pools, so); !why.empty()) {
     out.why_not = why;
     return out;
@@ -46,7 +52,7 @@ FaultSlice fault_slice(const ClusterSpec& spec, const PlanResult& plan, const Co
   }
   SpecSchedule schedule = build_spec_schedule(spec, fabric, pools, so);
   sim::Scenario& s = schedule.scenario;
-  if (const double events = sim::expected_packet_events(s); events > 5e7) {
+  if (const double events = sim::expected_packet_events(s); events > kMaxSlicePacketEvents) {
     out.why_not = "the slice is too large for the packet engine here (about " +
                   std::to_string(static_cast<long long>(events)) + " events)";
     return out;

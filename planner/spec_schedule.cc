@@ -9,7 +9,9 @@
 #include "models/workload/kv_cache.h"
 #include "models/workload/moe.h"
 #include "models/workload/training.h"
+#include "models/flow/flow_engine.h"
 #include "planner/demand.h"
+#include "sim/scenario/run.h"
 #include "sim/core/rng.h"
 
 namespace fabricplan {
@@ -468,6 +470,34 @@ double choose_window_s(const ClusterSpec& spec, double transfers_per_s, std::uin
   return window;
 }
 
+SpecRunEstimate estimate_spec_run(const ClusterSpec& spec, const SpecFabric& fabric,
+                                  const std::map<std::string, NodePools>& pools, const SpecScheduleOptions& options) {
+  SpecRunEstimate e;
+  const double rate = spec_transfers_per_s(spec, pools);
+  e.window_s = options.window_s > 0 ? options.window_s : choose_window_s(spec, rate, options.max_transfers, nullptr);
+  e.transfers = rate * e.window_s;
+  // Bytes on the wire: every node's busier direction of every class (KV counted at both
+  // ends: an estimate that errs high).
+  double bytes_per_s = 0;
+  for (const auto& [name, demand] : compute_demand(spec)) {
+    double per_node = 0;
+    for (const auto& [cls, d] : demand.classes) per_node += d.bytes_per_s;
+    bytes_per_s += per_node * spec.group(name)->count;
+  }
+  const sim::TransportSpec transport;  // the spec path's packet formats: the defaults
+  const double mtu = options.infiniband ? transport.ib.format.mtu_payload_bytes : transport.srd.format.mtu_payload_bytes;
+  // Per packet: SRD ~7 events (send, hops, ack); lossless IB ~18 (credits per hop).
+  e.packet_events = std::ceil(bytes_per_s * e.window_s / mtu) * (options.infiniband ? 18.0 : 7.0);
+  const Topology topo = sim::build_topology(fabric.topology);
+  const NextHops hops = compute_next_hops(topo);
+  e.route_entries = sim::route_entries_of_sample(topo, hops, options.infiniband ? PathPolicy::kDestModK : PathPolicy::kSpray,
+                                                 1, options.seed);
+  e.memory_bytes = static_cast<double>(flow::estimate_flow_memory_bytes(static_cast<std::size_t>(e.transfers),
+                                                                        e.route_entries, 2 * topo.links.size()));
+  e.memory_limit_bytes = sim::default_run_limits().max_memory_bytes;
+  return e;
+}
+
 std::string spec_engine_refusal(const ClusterSpec& spec, const SpecFabric& fabric,
                                 const std::map<std::string, NodePools>& pools, const SpecScheduleOptions& options) {
   const double endpoints = static_cast<double>(fabric.nodes) * fabric.nics_per_node;
@@ -475,13 +505,24 @@ std::string spec_engine_refusal(const ClusterSpec& spec, const SpecFabric& fabri
     return "the fabric has " + std::to_string(static_cast<long long>(endpoints)) +
            " NIC endpoints; the engines hold at most 262144";
   }
-  const double rate = spec_transfers_per_s(spec, pools);
-  const double window = options.window_s > 0 ? options.window_s : choose_window_s(spec, rate, options.max_transfers, nullptr);
-  const double transfers = rate * window;
-  if (transfers > 10.0 * static_cast<double>(options.max_transfers)) {
-    char buf[200];
-    std::snprintf(buf, sizeof buf, "%.3g transfers in a %.3g s window; at most %llu (10x the transfer budget)", transfers,
-                  window, static_cast<unsigned long long>(10 * options.max_transfers));
+  const SpecRunEstimate e = estimate_spec_run(spec, fabric, pools, options);
+  char buf[320];
+  if (e.transfers > 10.0 * static_cast<double>(options.max_transfers)) {
+    std::snprintf(buf, sizeof buf, "%.3g transfers in a %.3g s window; at most %llu (10x the transfer budget, --max-transfers)",
+                  e.transfers, e.window_s, static_cast<unsigned long long>(10 * options.max_transfers));
+    return buf;
+  }
+  if (e.memory_bytes > e.memory_limit_bytes) {
+    std::snprintf(buf, sizeof buf,
+                  "an estimated %.2f GiB for %.3g transfers in a %.3g s window (%zu route entries each); this machine allows "
+                  "%.2f GiB",
+                  e.memory_bytes / (1 << 30), e.transfers, e.window_s, e.route_entries, e.memory_limit_bytes / (1 << 30));
+    return buf;
+  }
+  if (options.max_packet_events > 0 && e.packet_events > options.max_packet_events) {
+    std::snprintf(buf, sizeof buf,
+                  "about %.3g packet events over the %.3g ms window (at most %.3g: ~%.0f s at a million events a second)",
+                  e.packet_events, e.window_s * 1e3, options.max_packet_events, e.packet_events / 1e6);
     return buf;
   }
   return "";

@@ -64,7 +64,24 @@ struct SpecScheduleOptions {
   // The KV run: collectives as steady open-loop flows at their mean rates (flow engine
   // only), so a long window samples many KV requests at a few transfers each.
   bool collectives_as_background = false;
+  // > 0: the packet engine will run the schedule; refused (before it is built) past this
+  // many estimated packet events.
+  double max_packet_events = 0;
 };
+
+// What a spec's run will cost, from the spec and the fabric alone (nothing is built):
+// transfers from the schedule's formulas, packets from the workloads' byte rates, memory
+// from the flow engine's per-transfer state and one sample route.
+struct SpecRunEstimate {
+  double window_s = 0;
+  double transfers = 0;
+  double packet_events = 0;
+  double memory_bytes = 0;   // schedule and flow-engine state with every transfer active
+  std::size_t route_entries = 0;
+  double memory_limit_bytes = 0;
+};
+SpecRunEstimate estimate_spec_run(const ClusterSpec& spec, const SpecFabric& fabric,
+                                  const std::map<std::string, NodePools>& pools, const SpecScheduleOptions& options);
 
 struct SpecSchedule {
   sim::Scenario scenario;           // fabric, transports, the prebuilt schedule
@@ -83,7 +100,9 @@ double choose_window_s(const ClusterSpec& spec, double transfers_per_s, std::uin
                        std::string* reason);
 
 // Why the engines cannot run this spec's schedule (empty: they can): more endpoints
-// than a fabric the engines hold (2^18), or one step's transfers past 10x the budget.
+// than a fabric the engines hold (2^18), one step's transfers past 10x the budget, more
+// memory than this machine allows, or (options.max_packet_events) too many packet events.
+// Decided from estimate_spec_run, before anything is allocated.
 std::string spec_engine_refusal(const ClusterSpec& spec, const SpecFabric& fabric,
                                 const std::map<std::string, NodePools>& pools, const SpecScheduleOptions& options);
 

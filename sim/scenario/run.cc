@@ -104,6 +104,16 @@ SimulationResult run_scenario(const Scenario& s, bool progress, const std::strin
                          " events (/limits/max_events; the flow engine takes --engine flow)",
                      "an estimated " + std::to_string(static_cast<std::uint64_t>(events)) + " events");
   }
+  // A scenario built in code leaves the limit at 0: this machine's default then.
+  const double memory_limit = s.limits.max_memory_bytes > 0 ? s.limits.max_memory_bytes : default_run_limits().max_memory_bytes;
+  if (const double bytes = expected_packet_memory_bytes(s); bytes > memory_limit) {
+    char found[160];
+    std::snprintf(found, sizeof found, "an estimated %.2f GiB (about 20 KB per message transfer)", bytes / (1 << 30));
+    char expected[160];
+    std::snprintf(expected, sizeof expected, "a packet-level run within %.2f GiB (/limits/max_memory_gib)",
+                  memory_limit / (1 << 30));
+    throw InputError(s.file, "/traffic", expected, found);
+  }
   Topology topo = build_topology(s.topology);
   Simulator sim;
   FlowStats stats;

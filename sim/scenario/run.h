@@ -74,6 +74,11 @@ struct SimulationResult {
 SimulationResult run_scenario(const Scenario& s, bool progress = false, const std::string& label = "");
 // The flow engine (models/flow) on the same schedule and fabric.
 SimulationResult run_scenario_flow(const Scenario& s);
+// Route entries (links with their coefficients) of one sample transfer, host 0 to the
+// last host (the longest way in these fabrics), as the flow engine computes them: what
+// every run estimate multiplies by its transfers before anything is allocated.
+std::size_t route_entries_of_sample(const Topology& topo, const NextHops& hops, PathPolicy path, std::uint32_t qps,
+                                    std::uint64_t seed);
 // The engine the scenario names ("engine", default packet), or `engine` if not empty.
 SimulationResult run_scenario_with(const Scenario& s, const std::string& engine, bool progress = false);
 

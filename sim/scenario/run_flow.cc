@@ -23,30 +23,21 @@ std::string gib(double bytes) {
 
 // Refuses, before the schedule is built, a run whose transfers or memory exceed the
 // scenario's limits: transfers from the patterns' sizes, route entries from one sample
-// route per stream (host 0 to the last host: the longest way in these fabrics).
+// route per stream (route_entries_of_sample, run.h).
 void check_flow_limits(const Scenario& s, const Topology& topo) {
   double transfers = 0, entries = 0;
   const NextHops hops = compute_next_hops(topo);
-  flow::RouteContext ctx{&topo, &hops, nullptr, s.seed};
   const std::vector<double> per_stream = expected_stream_transfers(s);
   for (std::size_t i = 0; i < s.traffic.size(); ++i) {
     const double n = per_stream[i];
     transfers += n;
-    // A sample route of the stream's path policy, computed the way the engine will.
-    ScheduleStream st;
-    st.path = s.traffic[i].kind == "open_loop" ? (s.fabric.routing == RoutingPolicy::kSpray ? PathPolicy::kSpray
-                                                                                          : PathPolicy::kFlowHash)
-              : s.traffic[i].transport.name == "srd" ? PathPolicy::kSpray
-                                                     : PathPolicy::kDestModK;
-    st.qps = s.traffic[i].kind == "message" && s.traffic[i].transport.name == "ib_rc"
-                 ? s.traffic[i].transport.ib.qps_per_connection : 1;
-    Transfer x;
-    x.src = 0;
-    x.dst = static_cast<std::uint32_t>(topo.hosts - 1);
-    x.bytes = 1;
-    std::vector<flow::RouteCoefficient> route;
-    flow::compute_route(ctx, st, 0, x, route);
-    entries += n * static_cast<double>(route.size());
+    const PathPolicy path = s.traffic[i].kind == "open_loop" ? (s.fabric.routing == RoutingPolicy::kSpray ? PathPolicy::kSpray
+                                                                                                       : PathPolicy::kFlowHash)
+                            : s.traffic[i].transport.name == "srd" ? PathPolicy::kSpray
+                                                                   : PathPolicy::kDestModK;
+    const std::uint32_t qps = s.traffic[i].kind == "message" && s.traffic[i].transport.name == "ib_rc"
+                                  ? s.traffic[i].transport.ib.qps_per_connection : 1;
+    entries += n * static_cast<double>(route_entries_of_sample(topo, hops, path, qps, s.seed));
   }
   const double route_entries = transfers > 0 ? entries / transfers : 0;
   if (transfers > static_cast<double>(s.limits.max_transfers)) {
@@ -64,6 +55,21 @@ void check_flow_limits(const Scenario& s, const Topology& topo) {
 }
 
 }  // namespace
+
+std::size_t route_entries_of_sample(const Topology& topo, const NextHops& hops, PathPolicy path, std::uint32_t qps,
+                                    std::uint64_t seed) {
+  flow::RouteContext ctx{&topo, &hops, nullptr, seed};
+  ScheduleStream st;
+  st.path = path;
+  st.qps = qps;
+  Transfer x;
+  x.src = 0;
+  x.dst = static_cast<std::uint32_t>(topo.hosts - 1);
+  x.bytes = 1;
+  std::vector<flow::RouteCoefficient> route;
+  flow::compute_route(ctx, st, 0, x, route);
+  return route.size();
+}
 
 SimulationResult run_scenario_flow(const Scenario& s) {
   auto wall_start = std::chrono::steady_clock::now();

@@ -65,13 +65,15 @@ struct FaultSpec {
   std::int64_t reroute_after_ps = -1;  // routes recomputed this long after; -1: never
 };
 
-// What a run may hold; a run estimated past either is refused before it allocates.
+// What a run may hold; a run estimated past any of these is refused before it allocates.
 struct RunLimits {
   std::uint64_t max_transfers = 50'000'000;
   // The packet engine stops here and reports what did not complete, so a run whose
   // traffic cannot finish (a host cut off, IB with no reroute) always ends.
   double max_simulated_s = 60;
-  std::uint64_t max_events = 20'000'000'000ull;
+  // Packet events estimated before the run: 2e9 is about half an hour at the engine's
+  // 1-2 M events a second on SRD traffic (a longer run is asked for explicitly).
+  std::uint64_t max_events = 2'000'000'000ull;
   double max_memory_bytes = 0;  // 0 at parse: 3/4 of this machine's physical memory
 };
 

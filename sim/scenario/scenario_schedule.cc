@@ -165,4 +165,14 @@ double expected_packet_events(const Scenario& s) {
   return events;
 }
 
+double expected_packet_memory_bytes(const Scenario& s) {
+  const std::vector<double> per_stream = expected_stream_transfers(s);
+  double bytes = 16.0 * (1 << 20);
+  for (std::size_t i = 0; i < s.traffic.size(); ++i) {
+    bytes += s.traffic[i].kind == "open_loop" ? 1024.0 * static_cast<double>(s.traffic[i].flows.size())
+                                              : 20480.0 * per_stream[i];
+  }
+  return bytes;
+}
+
 }  // namespace fabricplan::sim

@@ -29,6 +29,11 @@ double expected_transfers(const TrafficSpec& t);
 // events for it: every packet is about one event per hop (4-6 hops here) and an ACK.
 double expected_payload_bytes(const TrafficSpec& t);
 double expected_packet_events(const Scenario& s);
+// The packet engine's memory with every connection at its peak window: per message
+// transfer ~20 KB (measured 17.3 KB on bench-t-128-srd's permutation repeated 200
+// times: the window's sent-packet records, 64 path slots and two queues per
+// connection), per open-loop flow ~1 KB, plus the fabric's ports.
+double expected_packet_memory_bytes(const Scenario& s);
 // Transfers per traffic entry (stream): counted in a prebuilt schedule, else expected.
 std::vector<double> expected_stream_transfers(const Scenario& s);
 

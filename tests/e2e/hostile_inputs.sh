@@ -188,4 +188,28 @@ echo "ok   a report to a full or closed stdout: exit 1, said"
 chmod 640 "$tmp/private.txt"; "$bin" plan "$spec" -o "$tmp/private.txt" || fail "-o over an existing file"
 [[ $(stat -c %a "$tmp/private.txt") == 640 ]] || fail "-o changed an existing file's mode to $(stat -c %a "$tmp/private.txt")"
 echo "ok   -o keeps the umask's mode and an existing file's"
+# Runs refused from their estimate before anything is built (a 66.9 M-transfer schedule
+# was built, 4.5 GB, before the refusal; a 1,600-node packet plan ran for 10 minutes).
+start=$SECONDS
+expect2 "a 500 s window of 3.3e8 transfers" "estimated .* GiB for 3.3.e+08 transfers" \
+  "$bin" simulate "$spec" --max-transfers 50000000 --window-ms 500000
+(( SECONDS - start <= 10 )) || fail "the refusal took $((SECONDS - start)) s (was the schedule built first?)"
+/usr/bin/python3 - "$src/configs/clusters/p5-llama3-70b-train.json" "$tmp/train1600.json" "$tmp/train160.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); s["node_groups"][0]["count"] = 1600; s["workloads"]["training"][0]["tp"] = 4
+json.dump(s, open(sys.argv[2], "w"))
+s = json.load(open(sys.argv[1])); s["node_groups"][0]["count"] = 160; json.dump(s, open(sys.argv[3], "w"))
+PY
+timeout 120 "$bin" plan "$tmp/train1600.json" --engine packet > "$tmp/out" 2>&1 || fail "1,600-node packet plan: $(tail -3 "$tmp/out")"
+grep -q "packet engine not run: about .* packet events" "$tmp/out" || fail "1,600-node packet plan ran the engine: $(grep -i engine "$tmp/out")"
+echo "ok   a 1,600-node packet plan: $(grep -o 'packet engine not run: [^;]*' "$tmp/out")"
+timeout 120 "$bin" compare "$tmp/train160.json" --window-ms 1 --max-transfers 500 > "$tmp/out" 2>&1 || fail "160-node compare: $(tail -3 "$tmp/out")"
+(( $(grep -c "not run: about .* packet events" "$tmp/out") == 2 )) || fail "160-node compare ran its link-failure slice: $(grep -A2 'link failure' "$tmp/out")"
+echo "ok   a 160-node compare: both link-failure slices refused from their estimates"
+/usr/bin/python3 - "$src/configs/scenarios/bench-t-128-srd.json" "$tmp/rep.json" "$perm" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); s["traffic"][0]["permutation_file"] = sys.argv[3]
+s["traffic"] = s["traffic"] * 10001; json.dump(s, open(sys.argv[2], "w"))
+PY
+expect2 "one traffic entry 10,001 times" "estimated 4375437500 events" "$bin" simulate "$tmp/rep.json"
 echo ok
