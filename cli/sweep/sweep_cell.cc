@@ -3,32 +3,36 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "cli/command.h"
+#include "cli/sweep/sweep_temp.h"
+#include "models/json_input/input_file.h"
 
 namespace fabricplan::cli {
 namespace {
 
-// A file removed when it goes out of scope.
-struct TempFile {
-  std::string path;
-  ~TempFile() {
-    if (!path.empty()) std::remove(path.c_str());
+// Writes `text` into the temporary `path` this process created, not following a link.
+void write_temp(const std::string& path, const std::string& text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  for (std::size_t done = 0; done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+    }
+    done += static_cast<std::size_t>(n);
   }
-};
-
-std::string make_temp(const std::string& dir, const std::string& stem) {
-  std::string pattern = (std::filesystem::path(dir) / (stem + "XXXXXX")).string();
-  std::vector<char> buf(pattern.begin(), pattern.end());
-  buf.push_back('\0');
-  const int fd = mkstemp(buf.data());
-  if (fd < 0) throw std::runtime_error("cannot create a temporary file in " + dir);
-  close(fd);
-  return buf.data();
+  ::close(fd);
 }
 
 // Runs `run(argv)` with stderr going to `capture` (the command's own error message).
@@ -76,8 +80,8 @@ SweepRow run_cell(const SweepFile& f, std::size_t index) {
 
   const nlohmann::json doc = f.cell_document(index);
   const std::string tmp_dir = std::filesystem::temp_directory_path().string();
-  TempFile report{make_temp(tmp_dir, "fabricplan-sweep-report-")}, errors{make_temp(tmp_dir, "fabricplan-sweep-err-")};
-  TempFile cell;
+  SweepTemp report(tmp_dir, "fabricplan-sweep-report-"), errors(tmp_dir, "fabricplan-sweep-err-");
+  std::unique_ptr<SweepTemp> cell;
   std::vector<std::string> argv;
   if (f.command == "expect") {
     for (const auto& [key, value] : doc.items()) {
@@ -89,28 +93,26 @@ SweepRow run_cell(const SweepFile& f, std::size_t index) {
   } else {
     // Beside the base, so that relative paths (permutation files) resolve as in the base.
     const std::string dir = std::filesystem::path(f.base_path).parent_path().string();
-    cell.path = make_temp(dir.empty() ? "." : dir, ".fabricplan-sweep-cell-");
-    std::ofstream(cell.path) << doc.dump(2) << "\n";
-    argv.push_back(cell.path);
+    cell = std::make_unique<SweepTemp>(dir.empty() ? "." : dir, ".fabricplan-sweep-cell-");
+    write_temp(cell->path(), doc.dump(2) + "\n");
+    argv.push_back(cell->path());
   }
   argv.insert(argv.end(), f.args.begin(), f.args.end());
   for (const char* a : {"--format", "json", "-o"}) argv.push_back(a);
-  argv.push_back(report.path);
+  argv.push_back(report.path());
 
   int (*run)(const std::vector<std::string>&) = f.command == "plan"       ? run_plan
                                                 : f.command == "simulate" ? run_simulate
                                                 : f.command == "compare"  ? run_compare
                                                                           : run_expect;
-  const int rc = run_capturing_stderr(run, argv, errors.path);
+  const int rc = run_capturing_stderr(run, argv, errors.path());
   if (rc != kExitOk) {
-    std::ifstream in(errors.path);
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string message = text.str();
+    std::string message = read_input_file(errors.path(), 16 << 20, "cell's error message");
     // The first line, with this cell's temporary file name replaced by the base's.
     message = message.substr(0, message.find('\n'));
-    if (!cell.path.empty()) {
-      for (std::size_t at; (at = message.find(cell.path)) != std::string::npos;) message.replace(at, cell.path.size(), "cell " + std::to_string(index));
+    if (cell) {
+      const std::string& name = cell->path();
+      for (std::size_t at; (at = message.find(name)) != std::string::npos;) message.replace(at, name.size(), "cell " + std::to_string(index));
     }
     row.status = "error";
     row.error = message.empty() ? "exit code " + std::to_string(rc) : message;
@@ -118,9 +120,8 @@ SweepRow run_cell(const SweepFile& f, std::size_t index) {
   }
   nlohmann::json out;
   try {
-    std::ifstream in(report.path);
-    out = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
+    out = nlohmann::json::parse(read_input_file(report.path(), kMaxJsonInputBytes, "cell's report"));
+  } catch (const std::exception& e) {  // a JSON error, or a report past the size limit
     row.status = "error";
     row.error = std::string("unreadable report: ") + e.what();
     return row;

@@ -18,6 +18,7 @@
 #include "cli/command.h"
 #include "cli/guard.h"
 #include "cli/sweep/sweep_runner.h"
+#include "cli/sweep/sweep_temp.h"
 
 namespace {
 
@@ -29,6 +30,7 @@ using fabricplan::cli::SweepOptions;
 using fabricplan::cli::SweepRow;
 
 int master(const SweepFile& f, const SweepOptions& o, int ranks) {
+  fabricplan::cli::remove_sweep_temps_on_signals();
   fabricplan::cli::CellStore store(f, o);
   std::map<std::size_t, SweepRow> done = store.load(o.resume);
   std::vector<std::size_t> todo;
@@ -77,6 +79,7 @@ int master(const SweepFile& f, const SweepOptions& o, int ranks) {
 }
 
 void worker(const SweepFile& f) {
+  fabricplan::cli::remove_sweep_temps_on_signals();
   std::string result;  // empty: "give me work"
   while (true) {
     MPI_Send(result.data(), static_cast<int>(result.size()), MPI_CHAR, 0, kResult, MPI_COMM_WORLD);

@@ -9,6 +9,7 @@
 #include "cli/args.h"
 #include "cli/output.h"
 #include "cli/sweep/sweep_table.h"
+#include "cli/sweep/sweep_temp.h"
 #include "models/json_input/input_error.h"
 
 namespace fabricplan::cli {
@@ -27,56 +28,6 @@ SweepOptions sweep_options(const std::vector<std::string>& argv, bool* help_prin
   o.format = args.get_or("--format", ext == ".json" ? "json" : ext == ".html" ? "html" : "csv");
   if (o.format != "csv" && o.format != "json" && o.format != "html") throw UsageError("--format must be csv, json or html");
   return o;
-}
-
-CellStore::CellStore(const SweepFile& f, const SweepOptions& o) {
-  dir_ = (o.out ? *o.out : std::filesystem::path(f.path).filename().string()) + ".cells";
-  std::ifstream in(f.path);
-  std::stringstream text;
-  text << in.rdbuf();
-  fingerprint_ = text.str();
-}
-
-std::map<std::size_t, SweepRow> CellStore::load(bool resume) const {
-  std::map<std::size_t, SweepRow> done;
-  std::error_code ec;
-  if (!resume) {
-    clear();
-    return done;
-  }
-  std::ifstream sweep(dir_ + "/sweep.json");
-  std::stringstream kept;
-  kept << sweep.rdbuf();
-  if (std::filesystem::exists(dir_, ec) && kept.str() != fingerprint_) {
-    throw InputError(dir_, "", "the cells of this very sweep file (--resume)", "cells of a different or changed sweep file");
-  }
-  for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind("cell-", 0) != 0 || e.path().extension() != ".json") continue;  // temporaries of a killed write
-    try {
-      std::ifstream in(e.path());
-      SweepRow r = row_from_json(nlohmann::json::parse(in));
-      done[r.index] = r;
-    } catch (const nlohmann::json::exception&) {
-      // A cell file is written atomically, so this cannot be a half-written one; skip
-      // it anyway (it will be run again) rather than trust it.
-    }
-  }
-  return done;
-}
-
-void CellStore::save(const SweepRow& row) const {
-  std::error_code ec;
-  if (!std::filesystem::exists(dir_ + "/sweep.json", ec)) {
-    std::filesystem::create_directories(dir_);
-    emit(dir_ + "/sweep.json", fingerprint_);
-  }
-  emit(dir_ + "/cell-" + std::to_string(row.index) + ".json", row_to_json(row).dump() + "\n");
-}
-
-void CellStore::clear() const {
-  std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
 }
 
 int finish_sweep(const SweepFile& f, const SweepOptions& o, const CellStore& store, const std::map<std::size_t, SweepRow>& done) {
@@ -98,6 +49,7 @@ int finish_sweep(const SweepFile& f, const SweepOptions& o, const CellStore& sto
 }
 
 int run_sweep_local(const SweepFile& f, const SweepOptions& o) {
+  remove_sweep_temps_on_signals();
   CellStore store(f, o);
   std::map<std::size_t, SweepRow> done = store.load(o.resume);
   const std::size_t n = f.cell_count();

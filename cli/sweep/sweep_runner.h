@@ -1,7 +1,5 @@
-// Running a sweep: the cells that are not done yet, each saved atomically as it finishes
-// (one file per cell in OUT.cells/, so a killed sweep keeps what it finished and
-// `--resume` runs only the rest), then the table written whole and the cell files
-// removed. Used by `fabricplan sweep` in one process and by fabricplan-sweep-mpi.
+// Running a sweep: the cells that are not done yet, each saved as it finishes
+// (cell_store.h), then the table written whole and the cell files removed. Used by `fabricplan sweep` in one process and by fabricplan-sweep-mpi.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/sweep/cell_store.h"
 #include "cli/sweep/sweep_cell.h"
 #include "cli/sweep/sweep_file.h"
 
@@ -26,20 +25,6 @@ struct SweepOptions {
 
 // Reads the options of `fabricplan sweep` (throws UsageError).
 SweepOptions sweep_options(const std::vector<std::string>& argv, bool* help_printed);
-
-class CellStore {
- public:
-  CellStore(const SweepFile& f, const SweepOptions& o);
-  // The cells already finished (with --resume), or none (a fresh start clears the store).
-  std::map<std::size_t, SweepRow> load(bool resume) const;
-  void save(const SweepRow& row) const;  // atomic
-  void clear() const;
-  const std::string& dir() const { return dir_; }
-
- private:
-  std::string dir_;
-  std::string fingerprint_;  // the sweep file's text: a resume of another sweep is refused
-};
 
 // Writes the table (all cells done) and removes the store; returns the exit code: 0, or
 // 1 when some cells failed (their rows say why; the others are in the table).

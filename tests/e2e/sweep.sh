@@ -82,3 +82,66 @@ body=$(grep -o '<body[^>]*>' "$tmp/table.dom" | head -1)
 charts=$(sed -n 's/.*data-charts="\([0-9]*\)".*/\1/p' <<<"$body")
 [[ $body == *'data-render="ok"'* && ${charts:-0} -ge 2 ]] || { echo "HTML: $body"; tail -5 "$tmp/chromium.log"; exit 1; }
 echo "ok   HTML table: $charts charts rendered"
+
+# Nothing on disk is trusted (issue 26). A tampered cell outside the grid, a base that
+# changed since the cells were made, and a link planted as a cell file: each refused or
+# never followed.
+cp "$src/configs/clusters/p5-moe-pd.json" "$tmp/base.json"
+$py - "$sweep" "$tmp/small.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); s["base"] = "base.json"; s["axes"] = s["axes"][1:2]
+json.dump(s, open(sys.argv[2], "w"))
+PY
+stop_after() { set +e; "$bin" sweep "$tmp/small.json" -o "$tmp/small.csv" --stop-after "$1" 2>/dev/null; set -e; }
+stop_after 2
+cells="$tmp/small.csv.cells"
+$py - "$cells" <<'PY'
+import json, sys
+row = json.load(open(sys.argv[1] + "/cell-0.json")); row["cell"] = 35
+json.dump(row, open(sys.argv[1] + "/cell-35.json", "w"))
+PY
+set +e; "$bin" sweep "$tmp/small.json" -o "$tmp/small.csv" --resume 2>"$tmp/err"; rc=$?; set -e
+[[ $rc == 2 ]] && grep -q "cell-35.json: at /cell: expected the index in its name, within this grid's \[0, 4)" "$tmp/err" \
+  || { echo "a cell outside the grid: rc $rc $(cat "$tmp/err")"; exit 1; }
+rm "$cells/cell-35.json"
+sed -i 's/"requests_per_s": 20/"requests_per_s": 21/' "$tmp/base.json"
+set +e; "$bin" sweep "$tmp/small.json" -o "$tmp/small.csv" --resume 2>"$tmp/err"; rc=$?; set -e
+[[ $rc == 2 ]] && grep -q "since changed sweep file, base or file it reads" "$tmp/err" || { echo "changed base: rc $rc $(cat "$tmp/err")"; exit 1; }
+echo "ok   --resume refuses a cell outside the grid and cells of a base that changed since"
+stop_after 1
+echo precious > "$tmp/victim.txt"; chmod 644 "$tmp/victim.txt"
+ln -s "$tmp/victim.txt" "$cells/cell-2.json"
+set +e; "$bin" sweep "$tmp/small.json" -o "$tmp/small.csv" --resume 2>"$tmp/err"; rc=$?; set -e
+[[ $rc == 2 ]] && grep -q "cell-2.json: at (document root): expected a regular cell file, found a link" "$tmp/err" \
+  || { echo "a planted link: rc $rc $(cat "$tmp/err")"; exit 1; }
+[[ $(cat "$tmp/victim.txt") == precious ]] || { echo "a cell was written through a planted link"; exit 1; }
+rm "$cells/cell-2.json"
+# The cells directory itself a link to someone else's: refused on --resume.
+mv "$cells" "$tmp/elsewhere"; ln -s "$tmp/elsewhere" "$cells"
+set +e; "$bin" sweep "$tmp/small.json" -o "$tmp/small.csv" --resume 2>"$tmp/err"; rc=$?; set -e
+[[ $rc == 2 ]] && grep -q "expected a directory of this user's sweep cells, found a link" "$tmp/err" \
+  || { echo "a linked cells directory: rc $rc $(cat "$tmp/err")"; exit 1; }
+rm "$cells"
+echo "ok   a link planted among the cells is refused and never written through"
+# SIGTERM mid-sweep: no cell document beside the base, no report in TMPDIR is left.
+mkdir "$tmp/tmpdir"
+$py -c "
+import json; s = json.load(open('$tmp/small.json')); s['args'] = ['--engine', 'flow']; json.dump(s, open('$tmp/slow.json', 'w'))"
+TMPDIR="$tmp/tmpdir" "$bin" sweep "$tmp/slow.json" -o "$tmp/term.csv" 2>"$tmp/err" & pid=$!
+for _ in $(seq 600); do [[ -n $(ls "$tmp/term.csv.cells" 2>/dev/null | grep '^cell-') ]] && break; sleep 0.1; done
+kill -TERM "$pid"; wait "$pid" || true
+left=$(ls -A "$tmp/tmpdir"; ls -A "$tmp" | grep '^\.fabricplan-sweep-cell-' || true)
+[[ -z $left ]] || { echo "SIGTERM left temporaries: $left"; exit 1; }
+echo "ok   SIGTERM mid-sweep leaves no temporaries"
+# 4 axes of 65,536 values (the cell count overflowed to 0: an empty table, exit 0).
+$py - "$sweep" "$tmp/huge.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); s["base"] = "../../configs/clusters/p5-moe-pd.json"
+s["axes"] = [{"name": f"a{i}", "pointer": "/workloads/disaggregated_serving/0/requests_per_s",
+              "values": list(range(1, 65537))} for i in range(4)]
+json.dump(s, open(sys.argv[2], "w"))
+PY
+sed -i "s|\"../../configs/clusters/p5-moe-pd.json\"|\"$src/configs/clusters/p5-moe-pd.json\"|" "$tmp/huge.json"
+set +e; "$bin" sweep "$tmp/huge.json" -o "$tmp/huge.csv" 2>"$tmp/err"; rc=$?; set -e
+[[ $rc == 2 ]] && grep -q "at most 1000000 cells" "$tmp/err" || { echo "2^64 cells: rc $rc $(cat "$tmp/err")"; exit 1; }
+echo "ok   a grid of 2^64 cells is refused, not wrapped around"
