@@ -58,6 +58,14 @@ class ClientSession {
     if (!welcome.value("ok", false))
       throw BootstrapError("the server refused the session: " + welcome.value("error", std::string("no reason given")));
     auto names = parse_names(welcome, "names", rails_.size());
+    // The server is checked as it checks clients: a welcome naming a loopback address
+    // (from a remote server) or a name of the wrong length is refused before fi_av_insert.
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (const std::string why = endpoint_name_problem(names[i], o_.provider, channel.peer(), rails_[i]->name().size());
+          !why.empty()) {
+        throw BootstrapError("refused the server's welcome: " + why);
+      }
+    }
     out_.peer_host = welcome.value("host", "");
     out_.peer_libfabric_version = welcome.value("libfabric", "");
     for (std::size_t i = 0; i < rails_.size(); ++i) {

@@ -68,29 +68,6 @@ void serve_step(const Step& step, std::vector<std::unique_ptr<FabricRail>>& rail
 
 namespace {
 
-// For socket-based providers (tcp, udp, sockets) an endpoint name is a sockaddr. A peer
-// that is not on this host may not name a loopback address (this server would send data
-// to its own local services), nor an unspecified one. Which remote addresses a client
-// really owns cannot be checked from here (its rails may sit on other subnets than its
-// bootstrap connection): run the server on a private network, --bind to it.
-bool names_a_third_party(const std::vector<std::uint8_t>& name, const std::string& peer) {
-  std::string host = peer.substr(0, peer.rfind(':'));
-  if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
-  const bool peer_local = host.rfind("127.", 0) == 0 || host == "::1";
-  if (name.size() >= sizeof(sockaddr_in) && reinterpret_cast<const sockaddr*>(name.data())->sa_family == AF_INET) {
-    sockaddr_in a{};
-    std::memcpy(&a, name.data(), sizeof a);
-    const std::uint32_t ip = ntohl(a.sin_addr.s_addr);
-    return ip == 0 || ((ip >> 24) == 127 && !peer_local);
-  }
-  if (name.size() >= sizeof(sockaddr_in6) && reinterpret_cast<const sockaddr*>(name.data())->sa_family == AF_INET6) {
-    sockaddr_in6 a{};
-    std::memcpy(&a, name.data(), sizeof a);
-    return IN6_IS_ADDR_UNSPECIFIED(&a.sin6_addr) || (IN6_IS_ADDR_LOOPBACK(&a.sin6_addr) && !peer_local);
-  }
-  return false;
-}
-
 // One session on an accepted channel; false when the peer never sent a valid hello.
 bool serve_session(BootstrapChannel& channel, const std::string& first_message, const ServerOptions& opts,
                    const ProgressLog& log) {
@@ -98,10 +75,9 @@ bool serve_session(BootstrapChannel& channel, const std::string& first_message, 
   std::vector<std::unique_ptr<FabricRail>> rails;
   try {
     hello = parse_hello(parse_session_message(first_message, channel.peer(), "the client's hello"));
-    const bool sockets = opts.provider == "tcp" || opts.provider == "udp" || opts.provider == "sockets";
     for (const auto& n : hello.names) {
-      if (sockets && names_a_third_party(n, channel.peer())) {
-        throw BootstrapError("refused a hello whose endpoint names a loopback or unspecified address from peer " + channel.peer());
+      if (const std::string why = endpoint_name_problem(n, opts.provider, channel.peer(), 0); !why.empty()) {
+        throw BootstrapError("refused a hello with " + why);
       }
     }
     if (hello.max_bytes > opts.max_bytes) {
@@ -128,7 +104,13 @@ bool serve_session(BootstrapChannel& channel, const std::string& first_message, 
       throw FabricError("the client has " + std::to_string(hello.rails) + " rails, this server was given " +
                         std::to_string(choices.size()) + " with --rails");
     for (const auto& c : choices) rails.push_back(std::make_unique<FabricRail>(c, hello.max_bytes, hello.window, hello.buffers));
-    for (std::size_t i = 0; i < rails.size(); ++i) rails[i]->set_peer(hello.names[i]);
+    for (std::size_t i = 0; i < rails.size(); ++i) {
+      if (const std::string why = endpoint_name_problem(hello.names[i], opts.provider, channel.peer(), rails[i]->name().size());
+          !why.empty()) {
+        throw FabricError("refused a hello with " + why);
+      }
+      rails[i]->set_peer(hello.names[i]);
+    }
   } catch (const std::exception& e) {
     // Tell the client why, then fail here too; a closed channel is not worth a second error.
     try { channel.send({{"ok", false}, {"error", e.what()}}, 5); } catch (const BootstrapError&) {}
@@ -144,6 +126,8 @@ bool serve_session(BootstrapChannel& channel, const std::string& first_message, 
   for (;;) {
     Step step = parse_step(channel.receive(opts.idle_timeout_s, "the client's next step"), hello);
     if (step.kind == StepKind::kBye) break;
+    // The client names its step's timeout; this server's own bounds every wait.
+    step.shape.timeout_s = std::min(step.shape.timeout_s, opts.idle_timeout_s);
     try {
       serve_step(step, rails, channel, opts.idle_timeout_s);
     } catch (const FabricError& e) {
@@ -173,7 +157,17 @@ void run_server(const ServerOptions& opts, const ProgressLog& log) {
                    [&](const std::string& line) { log(line); });
   for (std::size_t served = 0; opts.sessions == 0 || served < opts.sessions;) {
     Greeting g = lobby.next(opts.accept_timeout_s);
-    if (serve_session(*g.channel, g.first_message, opts, log)) ++served;
+    if (opts.sessions != 0) {
+      if (serve_session(*g.channel, g.first_message, opts, log)) ++served;
+      continue;
+    }
+    // Serving until killed: one client's failed session (it disconnected, its rails did
+    // not match) ends that session, not the service.
+    try {
+      serve_session(*g.channel, g.first_message, opts, log);
+    } catch (const std::exception& e) {
+      log("session with " + g.channel->peer() + " failed: " + e.what() + "; serving the next client");
+    }
   }
 }
 

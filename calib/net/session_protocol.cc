@@ -2,6 +2,13 @@
 
 #include "calib/net/bootstrap.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cstring>
+
 namespace fabricplan::calib {
 namespace {
 
@@ -120,6 +127,41 @@ Step parse_step(const nlohmann::json& j, const Hello& session) {
     refuse("/timeout_s", "a number of seconds in (0, 3600]", j.value("timeout_s", nlohmann::json()));
   s.shape.timeout_s = j.at("timeout_s").get<double>();
   return s;
+}
+
+std::string endpoint_name_problem(const std::vector<std::uint8_t>& name, const std::string& provider, const std::string& peer,
+                                  std::size_t own_name_bytes) {
+  // EFA's names are fixed-size (GID, QPN, QKEY); shm's are strings with the peer's pid
+  // (their length varies), read up to their NUL.
+  if (provider == "efa" && own_name_bytes > 0 && name.size() != own_name_bytes) {
+    return "an endpoint name of " + std::to_string(name.size()) + " bytes where provider " + provider + "'s are " +
+           std::to_string(own_name_bytes);
+  }
+  if (provider == "shm") {
+    return std::find(name.begin(), name.end(), 0) == name.end() ? "an endpoint name that is not a NUL-terminated string" : "";
+  }
+  if (provider != "tcp" && provider != "udp" && provider != "sockets") return "";
+  std::string host = peer.substr(0, peer.rfind(':'));
+  if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
+  const bool peer_local = host.rfind("127.", 0) == 0 || host == "::1";
+  sa_family_t family = AF_UNSPEC;
+  if (name.size() >= sizeof family) std::memcpy(&family, name.data(), sizeof family);
+  if (family == AF_INET && name.size() >= sizeof(sockaddr_in)) {
+    sockaddr_in a{};
+    std::memcpy(&a, name.data(), sizeof a);
+    const std::uint32_t ip = ntohl(a.sin_addr.s_addr);
+    if (ip == 0) return "an endpoint name with the unspecified address";
+    if ((ip >> 24) == 127 && !peer_local) return "an endpoint name with a loopback address from peer " + peer;
+    return "";
+  }
+  if (family == AF_INET6 && name.size() >= sizeof(sockaddr_in6)) {
+    sockaddr_in6 a{};
+    std::memcpy(&a, name.data(), sizeof a);
+    if (IN6_IS_ADDR_UNSPECIFIED(&a.sin6_addr)) return "an endpoint name with the unspecified address";
+    if (IN6_IS_ADDR_LOOPBACK(&a.sin6_addr) && !peer_local) return "an endpoint name with a loopback address from peer " + peer;
+    return "";
+  }
+  return "an endpoint name of " + std::to_string(name.size()) + " bytes that is not a whole IPv4 or IPv6 socket address";
 }
 
 }  // namespace fabricplan::calib

@@ -53,6 +53,17 @@ nlohmann::json step_json(const Step& s);
 Step parse_step(const nlohmann::json& j, const Hello& session);
 const char* step_name(StepKind k);
 // The names list of a welcome message, checked against the rail count.
+// Why the peer's endpoint name must not be used, or "" when it may: checked by both
+// sides before the name reaches fi_av_insert. `own_name_bytes` is this side's own name's
+// length for the same provider (0 when not known yet): an EFA name of another length
+// would make libfabric read past it; an shm name must be a NUL-terminated string. For
+// socket providers (tcp, udp, sockets) a name is a
+// sockaddr: its family must be IPv4 or IPv6 and the name long enough for it, and a peer
+// that is not on this host may not name a loopback or unspecified address (this side
+// would send to its own local services).
+std::string endpoint_name_problem(const std::vector<std::uint8_t>& name, const std::string& provider, const std::string& peer,
+                                  std::size_t own_name_bytes);
+
 std::vector<std::vector<std::uint8_t>> parse_names(const nlohmann::json& j, const char* pointer, std::size_t expected);
 
 }  // namespace fabricplan::calib

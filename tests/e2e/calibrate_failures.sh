@@ -96,13 +96,18 @@ check_server_refuses() {  # NAME PAYLOAD PATTERN
 check_server_refuses "not JSON" 'struct.pack(">I", 9) + b"GET / HTT"' "expected a JSON object"
 check_server_refuses "oversized" 'struct.pack(">I", 1 << 20) + b"x" * 100' "refused a message of 1048576 bytes"
 check_server_refuses "foreign hello" 'b"".join([struct.pack(">I", 2), b"{}"])' "/fabricplan_calibrate"
-hello() {  # hello BUFFERS-JSON: a well-formed hello asking for those buffers
-  echo "(lambda m: struct.pack(\">I\", len(m)) + m)(json.dumps({\"fabricplan_calibrate\": 1, \"provider\": \"tcp\", \"rails\": 1, \"max_bytes\": 1024, \"window\": 4, \"names\": [\"00ff\"], \"buffers\": $1}).encode())"
+hello() {  # hello BUFFERS-JSON [NAME-HEX]: a well-formed hello asking for those buffers
+  # The default name is 127.0.0.1:47999 as a sockaddr_in (the tcp provider's names).
+  local name=${2:-0200bb7f7f0000010000000000000000}
+  echo "(lambda m: struct.pack(\">I\", len(m)) + m)(json.dumps({\"fabricplan_calibrate\": 1, \"provider\": \"tcp\", \"rails\": 1, \"max_bytes\": 1024, \"window\": 4, \"names\": [\"$name\"], \"buffers\": $1}).encode())"
 }
 check_server_refuses "bad buffers" "$(hello '"gpu"')" '/buffers: expected "host", "cuda" or "cuda-staged", found "gpu"'
 if ! ldconfig -p | grep -q 'libcuda\.so\.1'; then
   check_server_refuses "cuda buffers on a server without a driver" "$(hello '"cuda"')" "cuda buffers, not usable on this server: no CUDA driver"
 fi
+# A name shorter than the address family's (fi_av_insert read a whole sockaddr_in: a heap
+# over-read) is refused before it reaches libfabric.
+check_server_refuses "4-byte endpoint name" "$(hello '"host"' 0200bb7f)" "an endpoint name of 4 bytes that is not a whole IPv4 or IPv6 socket address"
 hello='json.dumps({"fabricplan_calibrate": 1, "provider": "tcp", "rails": 1, "max_bytes": 1024, "window": 0, "names": ["00"]}).encode()'
 check_server_refuses "window out of range" "struct.pack('>I', len($hello)) + $hello" "/window: expected an integer in \[1, 4096\], found 0"
 
@@ -129,8 +134,31 @@ try: s.recv(1)  # until the server has refused and closed the connection
 except OSError: pass
 PY
   wait $spid
-  grep -q "endpoint names a loopback or unspecified address" "$tmp/srv3p" || { cat "$tmp/srv3p"; fail "a loopback endpoint from another host was not refused"; }
+  grep -q "an endpoint name with a loopback address from peer" "$tmp/srv3p" || { cat "$tmp/srv3p"; fail "a loopback endpoint from another host was not refused"; }
   echo "ok   third-party (loopback) endpoint name refused"
+  # The other way round: a fake server on this host's external address whose welcome
+  # names a loopback endpoint (a third local service) is refused by the client.
+  /usr/bin/python3 - "$ext" "$port" > "$tmp/fake.log" 2>&1 <<'PY' &
+import json, socket, struct, sys
+ext, port = sys.argv[1], int(sys.argv[2])
+srv = socket.create_server((ext, port)); print("listening", flush=True)
+c, _ = srv.accept()
+n = struct.unpack(">I", c.recv(4, socket.MSG_WAITALL))[0]; c.recv(n, socket.MSG_WAITALL)
+name = struct.pack("<H", socket.AF_INET) + struct.pack(">H", 22) + socket.inet_aton("127.0.0.1") + b"\0" * 8
+m = json.dumps({"ok": True, "names": [name.hex()], "domains": ["lo"], "host": "fake"}).encode()
+c.sendall(struct.pack(">I", len(m)) + m)
+c.settimeout(30)
+try: c.recv(1)
+except OSError: pass
+PY
+  fake=$!
+  wait_for "$tmp/fake.log" "listening" 1 "$fake"
+  "$bin" calibrate client "$ext" --port "$port" --provider tcp --rails "$ext" --max-bytes 4K --tests latency \
+    -o "$tmp/fake.json" --timeout-s 10 2>"$tmp/cli-fake"
+  rc=$?; kill "$fake" 2>/dev/null; wait "$fake" 2>/dev/null
+  [[ $rc != 0 ]] && grep -q "refused the server's welcome: an endpoint name with a loopback address" "$tmp/cli-fake" \
+    || { cat "$tmp/cli-fake"; fail "the client used a loopback endpoint a remote server named"; }
+  echo "ok   a remote server's loopback endpoint name refused by the client"
 fi
 
 # 4d. 200 connections at once (a scan burst: each connects and closes), then a real
@@ -187,6 +215,19 @@ refused=$(grep -c "refused" "$tmp/srv-silent")
 (( refused == 21 )) || { tail -25 "$tmp/srv-silent"; fail "refused $refused of the 21 silent or slow peers"; }
 (( waited < 5 )) || fail "the client behind 21 silent or slow peers waited ${waited} s"
 echo "ok   21 silent or slow peers: the client behind them waited ${waited} s; each peer refused"
+
+# 4f. --sessions 0 (serving until killed): a client whose session fails after its hello
+# (two rails against the server's one) ends its own session, not the service.
+"$bin" calibrate server --bind 127.0.0.1 --port "$port" --provider tcp --rails lo --sessions 0 --timeout-s 30 2>"$tmp/srv-many" &
+spid=$!
+wait_listening "$tmp/srv-many" "$spid"
+"$bin" calibrate client 127.0.0.1 --port "$port" --provider tcp --rails lo,lo --max-bytes 4K --tests latency \
+  -o "$tmp/two-rails.json" --timeout-s 10 2>"$tmp/cli-two" && fail "a 2-rail client against a 1-rail server succeeded"
+"$bin" calibrate client 127.0.0.1 --port "$port" --provider tcp --rails lo --max-bytes 4K --tests latency \
+  -o "$tmp/after-failed.json" --timeout-s 10 2>"$tmp/cli-after" || { cat "$tmp/srv-many" "$tmp/cli-after"; fail "--sessions 0 stopped serving after a failed session"; }
+kill "$spid"; wait "$spid" 2>/dev/null
+grep -q "failed: .*serving the next client" "$tmp/srv-many" || { cat "$tmp/srv-many"; fail "the failed session was not logged"; }
+echo "ok   --sessions 0 serves the next client after a failed session"
 
 # 4c. SIGTERM in the middle of a client run: it stops before the next step and writes
 # what it measured, marked incomplete, exit 1.
