@@ -102,8 +102,12 @@ NextHops compute_next_hops(const Topology& topo, const std::vector<bool>& link_u
   const int n = static_cast<int>(topo.nodes.size());
   Graph graph(n);
   auto up = [&](std::size_t l) { return link_up.empty() || link_up[l]; };
+  // Switch-to-switch links only: hosts never forward, and each host's one link is its
+  // uplink (NextHops::host_uplink), so the searches below never walk the hosts.
   for (std::size_t l = 0; l < topo.links.size(); ++l) {
-    if (up(l)) boost::add_edge(topo.links[l].a, topo.links[l].b, graph);
+    if (up(l) && topo.links[l].a >= topo.hosts && topo.links[l].b >= topo.hosts) {
+      boost::add_edge(topo.links[l].a, topo.links[l].b, graph);
+    }
   }
 
   // Outgoing ports per node, in link order.
@@ -118,6 +122,8 @@ NextHops compute_next_hops(const Topology& topo, const std::vector<bool>& link_u
   nh.hosts = topo.hosts;
   nh.host_group.assign(topo.hosts, 0);
   nh.host_port.assign(topo.hosts, UINT32_MAX);
+  nh.host_uplink.assign(topo.hosts, UINT32_MAX);
+  nh.host_switch.assign(topo.hosts, -1);
   std::map<int, std::uint32_t> group_of_switch;
   for (std::size_t l = 0; l < topo.links.size(); ++l) {
     const TopoLink& k = topo.links[l];
@@ -130,13 +136,18 @@ NextHops compute_next_hops(const Topology& topo, const std::vector<bool>& link_u
     // Port from the switch down to the host (the host keeps its port even when the
     // link is down: the port itself then refuses packets).
     nh.host_port[host] = static_cast<std::uint32_t>(host == k.b ? 2 * l : 2 * l + 1);
+    nh.host_switch[host] = sw;
+    if (up(l)) nh.host_uplink[host] = static_cast<std::uint32_t>(host == k.a ? 2 * l : 2 * l + 1);
   }
   nh.groups = static_cast<int>(nh.group_switch.size());
-  nh.offset.assign(static_cast<std::size_t>(n) * nh.groups, 0);
-  nh.count.assign(static_cast<std::size_t>(n) * nh.groups, 0);
+  const std::size_t switches = static_cast<std::size_t>(n - topo.hosts);
+  nh.offset.assign(switches * nh.groups, 0);
+  nh.count.assign(switches * nh.groups, 0);
   std::map<std::vector<std::uint32_t>, std::uint32_t> interned;  // equal sets share storage
   std::vector<int> dist(n);
   std::vector<std::uint32_t> choice;
+  std::vector<std::vector<std::uint32_t>> last_choice(switches);
+  std::vector<std::uint32_t> last_offset(switches, UINT32_MAX);
   for (int g = 0; g < nh.groups; ++g) {
     const int d = nh.group_switch[g];
     std::fill(dist.begin(), dist.end(), -1);
@@ -146,17 +157,24 @@ NextHops compute_next_hops(const Topology& topo, const std::vector<bool>& link_u
         boost::visitor(boost::make_bfs_visitor(boost::record_distances(
             boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, graph)),
             boost::on_tree_edge()))));
-    for (int v = 0; v < n; ++v) {
+    for (int v = topo.hosts; v < n; ++v) {
       if (v == d || dist[v] < 0) continue;
       // Hosts never forward: paths run through switches only.
       choice.clear();
       for (auto [nbr, port] : out[v]) {
         if (dist[nbr] == dist[v] - 1 && topo.nodes[nbr].kind != NodeKind::kHost) choice.push_back(port);
       }
-      auto [it, inserted] = interned.emplace(choice, static_cast<std::uint32_t>(nh.ports.size()));
-      if (inserted) nh.ports.insert(nh.ports.end(), choice.begin(), choice.end());
-      std::size_t idx = static_cast<std::size_t>(v) * nh.groups + g;
-      nh.offset[idx] = it->second;
+      // A switch mostly repeats its last choice (a leaf sends every remote group to the
+      // same spines): compared first, before the map of all distinct choices.
+      const std::size_t row = static_cast<std::size_t>(v - topo.hosts);
+      if (last_choice[row] != choice || last_offset[row] == UINT32_MAX) {
+        auto [it, inserted] = interned.emplace(choice, static_cast<std::uint32_t>(nh.ports.size()));
+        if (inserted) nh.ports.insert(nh.ports.end(), choice.begin(), choice.end());
+        last_choice[row] = choice;
+        last_offset[row] = it->second;
+      }
+      std::size_t idx = row * nh.groups + g;
+      nh.offset[idx] = last_offset[row];
       nh.count[idx] = static_cast<std::uint16_t>(choice.size());
     }
   }

@@ -60,13 +60,17 @@ Topology build_rail_optimized(int groups, int servers_per_group, int rails, int 
 // Every host has exactly one link, so the way to host d from any node other than d's
 // own switch is the way to that switch: tables are kept per (node, destination switch),
 // a few kilobytes that stay in cache, instead of per (node, destination host).
+// Hosts (nodes [0, hosts)) have one link and never forward: a host's only choice is its
+// uplink, so rows are kept for switches only (a 4096-leaf fabric's table was 0.5 GB).
 struct NextHops {
-  std::vector<std::uint32_t> offset;  // [node * groups + group] into ports
+  std::vector<std::uint32_t> offset;  // [(switch node - hosts) * groups + group] into ports
   std::vector<std::uint16_t> count;
   std::vector<std::uint32_t> ports;
   std::vector<std::uint32_t> host_group;   // destination switch group of each host
   std::vector<int> group_switch;           // node id of each group's switch
   std::vector<std::uint32_t> host_port;    // the port from a host's switch down to it
+  std::vector<std::uint32_t> host_uplink;  // the port from a host up to its switch (UINT32_MAX: down)
+  std::vector<int> host_switch;            // each host's switch
   int hosts = 0;
   int groups = 0;
   struct Choices {
@@ -76,8 +80,14 @@ struct NextHops {
   // The equal-cost ports from `node` towards host `dst` (count 0: unreachable).
   Choices choices(int node, int dst) const {
     std::uint32_t g = host_group[dst];
+    if (node < hosts) {  // up to its switch, if that switch has a way on
+      const int sw = host_switch[node];
+      if (host_uplink[node] == UINT32_MAX) return {nullptr, 0};
+      if (sw != group_switch[g] && count[static_cast<std::size_t>(sw - hosts) * groups + g] == 0) return {nullptr, 0};
+      return {&host_uplink[node], 1};
+    }
     if (group_switch[g] == node) return {&host_port[dst], 1};
-    std::size_t i = static_cast<std::size_t>(node) * groups + g;
+    std::size_t i = static_cast<std::size_t>(node - hosts) * groups + g;
     return {ports.data() + offset[i], count[i]};
   }
 };
