@@ -18,8 +18,12 @@ double read_dtype(const JsonNode& node, std::string* name) {
   return dtype_bytes(*name);
 }
 
+// Lists no real cluster comes near, bounded so that a generated file of 100,000 entries
+// is refused at once rather than planned (each group and workload is its own model).
+constexpr std::size_t kMaxListItems = 256;
+
 std::vector<NodeGroupSpec> read_groups(const JsonNode& list, const Catalog& catalog) {
-  std::size_t n = list.array_size(1);
+  std::size_t n = list.array_size(1, kMaxListItems);
   std::vector<NodeGroupSpec> groups;
   std::set<std::string> names;
   for (std::size_t i = 0; i < n; ++i) {
@@ -281,19 +285,19 @@ ClusterSpec parse_cluster_spec(const std::string& path, const Catalog& catalog) 
   w.expect_object({"disaggregated_serving", "moe_expert_parallel", "tp_allreduce", "training"});
   if (w.has("disaggregated_serving")) {
     JsonNode list = w.at("disaggregated_serving");
-    for (std::size_t i = 0, n = list.array_size(); i < n; ++i) spec.kv.push_back(read_kv(list.at(i), spec.groups));
+    for (std::size_t i = 0, n = list.array_size(0, kMaxListItems); i < n; ++i) spec.kv.push_back(read_kv(list.at(i), spec.groups));
   }
   if (w.has("moe_expert_parallel")) {
     JsonNode list = w.at("moe_expert_parallel");
-    for (std::size_t i = 0, n = list.array_size(); i < n; ++i) spec.moe.push_back(read_moe(list.at(i), spec.groups));
+    for (std::size_t i = 0, n = list.array_size(0, kMaxListItems); i < n; ++i) spec.moe.push_back(read_moe(list.at(i), spec.groups));
   }
   if (w.has("tp_allreduce")) {
     JsonNode list = w.at("tp_allreduce");
-    for (std::size_t i = 0, n = list.array_size(); i < n; ++i) spec.tp.push_back(read_tp(list.at(i), spec.groups));
+    for (std::size_t i = 0, n = list.array_size(0, kMaxListItems); i < n; ++i) spec.tp.push_back(read_tp(list.at(i), spec.groups));
   }
   if (w.has("training")) {
     JsonNode list = w.at("training");
-    for (std::size_t i = 0, n = list.array_size(); i < n; ++i) {
+    for (std::size_t i = 0, n = list.array_size(0, kMaxListItems); i < n; ++i) {
       spec.training.push_back(read_training(list.at(i), spec.groups, catalog));
     }
   }

@@ -112,6 +112,14 @@ std::size_t JsonNode::array_size(std::size_t min_items) const {
   return n;
 }
 
+std::size_t JsonNode::array_size(std::size_t min_items, std::size_t max_items) const {
+  std::size_t n = array_size(min_items);
+  if (n > max_items) {
+    fail("an array of at most " + std::to_string(max_items) + " items", "an array of " + std::to_string(n));
+  }
+  return n;
+}
+
 JsonNode JsonNode::at(std::size_t index) const {
   if (!value_->is_array()) fail("an array", type_name(*value_));
   return JsonNode((*value_)[index], file_, pointer_ + "/" + std::to_string(index));

@@ -39,6 +39,7 @@ class JsonNode {
   // Arrays.
   std::size_t array_size() const;  // checks the node is an array
   std::size_t array_size(std::size_t min_items) const;
+  std::size_t array_size(std::size_t min_items, std::size_t max_items) const;
   JsonNode at(std::size_t index) const;
 
   // Scalars, each checked for type and range.

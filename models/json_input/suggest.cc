@@ -34,11 +34,14 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 }
 
 std::string join_quoted(const std::vector<std::string>& names) {
+  // A message names at most 20 (a file may define thousands).
+  constexpr std::size_t kShown = 20;
   std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i) {
+  for (std::size_t i = 0; i < names.size() && i < kShown; ++i) {
     if (i) out += ", ";
-    out += "\"" + names[i] + "\"";
+    out += "\"" + (names[i].size() > 64 ? names[i].substr(0, 64) + "..." : names[i]) + "\"";
   }
+  if (names.size() > kShown) out += ", ... (" + std::to_string(names.size()) + " in all)";
   return out;
 }
 

@@ -210,6 +210,22 @@ echo "ok   a 160-node compare: both link-failure slices refused from their estim
 import json, sys
 s = json.load(open(sys.argv[1])); s["traffic"][0]["permutation_file"] = sys.argv[3]
 s["traffic"] = s["traffic"] * 10001; json.dump(s, open(sys.argv[2], "w"))
+s["traffic"] = s["traffic"][:1000]; s["traffic"][0]["bytes"] = 20000000; json.dump(s, open(sys.argv[2] + ".1000", "w"))
 PY
-expect2 "one traffic entry 10,001 times" "estimated 4375437500 events" "$bin" simulate "$tmp/rep.json"
+expect2 "one traffic entry 10,001 times" "/traffic: expected an array of at most 1024 items" "$bin" simulate "$tmp/rep.json"
+expect2 "1,000 entries past the event limit" "at most 2000000000 events .* found an estimated 43" "$bin" simulate "$tmp/rep.json.1000"
+# 100,000 node groups or traffic entries (14-53 s to refuse; 100,000 tiny entries ran for
+# minutes): bounded lists, refused at once; a message names at most 20 of a file's names.
+/usr/bin/python3 - "$spec" "$tmp/groups.json" "$tmp/groups200.json" "$src/configs/scenarios/bench-t-128-srd.json" "$tmp/entries.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); g = s["node_groups"][0]
+s["node_groups"] = [dict(g, name=f"g{i}") for i in range(100000)]; json.dump(s, open(sys.argv[2], "w"))
+s["node_groups"] = s["node_groups"][:200]; json.dump(s, open(sys.argv[3], "w"))
+t = json.load(open(sys.argv[4]))
+t["traffic"] = [{"class": "x", "kind": "message", "pattern": "pairs", "pairs": [[0, 1]], "bytes": 1000, "transport": "srd"}] * 100000
+json.dump(t, open(sys.argv[5], "w"))
+PY
+expect2 "100,000 node groups" "/node_groups: expected an array of at most 256 items" "$bin" plan "$tmp/groups.json"
+expect2 "100,000 traffic entries" "/traffic: expected an array of at most 1024 items" "$bin" simulate "$tmp/entries.json"
+expect2 "a missing group among 200" '"g19", ... (200 in all)' "$bin" plan "$tmp/groups200.json"
 echo ok
