@@ -19,7 +19,16 @@ namespace {
 
 constexpr double kZ99 = 2.3263478740408408;  // standard normal 99th percentile
 
-std::int64_t to_ps(double s) { return static_cast<std::int64_t>(std::llround(s * 1e12)); }
+// Saturating: a step period of 1e9 s (steps_per_s 1e-9) is 1e21 ps, past int64; a
+// wrapped-around negative time stayed "inside the window" and the schedule grew without
+// end (std::bad_alloc). Anything past ~106 days is as good as never.
+std::int64_t to_ps(double s) {
+  constexpr double kMaxPs = 9.2e18;
+  const double ps = s * 1e12;
+  if (!(ps < kMaxPs)) return static_cast<std::int64_t>(kMaxPs);
+  if (!(ps > -kMaxPs)) return -static_cast<std::int64_t>(kMaxPs);
+  return static_cast<std::int64_t>(std::llround(ps));
+}
 
 // Splits a group's nodes into runs of `size` (the last may be shorter); runs of one node
 // put nothing on the fabric and are dropped.
