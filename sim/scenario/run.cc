@@ -19,7 +19,7 @@ namespace {
 // delivered out of what the schedule offers, simulated time, and an ETA from the rate
 // so far. It watches from outside the event queue (RunObserver), so a run with progress
 // lines simulates exactly what a run without them does.
-class Progress : public RunObserver {
+class Progress final : public RunObserver {
  public:
   Progress(const FlowStats& stats, double total_payload_bytes, std::string label)
       : stats_(stats), total_(total_payload_bytes), label_(std::move(label)) {}
@@ -48,7 +48,7 @@ class Progress : public RunObserver {
 
 // Takes links down at their fault times and, after the reroute delay, installs routes
 // recomputed without every link down by then.
-class FaultInjector : public EventHandler {
+class FaultInjector final : public EventHandler {
  public:
   FaultInjector(Simulator& sim, Fabric& fabric, std::vector<FaultSpec> faults)
       : fabric_(fabric), faults_(std::move(faults)), up_(fabric.topology().links.size(), true) {
