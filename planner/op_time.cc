@@ -195,6 +195,7 @@ class GroupTimer {
     std::string wait_text;
     if (rho >= 1) {
       t.p99_us = service_us(kv.prompt_tokens_p99);
+      t.unbounded = true;
       t.known = true;
       t.verdict = Verdict::kInsufficient;
       t.why = kv.name + ": requests arrive faster than the pool sends them (rho " + num(rho, "%.2f") +

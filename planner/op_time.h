@@ -43,6 +43,9 @@ struct ClassTime {
   bool known = false;            // false: no model applies (`why` says why)
   std::string op;                // what one operation is
   double p50_us = 0, p99_us = 0;
+  // The pool is past its capacity (KV: rho >= 1): the queue, and so the p99, grows without
+  // bound. p99_us then holds the service time alone and is never reported as a p99.
+  bool unbounded = false;
   double step_share = 0;         // MoE / training: p99 per step / the step period (0: n/a)
   double budget_us = 0;          // from the spec's SLO; 0: none
   std::string budget_name;       // "slo.ttft_p99_ms", ...

@@ -53,8 +53,10 @@ TimeJudge time_judge_for(const GroupTimeInputs& inputs) {
   return [inputs](SplitCandidate& c) {
     c.time_verdict = Verdict::kComfortable;
     c.worst_time_share = 0;
+    c.unstable = false;
     for (const auto& [cls, t] : analytic_op_times(inputs, c)) {
       if (!t.known) continue;
+      c.unstable = c.unstable || t.unbounded;
       c.time_verdict = std::max(c.time_verdict, t.verdict);
       c.worst_time_share = std::max({c.worst_time_share, t.share, t.step_share});
     }

@@ -103,12 +103,14 @@ SplitChoice search_split(const InstanceType& instance, double b, const PoolLoad&
       c.worst_verdict = std::max(c.utilization_verdict, c.time_verdict);
     }
   }
-  // Best verdict first (when every candidate is insufficient, the least overloaded), then a
+  // Best verdict first (when every candidate is insufficient, a stable one, then the least
+  // overloaded), then a
   // dedicated split, then locality, then the lowest worst time share, then the lowest worst
   // utilization; ties keep the earlier candidate (fewer KV interfaces).
   auto better = [](const SplitCandidate& a, const SplitCandidate& z) {
     if (a.worst_verdict != z.worst_verdict) return a.worst_verdict < z.worst_verdict;
-    if (a.worst_verdict == Verdict::kInsufficient) {  // nothing works: the least bad
+    if (a.worst_verdict == Verdict::kInsufficient) {  // nothing works: the least bad, stable first
+      if (a.unstable != z.unstable) return !a.unstable;
       const double sa = std::max(a.worst_time_share, a.worst_utilization), sz = std::max(z.worst_time_share, z.worst_utilization);
       if (std::abs(sa - sz) > 1e-9) return sa < sz;
     }

@@ -41,6 +41,9 @@ struct SplitCandidate {
   // Set by the time judge (analytic op times, op_time.h) where the search has one.
   Verdict time_verdict = Verdict::kComfortable;
   double worst_time_share = 0;
+  // Some class's queue grows without bound (KV at rho >= 1): worse than any stable
+  // candidate, whatever their shares say (a finite share can look smaller).
+  bool unstable = false;
   Verdict worst_verdict = Verdict::kComfortable;  // of utilization and time
 };
 

@@ -12,7 +12,9 @@ scripts/setup.sh
 (cd build && ctest --output-on-failure -j"${FABRICPLAN_JOBS:-2}" "$@")
 if [[ ${FABRICPLAN_QUICK:-0} != 1 ]]; then
   echo "== end-to-end tests under CPU load"
-  scripts/under_load.sh bash -c 'cd build && ctest --output-on-failure -j"${FABRICPLAN_JOBS:-2}" -L e2e'
+  # calibrate_netns measures shaped rates to 5%: a busy CPU changes what it measures,
+  # not whether it waits correctly (the first pass runs it on a quiet machine).
+  scripts/under_load.sh bash -c 'cd build && ctest --output-on-failure -j"${FABRICPLAN_JOBS:-2}" -L e2e -E calibrate_netns'
   echo "== unit and validation tests under ASan + UBSan"
   scripts/sanitize.sh
   echo "== fuzzing, 10 s per target"

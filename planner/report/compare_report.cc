@@ -43,7 +43,8 @@ struct Row {
 
 std::vector<std::string> cells(const GroupResult& g, const ClassResult* r) {
   if (!r) return {"-", "-", "-", "-", "-", "-"};
-  return {r->time.known ? format_us(r->time.p50_us) : "-", r->time.known ? format_us(r->time.p99_us) : "-",
+  return {r->time.known ? format_us(r->time.p50_us) : "-",
+          !r->time.known ? "-" : r->time.unbounded ? "unbounded" : format_us(r->time.p99_us),
           r->engine_count ? format_us(r->engine_p99_us) + " (n=" + std::to_string(r->engine_count) + ")" : "-",
           format_gbit(r->demand_bytes_per_s) + " " + format_percent(r->utilization), split_short(g), verdict_name(r->verdict)};
 }

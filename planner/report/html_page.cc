@@ -68,7 +68,7 @@ window.onerror = function (msg) { document.body.dataset.render = 'error: ' + msg
         add('td', tr, f.fabric + ' (' + f.instance_type + ')');
         add('td', tr, c.op || '-', 'why');
         add('td', tr, c.op_time_us ? us(c.op_time_us.p50) : '-');
-        add('td', tr, c.op_time_us ? us(c.op_time_us.p99) : '-');
+        add('td', tr, !c.op_time_us ? '-' : c.op_time_us.p99 === null ? 'unbounded' : us(c.op_time_us.p99));
         add('td', tr, c.engine_op_time_us ? us(c.engine_op_time_us.p50) : '-');
         add('td', tr, c.engine_op_time_us ? us(c.engine_op_time_us.p99) : '-');
         add('td', tr, pct(c.utilization));

@@ -68,7 +68,11 @@ std::string render_plan_json(const PlanResult& plan) {
                                {"contributions", c.contributions}};
       cj["utilization_verdict"] = verdict_name(c.utilization_verdict);
       cj["op"] = c.time.op;
-      cj["op_time_us"] = c.time.known ? ordered_json{{"p50", c.time.p50_us}, {"p99", c.time.p99_us}} : ordered_json(nullptr);
+      // An unbounded p99 is null, never a finite figure (p99_unbounded says why).
+      cj["op_time_us"] = !c.time.known      ? ordered_json(nullptr)
+                         : c.time.unbounded ? ordered_json{{"p50", c.time.p50_us}, {"p99", nullptr}}
+                                            : ordered_json{{"p50", c.time.p50_us}, {"p99", c.time.p99_us}};
+      if (c.time.unbounded) cj["p99_unbounded"] = c.time.why;
       cj["op_time_model"] = c.time.why;
       if (c.time.step_share > 0) cj["step_share"] = c.time.step_share;
       if (c.time.budget_us > 0) {

@@ -18,7 +18,8 @@ Table class_table(const GroupResult& g) {
     std::vector<std::string> row = {
         std::string(traffic_class_name(c.cls)), format_gbit(c.demand_bytes_per_s),
         std::to_string(c.interfaces) + (c.shared ? " shared" : " dedicated"), format_percent(c.utilization),
-        c.time.known ? format_us(c.time.p50_us) : "-", c.time.known ? format_us(c.time.p99_us) : "-",
+        c.time.known ? format_us(c.time.p50_us) : "-",
+        !c.time.known ? "-" : c.time.unbounded ? "unbounded" : format_us(c.time.p99_us),
         c.time.budget_us > 0 ? format_percent(c.time.share) + " of " + format_us(c.time.budget_us)
         : c.time.step_share > 0 ? format_percent(c.time.step_share) + " of step"
                                 : "-"};

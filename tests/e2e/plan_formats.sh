@@ -65,4 +65,21 @@ set +e
 set -e
 [[ $rc_tight == 3 && $rc_insufficient == 3 && $rc_p5 == 0 && $rc_bad == 2 ]] \
   || { echo "--fail-on: tight $rc_tight, insufficient $rc_insufficient, p5 $rc_p5, bad $rc_bad"; exit 1; }
+# A KV pool past its capacity (rho >= 1 on every split): its p99 is "unbounded" in text
+# and Markdown and null with the reason in JSON, never a finite figure.
+"$py" -c "
+import json; s = json.load(open('$src/configs/clusters/p5-moe-pd.json'))
+s['workloads']['disaggregated_serving'][0]['requests_per_s'] = 5000; json.dump(s, open('$tmp/hot.json', 'w'))"
+"$bin" plan "$tmp/hot.json" --engine analytic > "$tmp/hot.txt"
+"$bin" plan "$tmp/hot.json" --engine analytic --format md > "$tmp/hot.md"
+"$bin" plan "$tmp/hot.json" --engine analytic --format json -o "$tmp/hot.out.json"
+grep -q "kv_transfer .* unbounded" "$tmp/hot.txt" && grep -q "| unbounded |" "$tmp/hot.md" || { echo "no unbounded p99 in text/Markdown"; exit 1; }
+validate "$src/configs/schema/plan-report.schema.json" "$tmp/hot.out.json"
+"$py" - "$tmp/hot.out.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+kv = [c for g in r["groups"] for c in g["classes"] if c["class"] == "kv_transfer"]
+assert kv and all(c["op_time_us"]["p99"] is None and "rho" in c["p99_unbounded"] for c in kv), kv
+PY
+echo "ok: an unstable KV pool's p99 is unbounded in every format"
 echo "ok: $n reports"

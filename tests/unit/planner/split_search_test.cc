@@ -66,6 +66,23 @@ TEST(SplitSearch, ExplicitSplitIsEvaluatedAsGiven) {
   EXPECT_EQ(s.worst_verdict, Verdict::kInsufficient);
 }
 
+TEST(SplitSearch, AStableSplitBeatsAnUnstableOneWhoseShareLooksSmaller) {
+  // Every candidate is insufficient. The 1-KV-interface split's KV queue grows without
+  // bound (rho 1.02: share 1.02, utilization 40% KV / 107% collectives), every other
+  // candidate is stable at 1.75 of its budget. The least-bad rule alone (max of share
+  // and utilization: 1.07 < 1.75) picked the unstable one; a queue that never drains is
+  // worse than any finite time.
+  InstanceType t = nodes(8, 4);
+  auto judge = [](SplitCandidate& c) {
+    c.unstable = !c.shared && c.kv_interfaces == 1;
+    c.worst_time_share = c.unstable ? 1.02 : 1.75;
+    c.time_verdict = Verdict::kInsufficient;
+  };
+  SplitChoice c = search_split(t, kB, {4e9, 4e9}, {32e9, 32e9}, {}, judge);
+  EXPECT_FALSE(c.chosen.unstable) << c.chosen.kv_interfaces << " KV interfaces";
+  EXPECT_EQ(c.chosen.worst_verdict, Verdict::kInsufficient);
+}
+
 TEST(Verdict, Thresholds) {
   VerdictThresholds t;
   EXPECT_EQ(judge(0.59, 0.9, t), Verdict::kComfortable);
