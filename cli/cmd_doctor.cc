@@ -20,6 +20,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -53,8 +54,20 @@ struct LogFacts {
   std::set<std::string> hosts; // "# Rank ... on HOST" lines
   std::string instance_hint;   // an instance type named anywhere in the log
   std::vector<std::pair<int, int>> gpu_nic;  // (local GPU, NIC index) of network sends
-  std::string gpu_nic_line;
+  std::vector<std::string> gpu_nic_lines;    // the line of each pair above
+  int nics_found = -1;          // aws-ofi-nccl's "Selected Provider is efa (found N nics)"
+  std::string nics_found_line;
+  std::set<int> net_devices;    // NET/<plugin>/<index> devices network sends go through
 };
+
+// N of "(found N nics)" in aws-ofi-nccl's provider line, or -1.
+int found_nics(const std::string& line) {
+  const std::size_t at = line.find("(found ");
+  if (at == std::string::npos) return -1;
+  char* end = nullptr;
+  const long n = std::strtol(line.c_str() + at + 7, &end, 10);
+  return end != line.c_str() + at + 7 && std::strncmp(end, " nic", 4) == 0 && n >= 0 && n < 4096 ? static_cast<int>(n) : -1;
+}
 
 // "... 3[3] -> 11[3] [send] via NET/AWS Libfabric/2/GDRDMA": the sender's local GPU (in
 // brackets) and the NIC index after the plugin's name; false if the line is not one.
@@ -91,10 +104,15 @@ LogFacts scan(const std::string& path, const Catalog& catalog) {
       } else if (has("Using network IB") || has("NET/IB : Using")) {
         if (f.transport.empty()) f.transport = "ib", f.transport_line = line;
       }
+      if (const int n = found_nics(line); n >= 0 && f.nics_found < 0) {
+        f.nics_found = n;
+        f.nics_found_line = line;
+      }
       int gpu = 0, nic = 0;
       if (parse_net_send(line, gpu, nic)) {
         f.gpu_nic.emplace_back(gpu, nic);
-        if (f.gpu_nic_line.empty()) f.gpu_nic_line = line;
+        f.gpu_nic_lines.push_back(line);
+        f.net_devices.insert(nic);
       }
       // Devices: "[0]mlx5_0:1/IB" or "rdmap16s27" names.
       for (const char* prefix : {"rdmap", "mlx5_", "efa_"}) {
@@ -185,20 +203,43 @@ int run_doctor(const std::vector<std::string>& argv) {
                       large_bytes, 100 * large_ratio, large_model / 1e9);
         add("low_bandwidth", large_ratio < 0.4 ? "fail" : "warn", ev);
       }
+      if (large_bytes > 0 && large_ratio > 1.3) {
+        // Faster than this hardware can go: the log is from other hardware, or --instance
+        // or --nodes do not describe it (H100 ranks judged as p4d passed at 591%).
+        std::snprintf(ev, sizeof ev,
+                      "busbw %.2f GB/s at %.0f bytes is %.0f%% of the model's %.2f GB/s for %d x %s: faster than that "
+                      "hardware can run; the log is from other hardware, or --instance / --nodes do not describe it",
+                      large_busbw / 1e9, large_bytes, 100 * large_ratio, large_model / 1e9, nodes, instance.c_str());
+        add("faster_than_model", "warn", ev);
+      }
       const InstanceType* it = catalog.find(instance);
-      if (it != nullptr && !facts.nics.empty() && static_cast<int>(facts.nics.size()) < it->interfaces) {
-        std::snprintf(ev, sizeof ev, "NCCL INFO lines name %zu NICs; %s has %d", facts.nics.size(), instance.c_str(),
-                      it->interfaces);
-        add("fewer_nics", "warn", ev);
+      // How many NICs NCCL uses, by the most direct evidence the log has: aws-ofi-nccl's
+      // "found N nics", else the device names listed (the NET devices of the channel
+      // lines are reported, not judged: a few channels show only some of the NICs).
+      int used = -1;
+      std::string evidence;
+      if (facts.nics_found >= 0) {
+        used = facts.nics_found;
+        evidence = "aws-ofi-nccl found " + std::to_string(used) + " NICs (\"" + facts.nics_found_line.substr(0, 120) + "\")";
+      } else if (!facts.nics.empty()) {
+        used = static_cast<int>(facts.nics.size());
+        evidence = "NCCL INFO lines name " + std::to_string(used) + " NICs";
+      }
+      if (it != nullptr && used >= 0 && used < it->interfaces) {
+        add("fewer_nics", "warn", evidence + "; " + instance + " has " + std::to_string(it->interfaces) +
+                                      " (FI_EFA_IFACE, NCCL_IB_HCA or a failed device leaves the others out)");
       }
       if (it != nullptr && !it->accelerator_nics.empty()) {
-        for (auto [gpu, nic] : facts.gpu_nic) {
+        for (std::size_t k = 0; k < facts.gpu_nic.size(); ++k) {
+          const auto [gpu, nic] = facts.gpu_nic[k];
+          const std::string& cross_line = facts.gpu_nic_lines[k];
           if (gpu < 0 || gpu >= static_cast<int>(it->accelerator_nics.size())) continue;
           const auto& local = it->accelerator_nics[static_cast<std::size_t>(gpu)];
           if (std::find(local.begin(), local.end(), nic) != local.end()) continue;
           std::snprintf(ev, sizeof ev, "GPU %d sends through NIC %d, which is not local to it on %s (local: %d..%d)", gpu,
                         nic, instance.c_str(), local.front(), local.back());
-          add("cross_rail", "warn", std::string(ev) + " (\"" + facts.gpu_nic_line.substr(0, 120) + "\")");
+          // The line that shows this very send, not the first send of the log.
+          add("cross_rail", "warn", std::string(ev) + " (\"" + cross_line.substr(0, 120) + "\")");
           break;
         }
       }
@@ -208,7 +249,9 @@ int run_doctor(const std::vector<std::string>& argv) {
         add("latency_floor", "warn", ev);
       }
       logs.push_back({{"file", path}, {"op", run.op}, {"ranks", run.ranks}, {"instance_type", instance}, {"nodes", nodes},
-                      {"transport", facts.transport}, {"nics_named", facts.nics.size()}, {"rows", rows}});
+                      {"transport", facts.transport}, {"nics_named", facts.nics.size()},
+                      {"nics_found", facts.nics_found >= 0 ? nlohmann::ordered_json(facts.nics_found) : nlohmann::ordered_json(nullptr)},
+                      {"net_devices_used", facts.net_devices.size()}, {"rows", rows}});
       std::snprintf(ev, sizeof ev, "%s: %s, %d ranks on %d x %s; large-message busbw %.1f%% of the model's\n", path.c_str(),
                     run.op.c_str(), run.ranks, nodes, instance.c_str(), 100 * large_ratio);
       text << ev;

@@ -92,6 +92,27 @@ set +e; "$bin" doctor "$tmp/tcp.all_reduce_perf.log" --instance p5.48xlarge > "$
   tail -n +20 "$tmp/efa-p4de-2n-allreduce-adt.all_reduce_perf.log"; } > "$tmp/xrail.all_reduce_perf.log"
 set +e; "$bin" doctor "$tmp/xrail.all_reduce_perf.log" --instance p4de.24xlarge > "$tmp/d4.txt"; rc=$?; set -e
 [[ $rc == 3 ]] && grep -q "warn cross_rail: GPU 3 sends through NIC 2" "$tmp/d4.txt" || { echo "cross-rail: rc $rc"; cat "$tmp/d4.txt"; exit 1; }
+# The cross-rail evidence quotes the offending send, not the log's first (local) one.
+{ head -n 19 "$tmp/efa-p4de-2n-allreduce-adt.all_reduce_perf.log"
+  echo "node0:1:1 [0] NCCL INFO Channel 00/0 : 0[0] -> 8[0] [send] via NET/AWS Libfabric/0/GDRDMA"
+  echo "node0:1:1 [3] NCCL INFO Channel 01/0 : 3[3] -> 11[3] [send] via NET/AWS Libfabric/2/GDRDMA"
+  tail -n +20 "$tmp/efa-p4de-2n-allreduce-adt.all_reduce_perf.log"; } > "$tmp/xrail2.all_reduce_perf.log"
+set +e; "$bin" doctor "$tmp/xrail2.all_reduce_perf.log" --instance p4de.24xlarge > "$tmp/d5.txt"; rc=$?; set -e
+grep -q 'cross_rail: GPU 3 sends through NIC 2.*3\[3\] -> 11\[3\]' "$tmp/d5.txt" || { echo "cross-rail quote: rc $rc"; cat "$tmp/d5.txt"; exit 1; }
+# EFA's commonest fault: aws-ofi-nccl finds 8 of a p5's 32 EFAs (FI_EFA_IFACE, a failed
+# device), its channels use NET/AWS Libfabric/0..7: a fewer-NICs finding quoting the line.
+{ head -n 19 "$tmp/efa-p5-2n-allreduce-adt.all_reduce_perf.log"
+  echo "node0:1:1 [0] NCCL INFO NET/OFI Selected Provider is efa (found 8 nics)"
+  for i in 0 1 2 3 4 5 6 7; do echo "node0:1:1 [$i] NCCL INFO Channel 0$i/0 : $i[$i] -> $((i + 8))[$i] [send] via NET/AWS Libfabric/$i/GDRDMA"; done
+  tail -n +20 "$tmp/efa-p5-2n-allreduce-adt.all_reduce_perf.log"; } > "$tmp/efa8.all_reduce_perf.log"
+set +e; "$bin" doctor "$tmp/efa8.all_reduce_perf.log" --instance p5.48xlarge > "$tmp/d6.txt"; rc=$?; set -e
+[[ $rc == 3 ]] && grep -q 'warn fewer_nics: aws-ofi-nccl found 8 NICs (".*found 8 nics)"); p5.48xlarge has 32' "$tmp/d6.txt" \
+  || { echo "EFA fewer NICs: rc $rc"; cat "$tmp/d6.txt"; exit 1; }
+# H100 ranks judged as p4d (it passed at 591% of the model): faster than that hardware runs.
+set +e; "$bin" doctor "$tmp/efa-p5-2n-allreduce-adt.all_reduce_perf.log" --instance p4d.24xlarge > "$tmp/d7.txt"; rc=$?; set -e
+[[ $rc == 3 ]] && grep -q "warn faster_than_model: .* for 2 x p4d.24xlarge: faster than that hardware can run" "$tmp/d7.txt" \
+  || { echo "H100 log as p4d: rc $rc"; cat "$tmp/d7.txt"; exit 1; }
+echo "ok   doctor: EFA's found-N-nics, a log faster than its --instance, the offending cross-rail line"
 set +e; "$bin" doctor "$src/tests/data/calib/all_reduce_perf_cut_row.txt" --instance p5.48xlarge 2>"$tmp/err"; rc=$?; set -e
 [[ $rc == 2 ]] && grep -q "line" "$tmp/err" || { echo "doctor on a bad log: rc $rc $(cat "$tmp/err")"; exit 1; }
 echo ok
