@@ -89,30 +89,44 @@ void SrdTransport::send_one(std::uint32_t c) {
 void SrdTransport::pump(std::uint32_t c) {
   Conn& k = conns_[c];
   if (k.at_nic || !can_send(c)) return;
-  k.at_nic = true;
-  nics_[k.src].ready.push_back(c);
+  join_line(nics_[k.src], c);
   if (!nics_[k.src].armed) serve_nic(k.src);
+}
+
+void SrdTransport::join_line(Nic& nic, std::uint32_t c) {
+  Conn& k = conns_[c];
+  k.at_nic = true;
+  k.next_ready = Nic::kNone;
+  if (nic.tail == Nic::kNone) {
+    nic.head = c;
+  } else {
+    conns_[nic.tail].next_ready = c;
+  }
+  nic.tail = c;
+}
+
+std::uint32_t SrdTransport::leave_line(Nic& nic) {
+  const std::uint32_t c = nic.head;
+  nic.head = conns_[c].next_ready;
+  if (nic.head == Nic::kNone) nic.tail = Nic::kNone;
+  conns_[c].at_nic = false;
+  return c;
 }
 
 void SrdTransport::serve_nic(std::uint32_t host) {
   Nic& nic = nics_[host];
   nic.armed = false;
-  while (!nic.ready.empty()) {
+  while (nic.head != Nic::kNone) {
     const std::int64_t free_at = fabric_.nic_drained_at_ps(host);
     if (free_at > sim_.now().ps()) {  // the wire is busy: come back when it is free
       nic.armed = true;
       sim_.schedule_at(Time::from_ps(free_at), this, host | kNicEvent);
       return;
     }
-    const std::uint32_t c = nic.ready.front();
-    nic.ready.pop_front();
-    conns_[c].at_nic = false;
+    const std::uint32_t c = leave_line(nic);
     if (!can_send(c)) continue;
     send_one(c);
-    if (can_send(c)) {  // round robin: back of the line
-      conns_[c].at_nic = true;
-      nic.ready.push_back(c);
-    }
+    if (can_send(c)) join_line(nic, c);  // round robin: back of the line
   }
 }
 
