@@ -91,8 +91,12 @@ void stable_sort_by_time_in_bucket(std::vector<Entry>& v, std::vector<Entry>& sc
 
 std::uint32_t EventQueue::handler_index(EventHandler* h) {
   if (h == last_handler_) return last_handler_id_;
-  auto [it, inserted] = handler_ids_.emplace(h, static_cast<std::uint32_t>(handlers_.size()));
-  if (inserted) handlers_.push_back(h);
+  // find first: emplace builds (allocates) a node before it looks, on every call.
+  auto it = handler_ids_.find(h);
+  if (it == handler_ids_.end()) {
+    it = handler_ids_.emplace(h, static_cast<std::uint32_t>(handlers_.size())).first;
+    handlers_.push_back(h);
+  }
   last_handler_ = h;
   last_handler_id_ = it->second;
   return it->second;
