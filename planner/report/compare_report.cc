@@ -205,9 +205,33 @@ std::string render_compare_json(const SpecComparison& c) {
   return j.dump(2) + "\n";
 }
 
+// What the text report says before and after its tables, as HTML: the verdicts, the
+// fabrics and engines, and the link-failure slice and notes (they were only in the
+// embedded JSON, where a reader of the page never looks).
 std::string render_compare_html(const SpecComparison& c) {
+  std::ostringstream pre;
+  pre << "<section id=\"verdicts\"><h2>Verdicts</h2><table><tr><th>fabric</th><th>instance</th><th>verdict</th>"
+         "<th>fabric as sized</th><th>engine</th></tr>\n";
+  for (int side = 0; side < 2; ++side) {
+    const PlanResult& p = side == 0 ? c.efa : c.ib;
+    pre << "<tr><td>" << (side == 0 ? "EFA (SRD)" : "InfiniBand (RC)") << "</td><td>"
+        << html_escape(p.groups.front().instance->name) << "</td><td class=\"verdict-" << verdict_name(p.verdict) << "\"><b>"
+        << verdict_name(p.verdict) << "</b></td><td>" << html_escape(p.fabric_description) << "</td><td>"
+        << html_escape(p.engine_summary) << "</td></tr>\n";
+  }
+  pre << "</table><p>InfiniBand reference: " << html_escape(c.ib_type + ": " + c.ib_reason) << "</p></section>\n";
+  std::ostringstream app;
+  app << "<section id=\"link-failure\"><h2>A link failure on a "
+      << format_us(c.efa_fault.window_us > 0 ? c.efa_fault.window_us : c.ib_fault.window_us)
+      << " slice (packet engine)</h2>\n<pre style=\"white-space: pre-wrap\">" << html_escape(fault_text(c.efa_fault, "EFA (SRD)") + fault_text(c.ib_fault, "IB (RC)"))
+      << "</pre></section>\n";
+  if (!c.notes.empty()) {
+    app << "<section id=\"notes\"><h2>Notes</h2><ul>\n";
+    for (const auto& n : c.notes) app << "<li>" << html_escape(n) << "</li>\n";
+    app << "</ul></section>\n";
+  }
   return render_fabrics_html("fabricplan compare: " + c.efa.spec->name + " on EFA and InfiniBand (" + c.ib_type + ")",
-                             render_compare_json(c));
+                             render_compare_json(c), pre.str(), app.str());
 }
 
 }  // namespace fabricplan

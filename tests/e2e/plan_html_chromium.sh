@@ -36,4 +36,20 @@ for page in "${pages[@]}"; do
 done
 # compare pages: both fabrics' CDFs on one plot (a dataset per fabric and class).
 grep -q '"fabric": "ib"' "$tmp/compare-p5-moe-pd.html"
+# The verdicts, the fabrics as sized and the link-failure slice are on the rendered page,
+# not only in the embedded JSON; a screenshot for a person to look at.
+"$bin" compare "$src/configs/clusters/p5-moe-pd.json" --format html -o "$tmp/compare-fault.html"
+timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+  --disable-component-update --disable-sync --user-data-dir="$tmp/profile" --virtual-time-budget=5000 \
+  --dump-dom "file://$tmp/compare-fault.html" >"$tmp/compare-fault.dom" 2>/dev/null || true
+for want in 'id="verdicts"' 'EFA (SRD)</td>' 'InfiniBand (RC)</td>' '<b>comfortable</b>' 'leaf-spine' \
+            'id="link-failure"' 'A link failure on a 2.00 ms slice' 'fails at 400.0 us'; do
+  grep -q "$want" "$tmp/compare-fault.dom" || { echo "compare HTML lacks $want"; exit 1; }
+done
+if [[ -n ${FABRICPLAN_SCREENSHOTS:-} ]]; then
+  timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$tmp/profile" \
+    --virtual-time-budget=5000 --window-size=1400,2400 --screenshot="$FABRICPLAN_SCREENSHOTS/compare-p5-moe-pd.png" \
+    "file://$tmp/compare-fault.html" 2>/dev/null || true
+fi
+echo "ok   compare HTML: verdicts, fabrics and the link-failure slice on the page"
 echo ok
