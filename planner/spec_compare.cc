@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "models/flow/flow_routes.h"
@@ -212,6 +213,18 @@ SpecComparison compare_spec(const ClusterSpec& spec, const Catalog& catalog, con
   if (first.accelerators != ib->accelerators) {
     c.notes.push_back(first.name + " has " + std::to_string(first.accelerators) + " accelerators per node, " + ib->name +
                       " " + std::to_string(ib->accelerators) + ": per-node workloads are kept per node");
+  }
+  // A reference with much more (or less) network per node compares NICs, not fabrics:
+  // say so, with both figures (p4d's 400 Gbit/s against a DGX A100's 1,600).
+  if (std::abs(ib->aggregate_gbit_per_s - first.aggregate_gbit_per_s) > 0.1 * first.aggregate_gbit_per_s) {
+    char buf[400];
+    std::snprintf(buf, sizeof buf,
+                  "%s has %.0f Gbit/s of network per node (%d x %.0f), %s %.0f (%d x %.0f): the comparison includes "
+                  "%.1fx the NIC bandwidth, not only another fabric (--ib names another reference)",
+                  first.name.c_str(), first.aggregate_gbit_per_s, first.interfaces, first.interface_gbit_per_s, ib->name.c_str(),
+                  ib->aggregate_gbit_per_s, ib->interfaces, ib->interface_gbit_per_s,
+                  ib->aggregate_gbit_per_s / first.aggregate_gbit_per_s);
+    c.notes.push_back(buf);
   }
   if (profile) c.notes.push_back("the calibration profile applies to the EFA side only");
   PlanOptions po = options.plan;

@@ -37,6 +37,11 @@ print(r["spec"]["name"], "->", ib["instance_type"], [f["verdict"] for f in r["fa
 PY
   grep -q "InfiniBand" "$tmp/$name.text"
 done
+# p4d's default reference (a DGX A100) has 4x its network per node: the report says the
+# comparison includes NIC bandwidth; p5's (a DGX H100, 3,200 Gbit/s each) does not.
+grep -q "p4d.24xlarge has 400 Gbit/s of network per node (4 x 100), ib-dgx-a100 1600 (8 x 200): the comparison includes 4.0x" \
+  "$tmp/p4d-moe-pd.text" || { echo "p4d: no NIC-bandwidth note"; grep note "$tmp/p4d-moe-pd.text"; exit 1; }
+! grep -q "the NIC bandwidth, not only another fabric" "$tmp/p5-moe-pd.text"
 # p5: IB RC loses the KV transfer's packets on the dead link until the subnet manager
 # reroutes and then waits for its ack timeout; SRD resends on other paths at once.
 "$py" - "$tmp/p5-moe-pd.json" <<'PY'
