@@ -312,7 +312,11 @@ class GroupTimer {
     const double busy = p99 * tp.ops_per_s * 1e-6;  // of every second, hence of every budget
     t.why = tp.name + ": " + format_us(p50) + " per op (" + how + ") x " + num(tp.ops_per_s, "%.0f") + "/s = " +
             format_percent(p99 * tp.ops_per_s * 1e-6) + " of the time";
-    finish(t, in_.spec->slo.tpot_ms, "slo.tpot_ms", [&](double) { return busy; }, busy, "its busy fraction");
+    // A prefill node's all-reduces run inside time to first token, a decode node's inside
+    // every output token: the budget whose share they take.
+    const bool prefill = in_.group->role == NodeRole::kPrefill;
+    finish(t, prefill ? in_.spec->slo.ttft_p99_ms : in_.spec->slo.tpot_ms, prefill ? "slo.ttft_p99_ms" : "slo.tpot_ms",
+           [&](double) { return busy; }, busy, "its busy fraction");
     return t;
   }
 

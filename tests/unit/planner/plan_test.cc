@@ -106,6 +106,25 @@ TEST(ExamplePlans, P5SameWorkloadIsComfortable) {
   EXPECT_EQ(plan.verdict, Verdict::kComfortable);
 }
 
+TEST(ExamplePlans, APrefillTpAllReduceIsJudgedAgainstTimeToFirstTokenADecodeOneAgainstTpot) {
+  // The p5 example runs its TP=8 all-reduces on the prefill group: inside TTFT. Moved to
+  // the decode group, the same all-reduces run inside every output token (TPOT).
+  Catalog catalog = Catalog::load(Catalog::default_path());
+  ClusterSpec spec = parse_cluster_spec(spec_path("p5-moe-pd.json"), catalog);
+  ASSERT_EQ(spec.tp.size(), 1u);
+  ASSERT_EQ(spec.tp[0].groups, std::vector<std::string>{"prefill"});
+  PlanResult plan = make_plan(spec, catalog, nullptr, analytic());
+  const ClassResult* tp = find_class(plan.groups.at(0), TrafficClass::kTpAllreduce);
+  ASSERT_NE(tp, nullptr);
+  EXPECT_EQ(tp->time.budget_name, "slo.ttft_p99_ms");
+  EXPECT_DOUBLE_EQ(tp->time.budget_us, spec.slo.ttft_p99_ms * 1e3);
+  spec.tp[0].groups = {"decode"};
+  plan = make_plan(spec, catalog, nullptr, analytic());
+  tp = find_class(plan.groups.at(1), TrafficClass::kTpAllreduce);
+  ASSERT_NE(tp, nullptr);
+  EXPECT_EQ(tp->time.budget_name, "slo.tpot_ms");
+}
+
 TEST(ExamplePlans, CalibratedBandwidthReplacesTheCatalogFigure) {
   Catalog catalog = Catalog::load(Catalog::default_path());
   ClusterSpec spec = parse_cluster_spec(spec_path("p4d-moe-pd.json"), catalog);
