@@ -90,9 +90,13 @@ SpecFabric build_spec_fabric(const ClusterSpec& spec, const std::vector<const In
     t.leaves = (endpoints + leaf.nic_ports - 1) / leaf.nic_ports;
     t.spines = leaf.uplinks;
     f.single_switch = t.leaves == 1;
-    f.description = fmt("leaf-spine: %.0f leaves x %.0f NIC ports, ", t.leaves, leaf.nic_ports) +
-                    fmt("%.0f spines at %.0f Gbit/s, ", t.spines, fs.link_gbit_per_s) +
-                    fmt("NICs at %.0f Gbit/s: %.2f:1 at the leaf", per_nic_gbit, real_ratio);
+    f.description = f.single_switch
+                        ? fmt("leaf-spine: one leaf of %.0f NIC ports holds every NIC (its %.0f uplinks carry nothing), ",
+                              leaf.nic_ports, t.spines) +
+                              fmt("NICs at %.0f Gbit/s", per_nic_gbit)
+                        : fmt("leaf-spine: %.0f leaves x %.0f NIC ports, ", t.leaves, leaf.nic_ports) +
+                              fmt("%.0f spines at %.0f Gbit/s, ", t.spines, fs.link_gbit_per_s) +
+                              fmt("NICs at %.0f Gbit/s: %.2f:1 at the leaf", per_nic_gbit, real_ratio);
     if (t.leaves > fs.radix) {
       f.notes.push_back("a spine of radix " + std::to_string(fs.radix) + " holds " + std::to_string(fs.radix) +
                         " leaves; this cluster needs " + std::to_string(t.leaves) +
