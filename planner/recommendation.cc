@@ -75,7 +75,9 @@ Recommendation recommend(const InstanceType& t, const SplitCandidate& s, bool ha
     r.pod_yaml = pod_yaml(t, role == NodeRole::kTraining ? "trainer" : "server", t.interfaces, accelerators, role);
   } else {
     if (has_kv) r.pod_resources.emplace_back("kv-transfer engine", s.kv_interfaces);
-    if (has_collectives) r.pod_resources.emplace_back("collectives (NCCL)", s.collective_interfaces);
+    // Trainium's collectives are the Neuron runtime's, not NCCL's.
+    const bool neuron = t.accelerator.find("Trainium") != std::string::npos;
+    if (has_collectives) r.pod_resources.emplace_back(neuron ? "collectives (Neuron)" : "collectives (NCCL)", s.collective_interfaces);
     // One pod holds the accelerators and both pools: the device plugin allocates the
     // EFAs, the environment above splits them between the two libraries.
     r.pod_yaml = pod_yaml(t, "server", s.kv_interfaces + s.collective_interfaces, accelerators, role);

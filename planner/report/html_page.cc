@@ -110,7 +110,9 @@ window.onerror = function (msg) { document.body.dataset.render = 'error: ' + msg
       var g = f.groups[gi], s = g.nic_split, box = add('div', sec, undefined, 'split');
       add('div', box, f.fabric + ' ' + g.instance_type + ': ' + (s.shared ? 'all ' + s.kv_interfaces + ' NICs shared' : s.kv_interfaces + ' KV / ' + s.collective_interfaces + ' collectives'));
       (g.accelerator_nics || []).forEach(function (local, a) {
-        var gpu = add('span', box, 'GPU ' + a + ' ', 'gpu');
+        // Trainium nodes have Neuron devices, not GPUs.
+        var device = /Trainium/.test(g.accelerator || '') ? 'Neuron ' : 'GPU ';
+        var gpu = add('span', box, device + a + ' ', 'gpu');
         local.forEach(function (n) {
           var kv = s.kv_nics.indexOf(n) >= 0, co = s.collective_nics.indexOf(n) >= 0;
           var nic = add('span', gpu, undefined, 'nic ' + (kv && co ? 'both' : kv ? 'kv' : co ? 'coll' : ''));

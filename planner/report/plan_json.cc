@@ -98,6 +98,7 @@ std::string render_plan_json(const PlanResult& plan) {
       gj["classes"].push_back(cj);
     }
     gj["fabric_factor"] = g.fabric_factor;
+    gj["accelerator"] = g.instance->accelerator;
     gj["accelerator_nics"] = g.instance->accelerator_nics;
     gj["busiest_links"] = ordered_json::array();
     for (const auto& l : g.busiest_links) {

@@ -52,4 +52,7 @@ if [[ -n ${FABRICPLAN_SCREENSHOTS:-} ]]; then
     "file://$tmp/compare-fault.html" 2>/dev/null || true
 fi
 echo "ok   compare HTML: verdicts, fabrics and the link-failure slice on the page"
+# Trainium nodes show Neuron devices, not GPUs.
+grep -q 'class="gpu">Neuron 0 ' "$tmp/plan-trn2-moe-pd.dom" && ! grep -q 'class="gpu">GPU ' "$tmp/plan-trn2-moe-pd.dom" \
+  || { echo "trn2 page: devices not named Neuron"; exit 1; }
 echo ok

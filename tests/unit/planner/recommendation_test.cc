@@ -61,6 +61,12 @@ TEST(Recommendation, TrainiumCollectivesAreTheNeuronRuntimes) {
   ASSERT_NE(find(r, "Neuron runtime (collectives)", "FI_EFA_IFACE"), nullptr);
   for (const auto& s : r.settings) EXPECT_EQ(s.variable.find("NCCL"), std::string::npos) << s.variable;
   EXPECT_NE(r.pod_yaml.find("aws.amazon.com/neuron: 16"), std::string::npos) << r.pod_yaml;
+  bool neuron_pool = false;
+  for (const auto& [pool, count] : r.pod_resources) {
+    EXPECT_EQ(pool.find("NCCL"), std::string::npos) << pool;
+    neuron_pool = neuron_pool || (pool == "collectives (Neuron)" && count == 12);
+  }
+  EXPECT_TRUE(neuron_pool);
 }
 
 }  // namespace
