@@ -75,7 +75,7 @@ class Builder {
     s.traffic = traffic_;
     // Work left after three windows is reported as incomplete: an overloaded fabric's
     // backlog would otherwise grow the run without bound.
-    s.stop_ps = 3 * window_ps_;
+    s.stop_ps = window_ps_ > INT64_MAX / 3 ? INT64_MAX : 3 * window_ps_;  // a saturated window stays so
     s.limits = sim::default_run_limits();
     s.limits.max_transfers = std::max<std::uint64_t>(options_.max_transfers, schedule_.transfers.size());
     s.prebuilt_schedule = std::make_shared<const Schedule>(std::move(schedule_));
