@@ -1,5 +1,6 @@
 #include "calib/collectives_bench_input.h"
 
+#include "models/json_input/input_file.h"
 #include "models/json_input/json_reader.h"
 
 namespace fabricplan::calib {
@@ -45,7 +46,7 @@ void check_p2p(const JsonNode& p) {
 }  // namespace
 
 std::string read_collectives_bench(const std::string& path) {
-  std::string text = load_json_text(path);
+  std::string text = read_input_file(path, kMaxJsonInputBytes, "JSON file");
   const JsonDocument doc = JsonDocument::parse(text, path);
   const JsonNode root = doc.root();
   root.expect_object({"available", "unavailable_reason", "gpus", "device", "nccl_version", "collectives", "p2p"});

@@ -6,6 +6,7 @@
 #include "calib/fit.h"
 #include "calib/profile_json.h"
 #include "models/json_input/input_error.h"
+#include "models/json_input/input_file.h"
 #include "models/json_input/json_reader.h"
 
 namespace fabricplan::calib {
@@ -139,7 +140,8 @@ std::string merged_profile_json(const std::vector<std::string>& paths) {
   ordered_json unavailable = ordered_json::array();
   for (const auto& path : paths) {
     load_calibration_profile(path);  // full validation, with the field named on error
-    ordered_json p = ordered_json::parse(load_json_text(path));  // bounded, as every input
+    // Read again in order, to copy it through (bounded; load_calibration_profile checked it).
+    ordered_json p = ordered_json::parse(read_input_file(path, kMaxJsonInputBytes, "JSON file"));
     check_profile_values(p, path);  // nulls and non-finite numbers are not copied through
     out["provenance"]["merged"].push_back({{"file", path}, {"provenance", p["provenance"]}});
     if (p.contains("complete") && p["complete"] == false) out["complete"] = false;

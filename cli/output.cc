@@ -14,16 +14,6 @@
 namespace fabricplan::cli {
 namespace {
 
-void write_all(int fd, const std::string& text, const std::string& path) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
-    done += static_cast<std::size_t>(n);
-  }
-}
-
 mode_t current_umask() {
   const mode_t m = ::umask(0);  // the only way to read it; set back at once
   ::umask(m);
@@ -31,6 +21,16 @@ mode_t current_umask() {
 }
 
 }  // namespace
+
+void write_all(int fd, const std::string& text, const std::string& what) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw std::runtime_error("cannot write " + what + ": " + std::strerror(errno));
+    done += static_cast<std::size_t>(n);
+  }
+}
 
 void emit(const std::optional<std::string>& path, const std::string& text) {
   if (!path || path->empty() || *path == "-") {

@@ -12,4 +12,8 @@ namespace fabricplan::cli {
 // Throws std::runtime_error naming the path when it cannot be written.
 void emit(const std::optional<std::string>& path, const std::string& text);
 
+// Writes all of `text` to `fd` (retrying short writes and EINTR); throws
+// std::runtime_error "cannot write WHAT: ..." on failure.
+void write_all(int fd, const std::string& text, const std::string& what);
+
 }  // namespace fabricplan::cli

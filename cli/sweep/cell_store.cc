@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "cli/output.h"
 #include "cli/sweep/sweep_runner.h"
 #include "models/json_input/input_error.h"
 #include "models/json_input/input_file.h"
@@ -92,17 +93,17 @@ void CellStore::write_file(const std::string& name, const std::string& text) con
   tmp.push_back('\0');
   const int fd = ::mkstemp(tmp.data());  // O_EXCL: a planted link is never followed
   if (fd < 0) throw std::runtime_error("cannot write in " + dir_ + ": " + std::strerror(errno));
-  bool ok = true;
-  for (std::size_t done = 0; ok && done < text.size();) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) done += static_cast<std::size_t>(n);
+  try {
+    write_all(fd, text, dir_ + "/" + name);
+  } catch (...) {
+    ::close(fd);
+    ::unlink(tmp.data());
+    throw;
   }
   ::close(fd);
   // rename replaces the directory entry (a link planted under the name included); it
   // never writes through it.
-  if (!ok || ::rename(tmp.data(), (dir_ + "/" + name).c_str()) != 0) {
+  if (::rename(tmp.data(), (dir_ + "/" + name).c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp.data());
     throw std::runtime_error("cannot write " + dir_ + "/" + name + ": " + std::strerror(err));

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "cli/command.h"
+#include "cli/output.h"
 #include "cli/sweep/sweep_temp.h"
 #include "models/json_input/input_file.h"
 
@@ -23,14 +24,11 @@ namespace {
 void write_temp(const std::string& path, const std::string& text) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
-  for (std::size_t done = 0; done < text.size();) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
-    }
-    done += static_cast<std::size_t>(n);
+  try {
+    write_all(fd, text, path);
+  } catch (...) {
+    ::close(fd);
+    throw;
   }
   ::close(fd);
 }

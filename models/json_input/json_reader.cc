@@ -273,10 +273,5 @@ JsonDocument JsonDocument::parse(const std::string& text, const std::string& nam
 
 JsonDocument JsonDocument::load(const std::string& path) { return parse(read_input_file(path, kMaxJsonInputBytes, "JSON file"), path); }
 
-std::string load_json_text(const std::string& path) {
-  std::string text = read_input_file(path, kMaxJsonInputBytes, "JSON file");
-  JsonDocument::parse(text, path);  // the same checks as every input: nesting, syntax, numbers
-  return text;
-}
 
 }  // namespace fabricplan

@@ -93,8 +93,4 @@ class JsonDocument {
 // Escapes a key for use in a JSON pointer ("~" -> "~0", "/" -> "~1").
 std::string json_pointer_escape(std::string_view key);
 
-// The text of a JSON input file, bounded in size (input_file.h) and checked as load()
-// checks it, for readers that parse it their own way (ordered, to copy it through).
-std::string load_json_text(const std::string& path);
-
 }  // namespace fabricplan

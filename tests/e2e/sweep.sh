@@ -7,6 +7,7 @@ set -euo pipefail
 bin=$1; src=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 py=/usr/bin/python3
+source "$src/tests/e2e/wait_ready.sh"
 sweep="$src/configs/sweeps/sizing-moe-pd.json"
 $py -c "import json,jsonschema; jsonschema.Draft202012Validator(json.load(open('$src/configs/schema/sweep.schema.json'))).validate(json.load(open('$sweep')))"
 
@@ -128,7 +129,8 @@ mkdir "$tmp/tmpdir"
 $py -c "
 import json; s = json.load(open('$tmp/small.json')); s['args'] = ['--engine', 'flow']; json.dump(s, open('$tmp/slow.json', 'w'))"
 TMPDIR="$tmp/tmpdir" "$bin" sweep "$tmp/slow.json" -o "$tmp/term.csv" 2>"$tmp/err" & pid=$!
-for _ in $(seq 600); do [[ -n $(ls "$tmp/term.csv.cells" 2>/dev/null | grep '^cell-') ]] && break; sleep 0.1; done
+has_cell() { ls "$tmp/term.csv.cells" 2>/dev/null | grep -q '^cell-'; }
+wait_until "$pid" has_cell || { echo "the sweep wrote no cell"; cat "$tmp/err"; exit 1; }
 kill -TERM "$pid"; wait "$pid" || true
 left=$(ls -A "$tmp/tmpdir"; ls -A "$tmp" | grep '^\.fabricplan-sweep-cell-' || true)
 [[ -z $left ]] || { echo "SIGTERM left temporaries: $left"; exit 1; }
