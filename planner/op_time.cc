@@ -117,10 +117,14 @@ class GroupTimer {
     t.nics = static_cast<int>(pool.size());
     t.nic_bytes_per_s *= in_.nic_bytes_per_s / catalog_beta * in_.fabric_factor * factor;
     t.nics_of_gpu.clear();
+    t.local_nics.clear();
     for (const auto& local : in_.instance->accelerator_nics) {
-      int n = 0;
-      for (int nic : local) n += std::count(pool.begin(), pool.end(), nic) > 0;
-      t.nics_of_gpu.push_back(std::max(1, n));
+      std::vector<int> in_pool;
+      for (int nic : local) {
+        if (std::count(pool.begin(), pool.end(), nic) > 0) in_pool.push_back(nic);
+      }
+      t.nics_of_gpu.push_back(std::max(1, static_cast<int>(in_pool.size())));
+      t.local_nics.push_back(std::move(in_pool));
     }
     return t;
   }

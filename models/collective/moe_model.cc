@@ -13,6 +13,8 @@ constexpr double kCombineLatencyUs = 22.0;
 constexpr double kDeepEpRdmaShare = 0.916;
 }  // namespace
 
+double deepep_rdma_share() { return kDeepEpRdmaShare; }
+
 MoePrediction predict_moe(const MoeLayer& l, const NodeTiers& t) {
   MoePrediction p;
   p.mode = l.low_latency ? "low_latency" : "normal";

@@ -47,4 +47,8 @@ struct MoePrediction {
 
 MoePrediction predict_moe(const MoeLayer& layer, const NodeTiers& tiers);
 
+// The share of what NCCL reaches on a NIC that DeepEP's RDMA kernels reach (fitted on
+// the training set's DeepEP rows).
+double deepep_rdma_share();
+
 }  // namespace fabricplan::collective

@@ -18,7 +18,9 @@ constexpr double kHwNvlinkTree[3] = {.6, 1.25, 4};
 constexpr double kHwNvlinkRing[3] = {.6, 1.9, 3.4};
 constexpr double kHwNetTree[3] = {5.0, 8.5, 14};
 constexpr double kHwNetRing[3] = {2.7, 4.0, 14};
-constexpr double kHwNvls = 25;  // NVLS, Simple
+// NVLS, Simple: one operation's fixed cost. NCCL's table says 25 us; the 8x H200 rows of the
+// training set (sec. 2, 4-256 MiB, where NCCL ran NVLS) show 50-100 us above S / B: 60.
+constexpr double kHwNvls = 60;
 
 // Share of the wire that carries data: LL 8 of 16 bytes, LL128 120 of 128 (NCCL's
 // prims_ll.h, prims_ll128.h).
@@ -28,35 +30,74 @@ constexpr double kProtoFactor[3] = {0.5, 120.0 / 128, 1.0};
 // LL: 16 KiB of data per slot).
 constexpr double kChunkBytes[3] = {16 * 1024.0, 480 * 1024.0, 512 * 1024.0};
 
+// Per-packet headers on the wire. EFA (SRD over the Nitro card's Ethernet): jumbo frames
+// of 8 KiB payload behind Ethernet (14 + 4 FCS + 20 preamble/gap), IPv4 (20), UDP (8) and
+// SRD's own header (~16): 82 bytes. InfiniBand: 4 KiB MTU behind LRH 8, BTH 12, ICRC 4,
+// VCRC 2 (64b/66b coding is already outside the 400 Gbit/s data rate).
+constexpr double kEfaPayloadFraction = 8192.0 / (8192 + 82);
+constexpr double kIbPayloadFraction = 4096.0 / (4096 + 26);
+
 struct Candidate {
   double time_us;
   const char* algorithm;
   Proto proto;
 };
 
-// A pipeline of `depth` distinct hops (tree, NVLS): chunks of m over c channels.
-double pipelined_us(double base, double path_latency_us, int depth, double bytes, double bandwidth, int channels,
-                    Proto p) {
-  const double bw = bandwidth * kProtoFactor[p];
-  const double m = std::min(kChunkBytes[p], std::max(1.0, bytes / channels));
-  const double k = std::max(1.0, std::ceil(bytes / (channels * m)));
-  const double hop = path_latency_us / depth + m * channels / bw * 1e6;
-  return base + (depth + k - 1) * hop;
+// Chunks of at most `max_chunk` bytes that split `bytes` over c channels evenly (NCCL
+// sizes its last loop to the data, so no chunk carries padding).
+struct Chunking {
+  double count, bytes;
+};
+Chunking chunking(double bytes, int channels, double max_chunk) {
+  const double k = std::max(1.0, std::ceil(bytes / (channels * max_chunk)));
+  return {k, std::max(1.0, bytes / (channels * k))};
 }
 
-// `steps` sequential ring steps each moving `step_bytes` per rank over the ring links.
-double ring_us(double base, double path_latency_us, int steps, double step_bytes, double bandwidth, int channels,
-               Proto p) {
-  const double bw = bandwidth * kProtoFactor[p];
-  const double m = std::min(kChunkBytes[p], std::max(1.0, step_bytes / channels));
-  const double k = std::max(1.0, std::ceil(step_bytes / (channels * m)));
-  return base + steps * k * (path_latency_us / steps + m * channels / bw * 1e6);
+// NCCL's tree pipelining (enqueue.cc): a tree halves its chunk until every channel has
+// 8 chunks per tree level (down to 128 KiB), 4 (down to 64 KiB), 1 (down to 32 KiB), so a
+// medium message still fills the pipeline.
+double tree_chunk_bytes(double bytes, int channels, int levels, double max_chunk) {
+  double chunk = max_chunk;
+  const double per_channel = bytes / channels;
+  while (per_channel / chunk < 8.0 * levels && chunk > 131072) chunk /= 2;
+  while (per_channel / chunk < 4.0 * levels && chunk > 65536) chunk /= 2;
+  while (per_channel / chunk < levels && chunk > 32768) chunk /= 2;
+  return chunk;
+}
+
+// A pipeline of `depth` distinct hops (tree, NVLS tree): k chunks of m over c channels
+// fill it in `depth` chunk times and then leave one per chunk time; the path's latency
+// is paid once, since NCCL_STEPS slots keep several chunks in flight per hop.
+double pipelined_us(double base, double path_latency_us, int depth, double bytes, double bandwidth, int channels,
+                    double max_chunk) {
+  const Chunking k = chunking(bytes, channels, tree_chunk_bytes(bytes, channels, std::max(1, depth / 2), max_chunk));
+  return base + path_latency_us + (depth + k.count - 1) * k.bytes * channels / bandwidth * 1e6;
+}
+
+// `steps` ring steps each moving `step_bytes` per rank: chunks stream around the ring,
+// so the path latency is paid once and every link carries steps x step_bytes.
+double ring_us(double base, double path_latency_us, int steps, double step_bytes, double bandwidth) {
+  return base + path_latency_us + steps * step_bytes / bandwidth * 1e6;
+}
+
+// A protocol's bandwidth over a resource of `raw` bytes/s: its data share of the wire,
+// and LL128's per-channel cap (7/9 of it for a tree, NCCL's factor).
+double proto_bw(double raw, Proto p, const NodeTiers& t, bool tree, bool quarter_ll) {
+  // LL: NCCL's model takes a quarter of the link across nodes and for all_reduce (the
+  // flag polled per 8 bytes, and the reduction, cost more than LL's wire half), a third
+  // otherwise (tuning.cc).
+  double bw = raw * (p != kLL ? kProtoFactor[p] : quarter_ll ? 0.25 : 1.0 / 3);
+  const double tree_cap = t.tree_ll128_channel_bytes_per_s > 0 ? t.tree_ll128_channel_bytes_per_s
+                                                                  : t.ll128_channel_bytes_per_s * 7.0 / 9;
+  const double cap = tree ? tree_cap : t.ll128_channel_bytes_per_s;
+  if (p == kLL128 && cap > 0) bw = std::min(bw, cap * t.channels);
+  return bw;
 }
 
 // What one GPU's traffic can use of the network when every GPU of the node sends at once
-// (alltoall): its share of the node's NICs, and on InfiniBand at most one NIC.
-double gpu_share_bytes_per_s(const NodeTiers& t) {
-  const double share = t.nics * t.nic_bytes_per_s / t.gpus;
+// (alltoall): its local NICs' share of the node's network, and on InfiniBand one NIC.
+double gpu_share_bytes_per_s(const NodeTiers& t, int gpus) {
+  const double share = node_network_bytes_per_s(t, gpus) / gpus;
   return t.infiniband ? std::min(share, t.nic_bytes_per_s) : share;
 }
 
@@ -66,6 +107,95 @@ double gpu_local_bytes_per_s(const NodeTiers& t) {
   int local = 1;
   if (!t.nics_of_gpu.empty()) local = std::max(1, *std::min_element(t.nics_of_gpu.begin(), t.nics_of_gpu.end()));
   return (t.infiniband ? 1 : local) * t.nic_bytes_per_s;
+}
+
+std::vector<Candidate> all_reduce_candidates(double S, int N, const NodeTiers& t) {
+  const int G = t.gpus, n = G * N, c = t.channels;
+  const double net = node_network_bytes_per_s(t, G), nv = t.nvlink_bytes_per_s;
+  auto net_hop = [&](const double* hw, Proto p) { return hw[p] + t.net_hop_extra_us; };
+  std::vector<Candidate> out;
+  const int up = N > 1 ? static_cast<int>(std::ceil(std::log2(N))) : 0;
+  const double f = N == 2 ? 1.0 : 2.0;
+  for (Proto p : {kLL, kLL128, kSimple}) {
+    const int steps = 2 * (n - 1);
+    const int inter = N > 1 ? 2 * N : 0;
+    const double lat = (steps - inter) * kHwNvlinkRing[p] + inter * net_hop(kHwNetRing, p);
+    const double ring_raw = N > 1 ? std::min(net, nv) : nv;
+    if (n > 1) out.push_back({ring_us(kBaseLatRing[p], lat, steps, S / n, proto_bw(ring_raw, p, t, false, true)), "ring", p});
+    if (N > 1) {
+      const int depth = 2 * ((G - 1) + up);
+      const double tree_lat = 2 * ((G - 1) * kHwNvlinkTree[p] + up * net_hop(kHwNetTree, p));
+      // A GPU of the intra-node chain sends what it reduced up and what it received down:
+      // twice the data on its NVLink each way, as a ring does.
+      const double bw = proto_bw(std::min(net / f, nv / 2), p, t, true, true);
+      out.push_back({pipelined_us(kBaseLatTree[p], tree_lat, std::max(1, depth), S, bw, c, kChunkBytes[p]), "tree", p});
+    }
+    if (t.nvls && p == kSimple && G > 1) {
+      if (N == 1) {
+        // The switch reduces in place: one latency and the data once through (α-β).
+        out.push_back({kHwNvls + S / t.nvls_bytes_per_s * 1e6, "nvls", p});
+      } else {
+        const double bw = std::min(net / f, t.nvls_bytes_per_s) * t.nvls_tree_efficiency;
+        const double tree_lat = kHwNvls + 2 * up * net_hop(kHwNetTree, p);
+        const Chunking k = chunking(S, c, t.nvls_tree_chunk_bytes);
+        const double us = tree_lat + (2 * (up + 1) + k.count - 1) * k.bytes * c / bw * 1e6;
+        out.push_back({us, "nvls_tree", p});
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<Candidate> candidates(Op op, double S, int N, const NodeTiers& t) {
+  if (op == Op::kAllReduce) return all_reduce_candidates(S, N, t);
+  const int G = t.gpus, n = G * N;
+  const double net = node_network_bytes_per_s(t, G), nv = t.nvlink_bytes_per_s;
+  auto net_hop = [&](const double* hw, Proto p) { return hw[p] + t.net_hop_extra_us; };
+  std::vector<Candidate> out;
+  for (Proto p : {kLL, kLL128, kSimple}) {
+    if (op == Op::kAllGather || op == Op::kReduceScatter) {
+      if (n <= 1) break;
+      const int steps = n - 1;
+      const int inter = N > 1 ? N : 0;
+      const double lat = (steps - inter) * kHwNvlinkRing[p] + inter * net_hop(kHwNetRing, p);
+      const double raw = N > 1 ? std::min(net, nv) : nv;
+      out.push_back({ring_us(kBaseLatRing[p], lat, steps, S / n, proto_bw(raw, p, t, false, N > 1)), "ring", p});
+      continue;
+    }
+    if (p == kLL128) continue;  // NCCL's point-to-point uses LL (small) and Simple
+    const double gpu_net = (op == Op::kAllToAll ? gpu_share_bytes_per_s(t, G) : gpu_local_bytes_per_s(t)) * kProtoFactor[p];
+    const double lat = kBaseLatRing[p] + (N > 1 ? net_hop(kHwNetRing, p) : kHwNvlinkRing[p]);
+    double us;
+    if (op == Op::kAllToAll) {
+      const double intra = n > 1 ? S * (G - 1) / n / (nv * kProtoFactor[p]) : 0;
+      const double inter = N > 1 ? S * (n - G) / n / gpu_net : 0;
+      us = lat + 1e6 * std::max(intra, inter);
+    } else {
+      us = lat + 1e6 * S / (N > 1 ? gpu_net : nv * kProtoFactor[p]);
+    }
+    out.push_back({us, "p2p", p});
+  }
+  return out;
+}
+
+const Candidate* fastest(const std::vector<Candidate>& cands) {
+  const Candidate* best = &cands[0];
+  for (const auto& x : cands) {
+    if (x.time_us < best->time_us) best = &x;
+  }
+  return best;
+}
+
+// The region tuner's pick among the candidates, when it has one and the candidate exists
+// (an NVLS tree with NVLS switched off does not: NCCL then picks as it would).
+const Candidate* tuner_pick(Op op, double S, int N, const NodeTiers& t, const std::vector<Candidate>& cands) {
+  if (!t.use_platform_tuner || op != Op::kAllReduce) return nullptr;
+  const auto choice = ofi_region_all_reduce(t.tuner, S, N, t.gpus);
+  if (!choice) return nullptr;
+  for (const auto& x : cands) {
+    if (std::string(x.algorithm) == choice->algorithm && std::string(kProtoNames[x.proto]) == choice->protocol) return &x;
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -100,72 +230,32 @@ double bus_factor(Op op, int n) {
   }
 }
 
-Prediction predict(Op op, double S, int nodes, const NodeTiers& t) {
-  const int G = t.gpus, N = std::max(1, nodes), n = G * N;
-  const double net_node = t.nics * t.nic_bytes_per_s;
-  const double nv = t.nvlink_bytes_per_s;
-  const int c = t.channels;
-  std::vector<Candidate> cands;
-  auto net_hop = [&](const double* hw, Proto p) { return hw[p] + t.net_hop_extra_us; };
-  for (Proto p : {kLL, kLL128, kSimple}) {
-    switch (op) {
-      case Op::kAllReduce: {
-        // Ring: 2(n-1) steps, 2N of them across nodes.
-        const int steps = 2 * (n - 1);
-        const int inter = N > 1 ? 2 * N : 0;
-        const double lat = (steps - inter) * kHwNvlinkRing[p] + inter * net_hop(kHwNetRing, p);
-        const double bw = N > 1 ? std::min(net_node, nv) : nv;
-        if (n > 1) cands.push_back({ring_us(kBaseLatRing[p], lat, steps, S / n, bw, c, p), "ring", p});
-        if (N > 1) {
-          const int up = static_cast<int>(std::ceil(std::log2(N)));
-          const int depth = 2 * ((G - 1) + up);
-          const double tree_lat = 2 * ((G - 1) * kHwNvlinkTree[p] + up * net_hop(kHwNetTree, p));
-          const double f = N == 2 ? 1.0 : 1.5;
-          cands.push_back({pipelined_us(kBaseLatTree[p], tree_lat, depth, S, std::min(net_node / f, nv), c, p), "tree", p});
-        } else if (t.nvls && p == kSimple && G > 1) {
-          // The switch reduces in place: one latency and the data once through (α-β).
-          cands.push_back({kHwNvls + S / t.nvls_bytes_per_s * 1e6, "nvls", p});
-        }
-        break;
-      }
-      case Op::kAllGather:
-      case Op::kReduceScatter: {
-        if (n <= 1) break;
-        const int steps = n - 1;
-        const int inter = N > 1 ? N : 0;
-        const double lat = (steps - inter) * kHwNvlinkRing[p] + inter * net_hop(kHwNetRing, p);
-        const double bw = N > 1 ? std::min(net_node, nv) : nv;
-        cands.push_back({ring_us(kBaseLatRing[p], lat, steps, S / n, bw, c, p), "ring", p});
-        break;
-      }
-      case Op::kAllToAll:
-      case Op::kSendRecv: {
-        if (p == kLL128) break;  // NCCL's point-to-point uses LL (small) and Simple
-        const double gpu_net = (op == Op::kAllToAll ? gpu_share_bytes_per_s(t) : gpu_local_bytes_per_s(t)) * kProtoFactor[p];
-        const double lat = kBaseLatRing[p] + (N > 1 ? net_hop(kHwNetRing, p) : kHwNvlinkRing[p]);
-        double us;
-        if (op == Op::kAllToAll) {
-          const double intra = n > 1 ? S * (G - 1) / n / (nv * kProtoFactor[p]) : 0;
-          const double inter = N > 1 ? S * (n - G) / n / gpu_net : 0;
-          us = lat + 1e6 * std::max(intra, inter);
-        } else {
-          us = lat + 1e6 * S / (N > 1 ? gpu_net : nv * kProtoFactor[p]);
-        }
-        cands.push_back({us, "p2p", p});
-        break;
-      }
+double wire_payload_fraction(bool infiniband) { return infiniband ? kIbPayloadFraction : kEfaPayloadFraction; }
+
+double node_network_bytes_per_s(const NodeTiers& t, int gpus) {
+  if (t.local_nics.empty() || gpus >= static_cast<int>(t.local_nics.size())) return t.nics * t.nic_bytes_per_s;
+  std::vector<int> used;  // distinct NICs local to GPUs 0..gpus-1 (p4d's pairs share one)
+  for (int i = 0; i < gpus; ++i) {
+    for (int nic : t.local_nics[i]) {
+      if (std::find(used.begin(), used.end(), nic) == used.end()) used.push_back(nic);
     }
   }
+  return std::min<double>(t.nics, static_cast<double>(used.size())) * t.nic_bytes_per_s;
+}
+
+Prediction predict(Op op, double S, int nodes, const NodeTiers& t) {
+  const int N = std::max(1, nodes), n = t.gpus * N;
+  const std::vector<Candidate> cands = candidates(op, S, N, t);
   Prediction out;
   if (cands.empty()) {  // one rank: nothing moves but a local copy
     out.algorithm = "local";
     out.protocol = "-";
-    out.time_us = kBaseLatRing[kSimple] + S / nv * 1e6;
+    out.time_us = kBaseLatRing[kSimple] + S / t.nvlink_bytes_per_s * 1e6;
+    out.chosen_by = "-";
   } else {
-    const Candidate* best = &cands[0];
-    for (const auto& x : cands) {
-      if (x.time_us < best->time_us) best = &x;
-    }
+    const Candidate* best = tuner_pick(op, S, N, t, cands);
+    out.chosen_by = best ? std::string("aws-ofi-nccl tuner (") + tuner_platform_name(t.tuner) + ")" : "NCCL cost model";
+    if (best == nullptr) best = fastest(cands);
     out.time_us = best->time_us;
     out.algorithm = best->algorithm;
     out.protocol = kProtoNames[best->proto];

@@ -1,12 +1,11 @@
-// The collective model against the training set (tests/data/training, a copy of
-// shared/validation/training.json, and
-// TRAINING.md): every row's error is printed; the aims are asserted where the model meets
-// them and the rest is printed for the record (see the test names).
+// The collective model against the training set (tests/data/training: training.json and
+// its description TRAINING.md): every row's error is printed and the aims are asserted.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "models/catalog/catalog.h"
@@ -22,72 +21,114 @@ nlohmann::json training() {
   return nlohmann::json::parse(in);
 }
 
-struct Errors {
-  double max_abs = 0, mean_abs = 0, large_max_abs = 0;
+// One training row as the model sees it: nodes, size and the measured out-of-place time.
+struct Row {
+  int nodes;
+  double bytes, measured_us, measured_busbw;
 };
 
-Errors check_set(const nlohmann::json& set) {
+// Both layouts of the training set: per-set `nodes` with times (secs. 1), or per-row
+// `nodes` with busbw only (sec. 6; the time follows from nccl-tests' busbw definition).
+std::vector<Row> rows_of(const nlohmann::json& set) {
+  std::vector<Row> out;
+  for (const auto& r : set["rows"]) {
+    Row row;
+    row.bytes = r["size_bytes"].get<double>();
+    if (r.contains("nodes")) {
+      row.nodes = r["nodes"].get<int>();
+      row.measured_busbw = r["oop_busbw"].get<double>();
+      const int ranks = r["ranks"].get<int>();
+      row.measured_us = row.bytes / (row.measured_busbw * 1e9 / bus_factor(Op::kAllReduce, ranks)) * 1e6;
+    } else {
+      row.nodes = set["nodes"].get<int>();
+      row.measured_us = r["oop_time_us"].get<double>();
+      row.measured_busbw = r["oop_busbw_GBps"].get<double>();
+    }
+    out.push_back(row);
+  }
+  return out;
+}
+
+struct Errors {
+  double sum_abs = 0, max_abs = 0;
+  int rows = 0;
+  double sweep_sum_abs = 0;  // every row, small ones too
+  int sweep_rows = 0;
+  void add(double err, bool counted) {
+    sweep_sum_abs += std::abs(err);
+    ++sweep_rows;
+    if (!counted) return;
+    sum_abs += std::abs(err);
+    max_abs = std::max(max_abs, std::abs(err));
+    ++rows;
+  }
+};
+
+// The runs of sec. 6 state aws-ofi-nccl's tuner plugin; those of sec. 1 ran aws-ofi-nccl
+// 1.8.1, before the plugin had a tuner, so NCCL chose by its own model there.
+bool ran_region_tuner(const nlohmann::json& set) { return set.value("conditions", "").find("tuner plugin") != std::string::npos; }
+
+Errors check_set(const nlohmann::json& set, Errors& all) {
   Catalog cat = Catalog::load(Catalog::default_path());
   const InstanceType* it = cat.find(set["instance_type"].get<std::string>());
   EXPECT_NE(it, nullptr);
   NodeTiers tiers = tiers_from_catalog(*it);
+  tiers.use_platform_tuner = ran_region_tuner(set);
   Errors e;
-  int rows = 0;
-  std::printf("%s (%s, %d nodes)\n%12s %10s %10s %8s %9s %9s %6s %6s\n", set["id"].get<std::string>().c_str(),
-              it->name.c_str(), set["nodes"].get<int>(), "bytes", "meas us", "model us", "err", "busbw", "model",
-              "algo", "proto");
-  for (const auto& r : set["rows"]) {
-    const double bytes = r["size_bytes"].get<double>();
-    Prediction p = predict(Op::kAllReduce, bytes, set["nodes"].get<int>(), tiers);
-    const double measured = r["oop_time_us"].get<double>();
-    const double err = p.time_us / measured - 1;
-    std::printf("%12.0f %10.1f %10.1f %+7.1f%% %9.2f %9.2f %6s %6s\n", bytes, measured, p.time_us, 100 * err,
-                r["oop_busbw_GBps"].get<double>(), p.busbw_bytes_per_s / 1e9, p.algorithm.c_str(), p.protocol.c_str());
-    e.max_abs = std::max(e.max_abs, std::abs(err));
-    e.mean_abs += std::abs(err);
-    ++rows;
-    // Large messages: busbw error (the same as the time error, inverted).
-    if (bytes >= (1 << 30)) {
-      const double busbw_err = p.busbw_bytes_per_s / 1e9 / r["oop_busbw_GBps"].get<double>() - 1;
-      e.large_max_abs = std::max(e.large_max_abs, std::abs(busbw_err));
-    }
+  std::printf("%s (%s; choice: %s)\n%5s %12s %10s %10s %8s %9s %9s %10s %6s\n", set["id"].get<std::string>().c_str(),
+              it->name.c_str(), tiers.use_platform_tuner ? "aws-ofi-nccl region tuner" : "NCCL's cost model", "nodes",
+              "bytes", "meas us", "model us", "err", "busbw", "model", "algo", "proto");
+  for (const Row& r : rows_of(set)) {
+    Prediction p = predict(Op::kAllReduce, r.bytes, r.nodes, tiers);
+    const double err = p.time_us / r.measured_us - 1;
+    std::printf("%5d %12.0f %10.1f %10.1f %+7.1f%% %9.2f %9.2f %10s %6s\n", r.nodes, r.bytes, r.measured_us, p.time_us,
+                100 * err, r.measured_busbw, p.busbw_bytes_per_s / 1e9, p.algorithm.c_str(), p.protocol.c_str());
+    e.add(err, r.bytes >= (1 << 20));
+    all.add(err, r.bytes >= (1 << 20));
   }
-  e.mean_abs /= rows;
-  std::printf("  large-message busbw max error %.1f%%, whole sweep: mean %.1f%%, max %.1f%%\n", 100 * e.large_max_abs,
-              100 * e.mean_abs, 100 * e.max_abs);
+  std::printf("  rows of 1 MiB and up: mean |error| %.1f%%, max %.1f%% (%d rows); whole sweep mean %.1f%% (%d rows)\n",
+              100 * e.sum_abs / e.rows, 100 * e.max_abs, e.rows, 100 * e.sweep_sum_abs / e.sweep_rows, e.sweep_rows);
   return e;
 }
 
-TEST(CollectiveModel, TrainingSetAllReduceLargeMessagesWithinTenPercent) {
+// The aim over every training row of 1 MiB and up: mean |time error| at most 10%,
+// none past 25%. The small rows (latency-bound, where NCCL's LL/LL128 switch points and
+// EFA's per-message costs are modelled coarsely) are held to a 20% sweep mean per set.
+TEST(CollectiveModel, TrainingSetErrorTable) {
   nlohmann::json t = training();
   if (t.is_null()) GTEST_SKIP() << "tests/data/training/training.json not found";
+  Errors all;
   for (const auto& set : t["sets"]) {
-    Errors e = check_set(set);
-    EXPECT_LT(e.large_max_abs, 0.10) << set["id"];
-    // The whole sweep: the mean within 15%; single mid-size rows (16-64 KiB on p5, where
-    // NCCL's channel count and LL/LL128 switch are not modelled) are printed above.
-    EXPECT_LT(e.mean_abs, 0.15) << set["id"];
+    Errors e = check_set(set, all);
+    EXPECT_LT(e.max_abs, 0.25) << set["id"];
+    EXPECT_LT(e.sweep_sum_abs / e.sweep_rows, 0.20) << set["id"];
   }
+  std::printf("all training rows of 1 MiB and up: mean |error| %.2f%%, max %.1f%% (%d rows)\n", 100 * all.sum_abs / all.rows,
+              100 * all.max_abs, all.rows);
+  EXPECT_LE(all.sum_abs / all.rows, 0.10);
+  EXPECT_LT(all.max_abs, 0.25);
 }
 
 TEST(CollectiveModel, NvlinkTierAgainstTheIntraNodeRows) {
-  // TRAINING.md sec. 2: 8x H200, NVLS on: 482.26 GB/s busbw at 16 GiB (fitted), and the
-  // project's 2x H200 (NVLS off) all_reduce: 332 GB/s at 1 GiB (not fitted: printed and
-  // held within 15%).
+  // Training set sec. 2: 8x H200, NVLS on (fitted: the NVLS rate at 16 GiB, its fixed cost
+  // at 4-256 MiB), held to the same aim as the network rows: every row within 25% in time,
+  // the mean within 10%. And the project's 2x H200 (NVLS off) all_reduce: 332 GB/s at
+  // 1 GiB (not fitted: printed and held within 15%).
   Catalog cat = Catalog::load(Catalog::default_path());
   NodeTiers h200 = tiers_from_catalog(*cat.find("p5e.48xlarge"));
   const double sizes_mib[] = {1, 4, 16, 64, 256, 1024, 4096, 16384};
   const double busbw[] = {39.93, 107.16, 219.89, 346.51, 436.15, 463.58, 473.10, 482.26};
+  double sum_abs = 0;
   for (int i = 0; i < 8; ++i) {
     Prediction p = predict(Op::kAllReduce, sizes_mib[i] * (1 << 20), 1, h200);
-    std::printf("8x H200 %6.0f MiB: busbw %6.1f GB/s (measured %6.2f, %+6.1f%%) %s/%s\n", sizes_mib[i],
-                p.busbw_bytes_per_s / 1e9, busbw[i], 100 * (p.busbw_bytes_per_s / 1e9 / busbw[i] - 1), p.algorithm.c_str(),
-                p.protocol.c_str());
-    // Large messages within 10%; below 64 MiB NCCL's NVLS ramps up slower than α-β says.
-    if (sizes_mib[i] >= 256) {
-      EXPECT_NEAR(p.busbw_bytes_per_s / 1e9 / busbw[i], 1, 0.10) << sizes_mib[i];
-    }
+    const double time_err = busbw[i] / (p.busbw_bytes_per_s / 1e9) - 1;
+    std::printf("8x H200 %6.0f MiB: busbw %6.1f GB/s (measured %6.2f), time error %+6.1f%% %s/%s\n", sizes_mib[i],
+                p.busbw_bytes_per_s / 1e9, busbw[i], 100 * time_err, p.algorithm.c_str(), p.protocol.c_str());
+    EXPECT_LT(std::abs(time_err), 0.25) << sizes_mib[i];
+    sum_abs += std::abs(time_err);
   }
+  std::printf("8x H200 rows: mean |time error| %.1f%%\n", 100 * sum_abs / 8);
+  EXPECT_LE(sum_abs / 8, 0.10);
   NodeTiers two = tiers_from_catalog(*cat.find("p5e.48xlarge"), /*nvls_enabled=*/false);
   two.gpus = 2;
   Prediction ring = predict(Op::kAllReduce, 1 << 30, 1, two);

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "models/collective/moe_model.h"
+#include "models/collective/tiers.h"
 #include "planner/plan.h"
 #include "planner/plan_fabric.h"
 #include "planner/spec_fabric.h"
@@ -85,7 +87,10 @@ TEST(SpecEngines, KvTransferAloneMatchesAlphaPlusBytesOverThePool) {
 TEST(SpecEngines, BandwidthBoundMoeStepAgreesBetweenAnalyticAndFlowEngines) {
   // p4d decode: MoE on 3 dedicated EFAs is bandwidth-bound (114% of them), so the
   // collective model's DeepEP time and the flow engine's max-min fluid time of the same
-  // bytes must agree; measured 59.3 vs 57.0 ms per step.
+  // bytes must agree once each engine's stated NIC rate is taken out: the analytic one
+  // runs DeepEP's share of what NCCL reaches on EFA v1 (fitted on the p4de rows: 0.87 of
+  // line rate), the flow engine the catalog's assumed goodput (0.9 of line rate).
+  // Measured 67.8 ms analytic, 57.0 ms flow; rates 0.797 and 0.9 of line: 60.0 vs 57.0.
   Catalog catalog = Catalog::load(Catalog::default_path());
   ClusterSpec spec = load(catalog, "p4d-moe-pd.json");
   PlanOptions o;
@@ -94,7 +99,15 @@ TEST(SpecEngines, BandwidthBoundMoeStepAgreesBetweenAnalyticAndFlowEngines) {
   const ClassResult* moe = find_class(plan.groups.at(1), TrafficClass::kMoeAll2all);
   ASSERT_NE(moe, nullptr);
   ASSERT_GT(moe->engine_count, 5u);
-  EXPECT_NEAR(moe->engine_p50_us, moe->time.p50_us, 0.10 * moe->time.p50_us)
+  const InstanceType& p4d = *catalog.find("p4d.24xlarge");
+  const double line = p4d.interface_gbit_per_s * 1e9 / 8;
+  const double analytic_rate = collective::tiers_from_catalog(p4d).nic_bytes_per_s * collective::deepep_rdma_share();
+  const double flow_rate = line * p4d.default_efficiency;
+  const double analytic_at_flow_rate = moe->time.p50_us * analytic_rate / flow_rate;
+  std::printf("analytic %.1f ms at %.3f of line rate (%.1f ms at the flow engine's %.3f); flow %.1f ms\n",
+              moe->time.p50_us / 1e3, analytic_rate / line, analytic_at_flow_rate / 1e3, flow_rate / line,
+              moe->engine_p50_us / 1e3);
+  EXPECT_NEAR(moe->engine_p50_us, analytic_at_flow_rate, 0.10 * analytic_at_flow_rate)
       << "flow " << moe->engine_p50_us << " us, analytic " << moe->time.p50_us << " us";
 }
 
