@@ -22,13 +22,24 @@ struct Row {
   collective::Prediction p;
 };
 
+std::string choice_text(const collective::NodeTiers& t) {
+  if (t.use_platform_tuner && t.tuner != collective::TunerPlatform::kNone) {
+    return std::string("aws-ofi-nccl's region tuner (") + collective::tuner_platform_name(t.tuner) +
+           ") for all_reduce at 8 ranks per node where its regions cover the size, else NCCL's cost model";
+  }
+  return "NCCL's cost model (least predicted time)";
+}
+
 // nccl-tests' columns: a float sum for reductions, root -1.
 std::string render_text(const std::string& op, const collective::NodeTiers& t, int nodes, const std::vector<Row>& rows) {
   std::ostringstream os;
   char line[256];
   os << "# fabricplan expect: " << op << " on " << nodes << " x " << t.instance_type << " (" << nodes * t.gpus
-     << " ranks)\n# figures: " << t.source << "\n";
-  std::snprintf(line, sizeof line, "#%12s %12s %8s %6s %6s %10s %9s %9s  %-6s %-6s\n", "size", "count", "type", "redop",
+     << " ranks)\n# figures: " << t.source << "\n# choice: " << choice_text(t) << "\n";
+  if (!t.network_measured) {
+    os << "# network tier EXTRAPOLATED: no measurement of this instance's network backs it (see figures)\n";
+  }
+  std::snprintf(line, sizeof line, "#%12s %12s %8s %6s %6s %10s %9s %9s  %-9s %-6s\n", "size", "count", "type", "redop",
                 "root", "time", "algbw", "busbw", "algo", "proto");
   os << line;
   std::snprintf(line, sizeof line, "#%12s %12s %8s %6s %6s %10s %9s %9s\n", "(B)", "(elements)", "", "", "", "(us)",
@@ -37,7 +48,7 @@ std::string render_text(const std::string& op, const collective::NodeTiers& t, i
   const bool reduce = op == "all_reduce" || op == "reduce_scatter";
   for (const Row& r : rows) {
     const bool moe = op.rfind("moe_", 0) == 0;
-    std::snprintf(line, sizeof line, " %12.0f %12.0f %8s %6s %6s %10.2f %9.2f %9.2f  %-6s %-6s\n", r.bytes,
+    std::snprintf(line, sizeof line, " %12.0f %12.0f %8s %6s %6s %10.2f %9.2f %9.2f  %-9s %-6s\n", r.bytes,
                   moe ? r.bytes : std::floor(r.bytes / 4), moe ? "fp8/bf16" : "float", reduce ? "sum" : "none",
                   "-1", r.p.time_us, r.p.algbw_bytes_per_s / 1e9, r.p.busbw_bytes_per_s / 1e9, r.p.algorithm.c_str(),
                   r.p.protocol.c_str());
@@ -54,11 +65,13 @@ std::string render_json(const std::string& op, const collective::NodeTiers& t, i
   j["ranks"] = nodes * t.gpus;
   j["op"] = op;
   j["figure_sources"] = t.source;
+  j["network_tier"] = t.network_measured ? "measured" : "extrapolated";
+  j["choice"] = choice_text(t);
   j["rows"] = nlohmann::ordered_json::array();
   for (const Row& r : rows) {
     j["rows"].push_back({{"size_bytes", r.bytes}, {"time_us", r.p.time_us}, {"algbw_bytes_per_s", r.p.algbw_bytes_per_s},
                          {"busbw_bytes_per_s", r.p.busbw_bytes_per_s}, {"algorithm", r.p.algorithm},
-                         {"protocol", r.p.protocol}});
+                         {"protocol", r.p.protocol}, {"chosen_by", r.p.chosen_by}});
   }
   return j.dump(2) + "\n";
 }
@@ -90,8 +103,18 @@ int run_expect(const std::vector<std::string>& argv) {
     if (format != "text" && format != "json" && format != "csv") throw UsageError("--format must be text, json or csv");
     const std::string nvls = args.get_or("--nvls", "on");
     if (nvls != "on" && nvls != "off") throw UsageError("--nvls must be on or off");
+    const std::string tuner = args.get_or("--tuner", "aws-ofi");
+    if (tuner != "aws-ofi" && tuner != "nccl") throw UsageError("--tuner must be aws-ofi or nccl, not \"" + tuner + "\"");
     collective::NodeTiers tiers = collective_tiers(*instance, args.get("--calibration"), nvls == "on");
-    if (auto g = args.unsigned_in("--gpus-per-node", 1, 64)) tiers.gpus = static_cast<int>(*g);
+    tiers.use_platform_tuner = tuner == "aws-ofi";
+    if (auto g = args.unsigned_in("--gpus-per-node", 1, 64)) {
+      // A node cannot run more GPUs than it has: the NICs and NVLink of the others do not exist.
+      if (static_cast<int>(*g) > tiers.gpus) {
+        throw UsageError("--gpus-per-node: " + tiers.instance_type + " has " + std::to_string(tiers.gpus) +
+                         " GPUs per node, not " + std::to_string(*g));
+      }
+      tiers.gpus = static_cast<int>(*g);
+    }
     std::vector<Row> rows;
     if (op_name == "moe_dispatch" || op_name == "moe_combine") {
       collective::MoeLayer l;

@@ -60,6 +60,7 @@ std::vector<CommandSpec> make_specs() {
         {"--step-factor", "F", "size multiplier between rows (default 2)"},
         kCalibration,
         {"--nvls", "on|off", "NVLink SHARP where the node has it (default on)"},
+        {"--tuner", "aws-ofi|nccl", "all_reduce choice: aws-ofi-nccl's region tuner on p5/p5e, p5en, p6 (default), or NCCL's own"},
         {"--ep", "N", "MoE: expert-parallel ranks (default nodes x GPUs)"},
         {"--tokens", "T", "MoE: tokens per rank (default 4096; 128 in low_latency mode)"},
         {"--hidden", "H", "MoE: hidden size (default 7168)"},

@@ -33,6 +33,27 @@ grep -q "size *count *type *redop *root *time *algbw *busbw" <<<"$("$bin" expect
 grep -q "^size_bytes,time_us,algbw_GBps,busbw_GBps,algorithm,protocol$" <<<"$("$bin" expect --instance p5.48xlarge --nodes 2 --format csv)"
 set +e; "$bin" expect --instance p5.48xlarg --nodes 2 2>"$tmp/err"; rc=$?; set -e
 [[ $rc == 2 ]] && grep -q 'did you mean "p5.48xlarge"' "$tmp/err" || { echo "unknown instance: rc $rc $(cat "$tmp/err")"; exit 1; }
+# More GPUs than the node has: refused, naming the flag and both counts.
+set +e; "$bin" expect --instance p5.48xlarge --nodes 2 --gpus-per-node 16 2>"$tmp/err"; rc=$?; set -e
+[[ $rc == 2 ]] && grep -q -- '--gpus-per-node: p5.48xlarge has 8 GPUs per node, not 16' "$tmp/err" \
+  || { echo "16 GPUs on an 8-GPU node: rc $rc $(cat "$tmp/err")"; exit 1; }
+# The choice is named per row: aws-ofi-nccl's region tuner runs a ring/LL128 at 4 p5 nodes
+# and 1 GiB (its p5 table; the measured rows show that plateau), NCCL's own model otherwise.
+"$bin" expect --instance p5.48xlarge --nodes 4 --min-bytes 1G --max-bytes 1G --format json -o "$tmp/t1.json"
+"$bin" expect --instance p5.48xlarge --nodes 4 --min-bytes 1G --max-bytes 1G --tuner nccl --format json -o "$tmp/t2.json"
+"$py" - "$tmp/t1.json" "$tmp/t2.json" <<'PY'
+import json, sys
+a, b = (json.load(open(f))["rows"][0] for f in sys.argv[1:])
+assert a["chosen_by"] == "aws-ofi-nccl tuner (p5/p5e)" and (a["algorithm"], a["protocol"]) == ("ring", "LL128"), a
+assert b["chosen_by"] == "NCCL cost model", b
+PY
+# A generation no measurement backs says so in every format.
+"$bin" expect --instance p5en.48xlarge --nodes 2 --max-bytes 1M > "$tmp/x.txt"
+grep -q "network tier EXTRAPOLATED" "$tmp/x.txt" || { echo "p5en text does not say extrapolated"; cat "$tmp/x.txt"; exit 1; }
+"$bin" expect --instance p5en.48xlarge --nodes 2 --max-bytes 1M --format json | "$py" -c "
+import json, sys; j = json.load(sys.stdin); assert j['network_tier'] == 'extrapolated' and 'extrapolated' in j['figure_sources'], j"
+"$bin" expect --instance p5.48xlarge --nodes 2 --max-bytes 1M --format json | "$py" -c "
+import json, sys; j = json.load(sys.stdin); assert j['network_tier'] == 'measured', j"
 
 # The recorded 2x H200 run (bench/gpu/results/h200x2-collectives-2026-11-30, made into a
 # profile by `calibrate collectives --from`) becomes the NVLink tier: the model then gives
