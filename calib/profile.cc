@@ -1,6 +1,7 @@
 #include "calib/profile.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "models/topology/topology.h"
 #include "models/json_input/json_reader.h"
@@ -14,6 +15,14 @@ double CalibrationProfile::per_nic_bandwidth_bytes_per_s() const {
   std::sort(bw.begin(), bw.end());
   std::size_t m = bw.size() / 2;
   return bw.size() % 2 ? bw[m] : 0.5 * (bw[m - 1] + bw[m]);
+}
+
+std::string CalibrationProfile::nic_figure_text() const {
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "median of %zu NIC(s)%s %.2f GB/s x multi-rail %.2f", nics.size(),
+                provider.empty() ? "" : (" (provider " + provider + ")").c_str(), per_nic_bandwidth_bytes_per_s() / 1e9,
+                multi_rail_efficiency());
+  return buf;
 }
 
 double CalibrationProfile::multi_rail_efficiency() const {
@@ -62,11 +71,24 @@ std::optional<IntraNodeCalibration> read_intra_node(const JsonNode& n) {
   return c;
 }
 
+// The providers the NICs were measured over: one name, "mixed (a, b)", or "" if unrecorded.
+std::string nic_providers(const std::vector<NicCalibration>& nics) {
+  std::vector<std::string> seen;
+  for (const auto& n : nics) {
+    if (!n.provider.empty() && std::find(seen.begin(), seen.end(), n.provider) == seen.end()) seen.push_back(n.provider);
+  }
+  if (seen.size() <= 1) return seen.empty() ? "" : seen.front();
+  std::string out = "mixed (";
+  for (std::size_t i = 0; i < seen.size(); ++i) out += (i ? ", " : "") + seen[i];
+  return out + ")";
+}
+
 NicCalibration read_nic(const JsonNode& n) {
   n.expect_object({"name", "latency_us", "bandwidth_bytes_per_s", "segments", "sweep", "fit", "provider", "address",
                    "peer_domain", "memory", "bandwidth_from", "stream_segments", "stream_fit", "source_file"});
   NicCalibration nic;
   nic.name = n.at("name").string();
+  nic.provider = n.string_or("provider", "");
   // Absent where the tool measured none (ib_write_bw streams: no latency in its log).
   nic.latency_us = n.has("latency_us") ? n.at("latency_us").non_negative() : -1;
   // One range for every NIC rate an engine is given (models/topology/topology.h).
@@ -111,6 +133,9 @@ CalibrationProfile load_calibration_profile(const std::string& path) {
   }
   JsonNode nics = root.at("nics");
   for (std::size_t i = 0, n = nics.array_size(); i < n; ++i) p.nics.push_back(read_nic(nics.at(i)));
+  // The NICs say which provider(s) they were measured over where they record it (a merged
+  // profile's provenance names none); else the session's provenance does.
+  if (const std::string from_nics = nic_providers(p.nics); !from_nics.empty()) p.provider = from_nics;
   p.complete = root.boolean_or("complete", true);
   p.aggregate_bandwidth_bytes_per_s = root.non_negative_or("aggregate_bandwidth_bytes_per_s", 0);
   if (root.has("gpu") && !root.at("gpu").is_null()) {

@@ -20,6 +20,7 @@ struct FitSegment {
 
 struct NicCalibration {
   std::string name;
+  std::string provider;  // libfabric provider it was measured over ("" where not recorded)
   double latency_us = 0;  // -1: not measured (e.g. an imported ib_write_bw log)
   double bandwidth_bytes_per_s = 0;
   std::vector<FitSegment> segments;
@@ -55,7 +56,7 @@ struct IntraNodeCalibration {
 
 struct CalibrationProfile {
   std::string file;
-  std::string provider;
+  std::string provider;  // the session's; a merged profile's NICs' when they agree, else "mixed (a, b)"
   std::string host;
   std::string instance_type;  // empty when unknown
   std::vector<NicCalibration> nics;
@@ -69,6 +70,9 @@ struct CalibrationProfile {
   double per_nic_bandwidth_bytes_per_s() const;
   // aggregate / (nics x per-NIC): how close N rails get to N x one; 1 when unknown.
   double multi_rail_efficiency() const;
+  // The figure a plan takes from it, in words: "median of 4 NICs (provider efa) 11.2 GB/s
+  // x multi-rail 0.97".
+  std::string nic_figure_text() const;
 };
 
 // Reads a profile; throws InputError naming the bad field.

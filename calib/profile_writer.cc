@@ -124,7 +124,7 @@ std::string gpu_profile_json(const std::string& gpu_object, bool available) {
 
 namespace fabricplan::calib {
 
-std::string merged_profile_json(const std::vector<std::string>& paths) {
+std::string merged_profile_json(const std::vector<std::string>& paths, bool allow_mixed) {
   ordered_json out;
   out["$schema"] = kProfileSchemaId;
   out["profile_version"] = 1;
@@ -138,8 +138,20 @@ std::string merged_profile_json(const std::vector<std::string>& paths) {
   out["gpu"] = nullptr;
   out["collectives"] = ordered_json::array();
   ordered_json unavailable = ordered_json::array();
+  std::string first_provider, first_provider_file;
   for (const auto& path : paths) {
-    load_calibration_profile(path);  // full validation, with the field named on error
+    const CalibrationProfile loaded = load_calibration_profile(path);  // full validation, with the field named on error
+    // Rails measured over different providers do not describe one machine's NICs.
+    if (!loaded.nics.empty() && !loaded.provider.empty()) {
+      if (first_provider.empty()) {
+        first_provider = loaded.provider;
+        first_provider_file = path;
+      } else if (loaded.provider != first_provider && !allow_mixed) {
+        throw InputError(path, "/nics", "NICs measured over " + first_provider + " like " + first_provider_file +
+                                            "'s (or --allow-mixed)",
+                         "provider " + loaded.provider);
+      }
+    }
     // Read again in order, to copy it through (bounded; load_calibration_profile checked it).
     ordered_json p = ordered_json::parse(read_input_file(path, kMaxJsonInputBytes, "JSON file"));
     check_profile_values(p, path);  // nulls and non-finite numbers are not copied through

@@ -32,8 +32,11 @@ namespace fabricplan::calib {
 // profile that has NICs, the GPU
 // from the first with an available GPU, collectives and intra-node tiers from all;
 // each input's provenance is kept; an "unavailable" entry stays only if no input
-// supplies that figure. Throws InputError naming a file that is not a profile.
-std::string merged_profile_json(const std::vector<std::string>& paths);
+// supplies that figure. Throws InputError naming a file that is not a profile, and one
+// whose NICs were measured over another libfabric provider than the files before it
+// (tcp loopback beside EFA rails) unless `allow_mixed`; a mixed profile then names
+// every provider, and a plan reading it warns.
+std::string merged_profile_json(const std::vector<std::string>& paths, bool allow_mixed = false);
 
 }  // namespace fabricplan::calib
 

@@ -100,7 +100,7 @@ int calibrate_merge(const std::vector<std::string>& rest) {
   if (args.positionals().size() < 2) throw UsageError("calibrate merge needs two or more profiles");
   std::optional<std::string> out = args.get("-o");
   if (!out) out = args.get("--output");
-  emit(out, calib::merged_profile_json(args.positionals()));
+  emit(out, calib::merged_profile_json(args.positionals(), args.has("--allow-mixed")));
   return kExitOk;
 }
 

@@ -20,6 +20,7 @@ std::vector<CommandSpec> make_specs() {
   const OptionSpec catalog{"--catalog", "FILE", "instance catalog (default configs/catalog/instances.json or $FABRICPLAN_CATALOG)"};
   // A cluster spec's schedule through the engines (planner/spec_schedule.h).
   const std::vector<OptionSpec> spec_engine = {
+      {"--strict", "", "SPEC: a calibration profile measured over another provider or instance type than the spec's is an error (exit 2), not a warning"},
       {"--window-ms", "MS", "SPEC: simulated window of the spec's schedule (default: two steps and 100 KV requests within the transfer budget; packet: one step, at most 50 ms)"},
       {"--max-transfers", "N", "SPEC: transfer budget that bounds the default window (default 150000)"},
       catalog};
@@ -90,7 +91,8 @@ std::vector<CommandSpec> make_specs() {
         {"--from", "BENCH.json", "make the profile of a run recorded elsewhere instead of running"}}},
       {"calibrate gpu", "CUDA copies (pinned, pageable, device) and launch latency", "",
        {kOut, {"--max-bytes", "BYTES", "largest copy, suffix K/M/G allowed (default 256M)"}}},
-      {"calibrate merge", "one profile from several (every NIC kept, with its file)", "PROFILE...", {kOut}},
+      {"calibrate merge", "one profile from several (every NIC kept, with its file)", "PROFILE...",
+       {kOut, {"--allow-mixed", "", "merge NICs measured over different libfabric providers (refused by default)"}}},
       {"calibrate server", "the libfabric peer of calibrate client", "",
        {{"--bind", "ADDR", "address of the bootstrap TCP listener (default 0.0.0.0)"},
         {"--port", "P", "bootstrap TCP port (default 47592)"},

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "models/json_input/input_error.h"
+#include "planner/plan.h"
 #include "planner/spec_parser.h"
 
 namespace fabricplan::cli {
@@ -46,6 +48,11 @@ SpecInput read_spec_input(const Args& args, const std::vector<std::string>& engi
   std::optional<std::string> profile_path = args.get("--calibration");
   if (!profile_path) profile_path = in.spec->calibration_path;
   if (profile_path) in.profile = load_calibration_profile(*profile_path);
+  if (in.profile && args.has("--strict")) {
+    for (const CalibrationMismatch& m : calibration_mismatches(*in.spec, *in.catalog, *in.profile)) {
+      if (m.strict) throw InputError(*profile_path, m.pointer, m.expected + " (--strict)", m.found);
+    }
+  }
   return in;
 }
 

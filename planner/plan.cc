@@ -167,37 +167,51 @@ std::string explain_group(const GroupResult& g, const PoolLoad& kv, const PoolLo
 
 namespace {
 
-// A profile measured elsewhere still gives numbers; say where it does not fit.
-std::vector<std::string> profile_warnings(const ClusterSpec& spec, const Catalog& catalog, const CalibrationProfile& p) {
-  std::vector<std::string> w;
+}  // namespace
+
+std::vector<CalibrationMismatch> calibration_mismatches(const ClusterSpec& spec, const Catalog& catalog,
+                                                        const CalibrationProfile& p) {
+  std::vector<CalibrationMismatch> w;
+  auto add = [&](CalibrationMismatch m) {
+    for (const auto& x : w) {
+      if (x.message == m.message) return;
+    }
+    w.push_back(std::move(m));
+  };
   const std::string& prov = p.provider;
   for (const auto& g : spec.groups) {
     const InstanceType* found = catalog.find(g.instance_type);
     if (found == nullptr) continue;
     const InstanceType& it = *found;
     const bool efa = it.fabric == FabricKind::kEfa;
-    if (!prov.empty() && prov != (efa ? "efa" : "verbs")) {
-      w.push_back("calibration " + p.file + " was measured over the " + prov + " provider but is applied to the " +
-                  std::string(efa ? "EFA" : "InfiniBand") + " interfaces of group " + g.name + " (" + it.name +
-                  "): its NIC figures are not " + (efa ? "EFA's" : "the HCAs'"));
+    const std::string want = efa ? "efa" : "verbs";
+    if (!prov.empty() && prov != want) {
+      add({"/provenance/provider", want + " (group " + g.name + " runs " + it.name + ")", prov,
+           "calibration " + p.file + " was measured over the " + prov + " provider but is applied to the " +
+               std::string(efa ? "EFA" : "InfiniBand") + " interfaces of group " + g.name + " (" + it.name +
+               "): its NIC figures are not " + (efa ? "EFA's" : "the HCAs'")});
     }
     if (!p.instance_type.empty() && p.instance_type != it.name) {
-      w.push_back("calibration " + p.file + " was measured on " + p.instance_type + ", group " + g.name + " runs " + it.name);
+      add({"/provenance/instance_type", it.name + " (group " + g.name + ")", p.instance_type,
+           "calibration " + p.file + " was measured on " + p.instance_type + ", group " + g.name + " runs " + it.name});
     }
     if (!p.nics.empty() && static_cast<int>(p.nics.size()) < it.interfaces) {
-      w.push_back("calibration " + p.file + " measured " + std::to_string(p.nics.size()) + " NIC(s); " + it.name + " has " +
-                  std::to_string(it.interfaces) + ": the per-NIC figure is applied to all of them");
+      add({"/nics", std::to_string(it.interfaces) + " NICs (" + it.name + ")", std::to_string(p.nics.size()),
+           "calibration " + p.file + " measured " + std::to_string(p.nics.size()) + " NIC(s); " + it.name + " has " +
+               std::to_string(it.interfaces) + ": the per-NIC figure is applied to all of them",
+           false});
     }
   }
-  std::sort(w.begin(), w.end());
-  w.erase(std::unique(w.begin(), w.end()), w.end());
-  return w;
+  return w;  // in the spec's group order, each group's provider first
 }
 
+namespace {
 
 void finish_assumptions(PlanResult& plan, const ClusterSpec& spec, const Catalog& catalog,
                         const CalibrationProfile* profile) {
-  if (profile != nullptr) plan.warnings = profile_warnings(spec, catalog, *profile);
+  if (profile != nullptr) {
+    for (const auto& m : calibration_mismatches(spec, catalog, *profile)) plan.warnings.push_back(m.message);
+  }
   plan.assumptions = {
       "Rates are per direction; a class's demand is its busier direction (prefill egress, decode ingress).",
       "Effective per-interface bandwidth = catalog line rate x default_efficiency unless a calibration profile gives a measured figure.",
@@ -416,7 +430,8 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
     instances.push_back(&t);
     if (use_profile) {
       betas.push_back(profile->per_nic_bandwidth_bytes_per_s() * profile->multi_rail_efficiency());
-      sources.push_back("calibration: " + profile->file + (profile->complete ? "" : " (incomplete session)"));
+      sources.push_back("calibration: " + profile->file + ", " + profile->nic_figure_text() +
+                        (profile->complete ? "" : " (incomplete session)"));
     } else {
       betas.push_back(units::gbit_per_s_to_bytes_per_s(t.interface_gbit_per_s) * t.default_efficiency);
       sources.push_back("catalog");

@@ -131,6 +131,18 @@ struct PlanResult {
   } engine_refused;
 };
 
+// Where a calibration profile does not describe the spec's nodes: measured over another
+// provider, on another instance type, or over fewer NICs than a group's. A plan warns
+// with `message`; `--strict` makes a `strict` one (another provider or instance type: the
+// figures are not these NICs') an error naming the profile's field. Fewer NICs measured
+// than a node has stays a warning: calibrating a few rails of 32 is the usual practice.
+struct CalibrationMismatch {
+  std::string pointer, expected, found, message;
+  bool strict = true;
+};
+std::vector<CalibrationMismatch> calibration_mismatches(const ClusterSpec& spec, const Catalog& catalog,
+                                                        const CalibrationProfile& profile);
+
 struct PlanOptions {
   std::string engine = "flow";       // analytic: times in closed form only; flow | packet: confirm
   double window_s = 0;               // 0: chosen (spec_schedule.h)

@@ -96,6 +96,18 @@ assert "tcp provider" in text and "measured on m7i.large" in text and "measured 
 assert json.load(open(sys.argv[2]))["warnings"] == []
 PY
 grep -q "^WARNING: calibration .* tcp provider" <<<"$("$bin" plan "$src/configs/clusters/p4d-moe-pd.json" --calibration "$tmp/tcp-profile.json")"
+grep -q "tcp provider" <<<"$("$bin" plan "$src/configs/clusters/p4d-moe-pd.json" --calibration "$tmp/tcp-profile.json" --engine analytic --format md)"
+grep -q "tcp provider" <<<"$("$bin" plan "$src/configs/clusters/p4d-moe-pd.json" --calibration "$tmp/tcp-profile.json" --engine analytic --format html)"
+# --strict: another provider is an error naming the profile's field, and nothing is written.
+set +e; err=$("$bin" plan "$src/configs/clusters/p4d-moe-pd.json" --calibration "$tmp/tcp-profile.json" --strict -o "$tmp/strict.txt" 2>&1); rc=$?; set -e
+[[ $rc == 2 && $err == *"/provenance/provider"*"efa"*"tcp"* && ! -e $tmp/strict.txt ]] || fail "--strict with a tcp profile: rc $rc: $err"
+# ... while fewer NICs than the node has stays a warning (calibrating a few rails is usual).
+"$bin" calibrate import "$data/ib_write_bw_ndr.txt" -o "$tmp/ib-efa.json"
+/usr/bin/python3 -c "import json,sys; p=json.load(open(sys.argv[1])); p['provenance']['provider']='efa'; json.dump(p,open(sys.argv[1],'w'))" "$tmp/ib-efa.json"
+"$bin" plan "$src/configs/clusters/p4d-moe-pd.json" --calibration "$tmp/ib-efa.json" --strict --engine analytic > "$tmp/strict-ok.txt" \
+  || fail "--strict refused an efa profile of fewer NICs: $(cat "$tmp/strict-ok.txt")"
+# The plan names the measured figure each group's NICs run at.
+grep -q "calibration: $tmp/ib-efa.json, median of 1 NIC(s) (provider efa)" "$tmp/strict-ok.txt" || fail "figure source: $(grep -n calibration "$tmp/strict-ok.txt")"
 PYTHONPATH="$src/tests/e2e" /usr/bin/python3 - "$tmp/ib.json" "$tmp/plan.json" "$tmp/plan-catalog.json" <<'PY'
 import json, sys
 from plan_budgets import plan_budgets
@@ -215,10 +227,20 @@ PY
 /usr/bin/python3 - "$tmp/fi.json" "$tmp/shm.json" <<'PY'
 import json, sys
 p = json.load(open(sys.argv[1]))
+# fi_pingpong's log does not name its provider; this one ran over tcp (its file says so).
+for n in p["nics"]: n["provider"] = "tcp"
+json.dump(p, open(sys.argv[1], "w"))
 for n in p["nics"]: n["name"] = "shm"; n["provider"] = "shm"
 json.dump(p, open(sys.argv[2], "w"))
 PY
-"$bin" calibrate merge "$tmp/fi.json" "$tmp/shm.json" -o "$tmp/two.json"
+# NICs over another provider (tcp loopback beside shm here; beside EFA rails in life) are
+# refused unless asked for; a mixed profile then says so in every plan.
+set +e; err=$("$bin" calibrate merge "$tmp/fi.json" "$tmp/shm.json" -o "$tmp/two.json" 2>&1); rc=$?; set -e
+[[ $rc == 2 && $err == *"$tmp/shm.json"*"/nics"*"--allow-mixed"*"provider shm"* && ! -e $tmp/two.json ]] \
+  || fail "merge of tcp and shm NICs: rc $rc: $err"
+"$bin" calibrate merge "$tmp/fi.json" "$tmp/shm.json" --allow-mixed -o "$tmp/two.json"
+grep -q "mixed (tcp, shm) provider" <<<"$("$bin" plan "$src/configs/clusters/p4d-moe-pd.json" --calibration "$tmp/two.json" --engine analytic)" \
+  || fail "a mixed profile's plan does not say so"
 /usr/bin/python3 - "$tmp/two.json" "$tmp/fi.json" "$tmp/shm.json" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
