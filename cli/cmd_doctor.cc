@@ -9,6 +9,7 @@
 //                  model expects at least twice that (what EFA users see when NCCL runs
 //                  over TCP) -> fail
 //   fewer_nics     NCCL INFO lines listing fewer NICs than the instance has -> warn
+//   gpu_mismatch   rank lines name another GPU than the instance's -> warn
 //   low_bandwidth  large-message (>= 64 MiB) busbw below 70% of the model's (fail below
 //                  40%)
 //   latency_floor  small-message (<= 64 KiB) time above 2x the model's -> warn
@@ -30,6 +31,7 @@
 #include "cli/args.h"
 #include "cli/collective_tiers.h"
 #include "cli/command.h"
+#include "cli/doctor_instance.h"
 #include "cli/guard.h"
 #include "cli/output.h"
 #include "models/catalog/catalog.h"
@@ -58,6 +60,8 @@ struct LogFacts {
   int nics_found = -1;          // aws-ofi-nccl's "Selected Provider is efa (found N nics)"
   std::string nics_found_line;
   std::set<int> net_devices;    // NET/<plugin>/<index> devices network sends go through
+  std::string gpu;              // the GPU model of the first rank line that names one
+  std::string gpu_line;
 };
 
 // N of "(found N nics)" in aws-ofi-nccl's provider line, or -1.
@@ -128,6 +132,10 @@ LogFacts scan(const std::string& path, const Catalog& catalog) {
       std::string host;
       ls >> host;
       f.hosts.insert(host);
+      if (f.gpu.empty()) {
+        f.gpu = rank_line_gpu(line);
+        if (!f.gpu.empty()) f.gpu_line = line;
+      }
     }
     if (f.instance_hint.empty()) {
       for (const auto& name : catalog.names()) {
@@ -155,8 +163,23 @@ int run_doctor(const std::vector<std::string>& argv) {
       calib::CollectiveRun run = calib::import_nccl_tests(path);  // line-numbered errors on bad logs
       LogFacts facts = scan(path, catalog);
       std::string instance = args.get_or("--instance", facts.instance_hint);
+      std::string inferred_from;
+      if (instance.empty() && !facts.gpu.empty()) {
+        // H100 ranks and "found 32 nics": a p5. The NIC count settles what the GPU leaves open.
+        const int nics = facts.nics_found >= 0 ? facts.nics_found : facts.nics.empty() ? -1 : static_cast<int>(facts.nics.size());
+        const auto candidates = instances_matching(catalog, facts.gpu, nics);
+        if (candidates.size() == 1) {
+          instance = candidates.front();
+          inferred_from = facts.gpu + (nics >= 0 ? " with " + std::to_string(nics) + " NICs" : "");
+        } else if (candidates.size() > 1) {
+          std::string list;
+          for (const auto& c : candidates) list += (list.empty() ? "" : ", ") + c;
+          throw UsageError(path + ": " + facts.gpu + " ranks fit " + list + "; give --instance TYPE");
+        }
+      }
       if (instance.empty()) {
-        throw UsageError(path + ": the log names no instance type; give --instance TYPE");
+        throw UsageError(path + ": the log names no instance type" +
+                         (facts.gpu.empty() ? "" : " and no catalog type has its " + facts.gpu) + "; give --instance TYPE");
       }
       collective::NodeTiers tiers = collective_tiers(instance, args.get("--calibration"), true);
       int nodes = static_cast<int>(args.unsigned_in("--nodes", 1, 1 << 16).value_or(0));
@@ -213,6 +236,10 @@ int run_doctor(const std::vector<std::string>& argv) {
         add("faster_than_model", "warn", ev);
       }
       const InstanceType* it = catalog.find(instance);
+      if (it != nullptr && !facts.gpu.empty() && !same_gpu(facts.gpu, it->accelerator)) {
+        add("gpu_mismatch", "warn", "the ranks run on " + facts.gpu + ", " + instance + " has " + it->accelerator + " (\"" +
+                                        facts.gpu_line.substr(0, 120) + "\"): the model judges other hardware");
+      }
       // How many NICs NCCL uses, by the most direct evidence the log has: aws-ofi-nccl's
       // "found N nics", else the device names listed (the NET devices of the channel
       // lines are reported, not judged: a few channels show only some of the NICs).
@@ -248,12 +275,16 @@ int run_doctor(const std::vector<std::string>& argv) {
                       worst_latency, latency_model);
         add("latency_floor", "warn", ev);
       }
-      logs.push_back({{"file", path}, {"op", run.op}, {"ranks", run.ranks}, {"instance_type", instance}, {"nodes", nodes},
+      logs.push_back({{"file", path}, {"op", run.op}, {"ranks", run.ranks}, {"instance_type", instance},
+                      {"instance_inferred_from", inferred_from.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(inferred_from)},
+                      {"gpu", facts.gpu.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(facts.gpu)},
+                      {"nodes", nodes},
                       {"transport", facts.transport}, {"nics_named", facts.nics.size()},
                       {"nics_found", facts.nics_found >= 0 ? nlohmann::ordered_json(facts.nics_found) : nlohmann::ordered_json(nullptr)},
                       {"net_devices_used", facts.net_devices.size()}, {"rows", rows}});
-      std::snprintf(ev, sizeof ev, "%s: %s, %d ranks on %d x %s; large-message busbw %.1f%% of the model's\n", path.c_str(),
-                    run.op.c_str(), run.ranks, nodes, instance.c_str(), 100 * large_ratio);
+      std::snprintf(ev, sizeof ev, "%s: %s, %d ranks on %d x %s%s; large-message busbw %.1f%% of the model's\n", path.c_str(),
+                    run.op.c_str(), run.ranks, nodes, instance.c_str(),
+                    inferred_from.empty() ? "" : (" (inferred from " + inferred_from + ")").c_str(), 100 * large_ratio);
       text << ev;
     }
     const bool fail = std::any_of(findings.begin(), findings.end(), [](const Finding& f) { return f.severity == "fail"; });

@@ -154,6 +154,21 @@ grep -q 'cross_rail: GPU 3 sends through NIC 2.*3\[3\] -> 11\[3\]' "$tmp/d5.txt"
 set +e; "$bin" doctor "$tmp/efa8.all_reduce_perf.log" --instance p5.48xlarge > "$tmp/d6.txt"; rc=$?; set -e
 [[ $rc == 3 ]] && grep -q 'warn fewer_nics: aws-ofi-nccl found 8 NICs (".*found 8 nics)"); p5.48xlarge has 32' "$tmp/d6.txt" \
   || { echo "EFA fewer NICs: rc $rc"; cat "$tmp/d6.txt"; exit 1; }
+# Rank lines naming the GPU: H100 ranks judged as p4d are other hardware (quoted), and
+# without --instance the GPU and aws-ofi-nccl's "found 32 nics" make it a p5.
+sed 's/ device \([ 0-9]*\) \[0x00\] GPU$/ device \1 [0x53] NVIDIA H100 80GB HBM3/' "$tmp/efa-p5-2n-allreduce-adt.all_reduce_perf.log" > "$tmp/h100.all_reduce_perf.log"
+grep -q "NVIDIA H100 80GB HBM3" "$tmp/h100.all_reduce_perf.log" || { echo "rank lines not rewritten"; head -8 "$tmp/h100.all_reduce_perf.log"; exit 1; }
+set +e; "$bin" doctor "$tmp/h100.all_reduce_perf.log" --instance p4d.24xlarge > "$tmp/dg.txt"; rc=$?; set -e
+[[ $rc == 3 ]] && grep -q 'warn gpu_mismatch: the ranks run on NVIDIA H100 80GB HBM3, p4d.24xlarge has NVIDIA A100 40GB ("#  Rank' "$tmp/dg.txt" \
+  || { echo "gpu mismatch: rc $rc"; cat "$tmp/dg.txt"; exit 1; }
+{ head -n 19 "$tmp/h100.all_reduce_perf.log"; echo "node0:1:1 [0] NCCL INFO NET/OFI Selected Provider is efa (found 32 nics)"
+  tail -n +20 "$tmp/h100.all_reduce_perf.log"; } > "$tmp/h100-32.all_reduce_perf.log"
+"$bin" doctor "$tmp/h100-32.all_reduce_perf.log" --format json -o "$tmp/dh.json" || { echo "inferred p5 did not pass"; cat "$tmp/dh.json"; exit 1; }
+"$py" -c "import json; l=json.load(open('$tmp/dh.json'))['logs'][0]; assert l['instance_type']=='p5.48xlarge' and l['instance_inferred_from']=='NVIDIA H100 80GB HBM3 with 32 NICs' and l['gpu']=='NVIDIA H100 80GB HBM3', l"
+# The GPU alone fits two types (p5 on EFA, the IB DGX H100): asked to choose, with both named.
+set +e; "$bin" doctor "$tmp/h100.all_reduce_perf.log" 2>"$tmp/err"; rc=$?; set -e
+[[ $rc == 2 ]] && grep -q "NVIDIA H100 80GB HBM3 ranks fit .*ib-dgx-h100.*p5.48xlarge\|NVIDIA H100 80GB HBM3 ranks fit .*p5.48xlarge.*ib-dgx-h100" "$tmp/err" \
+  || { echo "ambiguous GPU: rc $rc $(cat "$tmp/err")"; exit 1; }
 # H100 ranks judged as p4d (it passed at 591% of the model): faster than that hardware runs.
 set +e; "$bin" doctor "$tmp/efa-p5-2n-allreduce-adt.all_reduce_perf.log" --instance p4d.24xlarge > "$tmp/d7.txt"; rc=$?; set -e
 [[ $rc == 3 ]] && grep -q "warn faster_than_model: .* for 2 x p4d.24xlarge: faster than that hardware can run" "$tmp/d7.txt" \
