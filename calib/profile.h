@@ -20,10 +20,10 @@ struct FitSegment {
 
 struct NicCalibration {
   std::string name;
-  std::string provider;  // libfabric provider it was measured over ("" where not recorded)
   double latency_us = 0;  // -1: not measured (e.g. an imported ib_write_bw log)
   double bandwidth_bytes_per_s = 0;
   std::vector<FitSegment> segments;
+  std::string provider;  // libfabric provider it was measured over ("" where not recorded)
 };
 
 struct GpuCalibration {

@@ -21,6 +21,11 @@ std::vector<CommandSpec> make_specs() {
   // A cluster spec's schedule through the engines (planner/spec_schedule.h).
   const std::vector<OptionSpec> spec_engine = {
       {"--strict", "", "SPEC: a calibration profile measured over another provider or instance type than the spec's is an error (exit 2), not a warning"},
+      {"--kv-engine", "ucx|nixl|mooncake", "SPEC: the KV transfer engine, whose IB QP timeouts KV runs with (default: the spec's, else nixl)"},
+      {"--kv-ib-timeout", "N", "SPEC: KV's IB local ACK timeout exponent, 4.096 us x 2^N (default: its engine's)"},
+      {"--kv-ib-retry-cnt", "N", "SPEC: KV's IB retry count, 0-7 (default: its engine's)"},
+      {"--nccl-ib-timeout", "N", "SPEC: NCCL_IB_TIMEOUT for the NCCL classes on IB (default: the spec's, else 20)"},
+      {"--nccl-ib-retry-cnt", "N", "SPEC: NCCL_IB_RETRY_CNT (default: the spec's, else 7)"},
       {"--window-ms", "MS", "SPEC: simulated window of the spec's schedule (default: two steps and 100 KV requests within the transfer budget; packet: one step, at most 50 ms)"},
       {"--max-transfers", "N", "SPEC: transfer budget that bounds the default window (default 150000)"},
       catalog};

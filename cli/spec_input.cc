@@ -11,6 +11,32 @@
 namespace fabricplan::cli {
 namespace {
 
+// The command line over the spec: each stack's IB QP timeouts (planner/ib_stack.h).
+void apply_ib_overrides(const Args& args, ClusterSpec& spec) {
+  if (auto engine = args.get("--kv-engine")) {
+    const auto ib = kv_engine_ib_defaults(*engine);
+    if (!ib) throw UsageError("--kv-engine must be " + std::string(kKvEngineNames) + ", not \"" + *engine + "\"");
+    for (auto& kv : spec.kv) kv.ib = *ib;
+  }
+  auto set = [&](const char* flag, std::uint64_t lo, std::uint64_t hi, auto apply) {
+    if (auto v = args.unsigned_in(flag, lo, hi)) apply(static_cast<std::uint32_t>(*v), std::string(flag));
+  };
+  set("--kv-ib-timeout", 1, 31, [&](std::uint32_t v, const std::string& f) {
+    for (auto& kv : spec.kv) kv.ib.timeout_exponent = v, kv.ib.source = f + " " + std::to_string(v) + ", over " + kv.ib.source;
+  });
+  set("--kv-ib-retry-cnt", 0, 7, [&](std::uint32_t v, const std::string& f) {
+    for (auto& kv : spec.kv) kv.ib.retry_count = v, kv.ib.source = f + " " + std::to_string(v) + ", over " + kv.ib.source;
+  });
+  set("--nccl-ib-timeout", 1, 31, [&](std::uint32_t v, const std::string& f) {
+    spec.nccl_ib.timeout_exponent = v;
+    spec.nccl_ib.source = f + " " + std::to_string(v) + ", over " + spec.nccl_ib.source;
+  });
+  set("--nccl-ib-retry-cnt", 0, 7, [&](std::uint32_t v, const std::string& f) {
+    spec.nccl_ib.retry_count = v;
+    spec.nccl_ib.source = f + " " + std::to_string(v) + ", over " + spec.nccl_ib.source;
+  });
+}
+
 std::string joined(const std::vector<std::string>& v) {
   std::string s;
   for (std::size_t i = 0; i < v.size(); ++i) s += (i ? i + 1 == v.size() ? " or " : ", " : "") + v[i];
@@ -45,6 +71,7 @@ SpecInput read_spec_input(const Args& args, const std::vector<std::string>& engi
   if (!in.out) in.out = args.get("--output");
   in.catalog = std::make_unique<Catalog>(Catalog::load(args.get_or("--catalog", Catalog::default_path())));
   in.spec = std::make_unique<ClusterSpec>(parse_cluster_spec(args.positionals()[0], *in.catalog));
+  apply_ib_overrides(args, *in.spec);
   std::optional<std::string> profile_path = args.get("--calibration");
   if (!profile_path) profile_path = in.spec->calibration_path;
   if (profile_path) in.profile = load_calibration_profile(*profile_path);

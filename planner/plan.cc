@@ -209,6 +209,14 @@ namespace {
 
 void finish_assumptions(PlanResult& plan, const ClusterSpec& spec, const Catalog& catalog,
                         const CalibrationProfile* profile) {
+  // On InfiniBand every class runs its own stack's QP timeouts: say which.
+  std::vector<std::string> ib_lines;
+  if (spec.fabric.kind == FabricKind::kInfiniband) {
+    ib_lines.push_back("InfiniBand QPs of the NCCL classes: " + spec.nccl_ib.describe() + " (" + spec.nccl_ib.source + ").");
+    for (const auto& kv : spec.kv) {
+      ib_lines.push_back("InfiniBand QPs of KV workload " + kv.name + ": " + kv.ib.describe() + " (" + kv.ib.source + ").");
+    }
+  }
   if (profile != nullptr) {
     for (const auto& m : calibration_mismatches(spec, catalog, *profile)) plan.warnings.push_back(m.message);
   }
@@ -223,6 +231,7 @@ void finish_assumptions(PlanResult& plan, const ClusterSpec& spec, const Catalog
       "Operation times (op_time.h): alpha + bytes / B for KV with an M/G/1 wait; the collective model for NCCL classes; B is the pool's NICs x the effective per-NIC rate x the fabric factor (leaf uplinks) x what other classes on the same NICs leave (at least half under max-min).",
       "Time verdicts: tight at >= 50% of the budget (the spec's SLO, else the workload's own step), insufficient at >= 100%; a class's verdict is the worse of utilization and time.",
   };
+  plan.assumptions.insert(plan.assumptions.end(), ib_lines.begin(), ib_lines.end());
 }
 
 

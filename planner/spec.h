@@ -9,6 +9,8 @@
 #include <map>
 #include <optional>
 #include <string>
+
+#include "planner/ib_stack.h"
 #include <vector>
 
 #include "models/catalog/instance_type.h"
@@ -52,6 +54,7 @@ struct KvWorkloadSpec {
   std::string prefill_group;
   std::string decode_group;
   std::string pointer;
+  IbStackTimeouts ib = *kv_engine_ib_defaults("nixl");  // its transfer engine's QP timeouts on IB
 };
 
 struct MoeWorkloadSpec {
@@ -146,6 +149,7 @@ struct ClusterSpec {
   SloSpec slo;
   std::optional<std::string> calibration_path;  // resolved relative to the spec file
   SplitPolicy split;
+  IbStackTimeouts nccl_ib = nccl_ib_defaults();   // NCCL classes' QP timeouts on IB
 
   const NodeGroupSpec* group(const std::string& name) const;
 };

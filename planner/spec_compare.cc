@@ -112,13 +112,22 @@ FaultSlice fault_slice(const ClusterSpec& spec, const PlanResult& plan, const Co
   s.limits.max_simulated_s = 10;
   out.link = f.a + "<->" + f.b;
   if (so.infiniband) {
-    const sim::IbRcParams ib;
-    char buf[400];
+    // Each stack's own timeouts (ib_stack.h): NCCL's classes and the KV engine's.
+    out.ib_timeouts.push_back({"moe_all2all, tp_allreduce, training", spec.nccl_ib});
+    if (!spec.kv.empty()) out.ib_timeouts.push_back({"kv_transfer", spec.kv.front().ib});
+    std::string timers;
+    for (const auto& [classes, ib] : out.ib_timeouts) {
+      char t[120];
+      const double s_ = ib.ack_timeout_s();
+      std::snprintf(t, sizeof t, "%s%s %.3g %s (%s)", timers.empty() ? "" : ", ", classes == "kv_transfer" ? "KV" : "NCCL",
+                    s_ >= 1 ? s_ : s_ * 1e3, s_ >= 1 ? "s" : "ms", ib.stack.c_str());
+      timers += t;
+    }
+    char buf[500];
     std::snprintf(buf, sizeof buf,
                   "RC keeps one path per QP: its packets on the dead link are lost until the subnet manager installs new "
-                  "routes (%.0f ms here), and the sender resends only at its ack timeout (4.096 us x 2^%u = %.2f s, "
-                  "NCCL_IB_TIMEOUT=%u)",
-                  options.sm_reroute_after_s * 1e3, ib.timeout_exponent, ib.local_ack_timeout_us() * 1e-6, ib.timeout_exponent);
+                  "routes (%.0f ms here), and the sender resends only at its local ACK timeout: %s",
+                  options.sm_reroute_after_s * 1e3, timers.c_str());
     out.mechanism = buf;
   } else {
     out.mechanism = "SRD sprays every packet over up to 64 paths and resends a lost one on another path after its RTO "
@@ -136,6 +145,8 @@ FaultSlice fault_slice(const ClusterSpec& spec, const PlanResult& plan, const Co
   out.fault_drops = run.sim.fault_drops;
   out.drops = run.sim.drops;
   out.transport = engine_transport_stats(run.sim);
+  out.qp_errors = run.sim.transport.qp_errors;
+  if (run.sim.transport.first_qp_error_ps >= 0) out.job_fails_at_us = run.sim.transport.first_qp_error_ps * 1e-6;
   std::map<TrafficClass, FaultSliceClass> per;
   for (const auto& [group, classes] : run.op_times) {
     for (const auto& [cls, t] : classes) {

@@ -32,6 +32,11 @@ struct FaultSlice {
   std::uint64_t retransmissions = 0, fault_drops = 0, drops = 0;
   std::vector<FaultSliceClass> classes;
   std::vector<EngineTransportStats> transport;  // per class: drops, timeouts, queues
+  // IB: each stack's QP timeouts the classes ran with (ib_stack.h), and the QPs whose
+  // retries ran out: the job fails at the first.
+  std::vector<std::pair<std::string, IbStackTimeouts>> ib_timeouts;  // (classes, values)
+  std::uint64_t qp_errors = 0;
+  double job_fails_at_us = -1;  // -1: no QP error in the slice
 };
 
 struct CompareOptions {

@@ -91,10 +91,19 @@ std::vector<std::string> read_group_list(const JsonNode& list,
   return out;
 }
 
+// A stack's IB QP timeout and retry count as a spec sets them (IBTA: 5-bit timeout,
+// 3-bit retry count).
+void read_ib_overrides(const JsonNode& n, IbStackTimeouts& ib) {
+  const bool timeout = n.has("ib_timeout"), retry = n.has("ib_retry_cnt");
+  if (timeout) ib.timeout_exponent = static_cast<std::uint32_t>(n.at("ib_timeout").integer(1, 31));
+  if (retry) ib.retry_count = static_cast<std::uint32_t>(n.at("ib_retry_cnt").integer(0, 7));
+  if (timeout || retry) ib.source = "the spec (" + n.pointer() + "), over " + ib.source;
+}
+
 KvWorkloadSpec read_kv(const JsonNode& w, const std::vector<NodeGroupSpec>& groups) {
   w.expect_object({"name", "model", "source", "layers", "kv_heads", "head_dim", "dtype",
                    "requests_per_s", "prompt_tokens_mean", "prompt_tokens_p99",
-                   "prefill_group", "decode_group"});
+                   "prefill_group", "decode_group", "transfer_engine", "ib_timeout", "ib_retry_cnt"});
   KvWorkloadSpec kv;
   kv.pointer = w.pointer();
   kv.name = w.string_or("name", "kv");
@@ -117,6 +126,11 @@ KvWorkloadSpec read_kv(const JsonNode& w, const std::vector<NodeGroupSpec>& grou
   if (decode.role == NodeRole::kPrefill) w.at("decode_group").fail("a group of role decode or mixed", "a prefill group");
   kv.prefill_group = prefill.name;
   kv.decode_group = decode.name;
+  if (w.has("transfer_engine")) {
+    const std::string engine = w.at("transfer_engine").one_of({"ucx", "nixl", "mooncake"});
+    kv.ib = *kv_engine_ib_defaults(engine);
+  }
+  read_ib_overrides(w, kv.ib);
   return kv;
 }
 
@@ -260,7 +274,7 @@ ClusterSpec parse_cluster_spec(const std::string& path, const Catalog& catalog) 
   JsonDocument doc = JsonDocument::load(path);
   JsonNode root = doc.root();
   root.expect_object({"$schema", "spec_version", "name", "description", "sources", "node_groups",
-                      "fabric", "workloads", "calibration", "nic_split", "slo"});
+                      "fabric", "workloads", "calibration", "nic_split", "slo", "nccl"});
   if (root.has("spec_version")) root.at("spec_version").integer(1, 1);
   ClusterSpec spec;
   spec.file = path;
@@ -271,6 +285,11 @@ ClusterSpec parse_cluster_spec(const std::string& path, const Catalog& catalog) 
     for (std::size_t i = 0, n = s.array_size(); i < n; ++i) s.at(i).string();
   }
   spec.groups = read_groups(root.at("node_groups"), catalog);
+  if (root.has("nccl")) {
+    JsonNode n = root.at("nccl");
+    n.expect_object({"ib_timeout", "ib_retry_cnt"});
+    read_ib_overrides(n, spec.nccl_ib);
+  }
   spec.fabric = read_fabric(root.at("fabric"));
   for (const auto& g : spec.groups) {
     const InstanceType* t = catalog.find(g.instance_type);

@@ -104,6 +104,11 @@ class Builder {
     t.traffic_class = st.traffic_class;
     t.kind = open_loop ? "open_loop" : "message";
     t.transport.name = open_loop ? (options_.infiniband ? "ib_rc" : "srd") : st.transport;
+    // Each stack's own QP timeouts on IB: the KV transfer engine's for KV, NCCL's for the
+    // rest (ib_stack.h). KV workloads share one stream: the first one's engine sets them.
+    const IbStackTimeouts& ib = c == TrafficClass::kKvTransfer && !spec_.kv.empty() ? spec_.kv.front().ib : spec_.nccl_ib;
+    t.transport.ib.timeout_exponent = ib.timeout_exponent;
+    t.transport.ib.retry_count = ib.retry_count;
     traffic_.push_back(t);
     streams[c] = index;
     return index;

@@ -75,6 +75,11 @@ std::string fault_text(const FaultSlice& f, const char* label) {
      << (f.reroute_after_us >= 0 ? ", new routes " + format_us(f.reroute_after_us) + " later" : ", no rerouting (paths sprayed around it)")
      << "; ran " << format_us(f.simulated_us) << " simulated, " << f.retransmissions << " retransmissions, "
      << f.fault_drops << " packets lost on the dead link\n    " << f.mechanism << "\n";
+  for (const auto& [classes, ib] : f.ib_timeouts) os << "    " << classes << ": " << ib.describe() << "; " << ib.source << "\n";
+  if (f.qp_errors > 0) {
+    os << "    THE JOB FAILS at " << format_us(f.job_fails_at_us) << ": " << f.qp_errors
+       << " QP(s) ran out of retries (IB error state; NCCL aborts the communicator, the KV engine the transfer)\n";
+  }
   for (const auto& k : f.classes) {
     os << "    " << k.cls << ": " << k.ops << " ops done, " << k.incomplete << " incomplete; p50 " << format_us(k.p50_us)
        << ", p99 " << format_us(k.p99_us) << ", max " << format_us(k.max_us) << "\n";
@@ -174,6 +179,14 @@ std::string render_compare_json(const SpecComparison& c) {
     o["simulated_us"] = f.simulated_us;
     o["retransmissions"] = f.retransmissions;
     o["fault_drops"] = f.fault_drops;
+    o["ib_timeouts"] = ordered_json::array();
+    for (const auto& [classes, ib] : f.ib_timeouts) {
+      o["ib_timeouts"].push_back({{"classes", classes}, {"stack", ib.stack}, {"timeout_exponent", ib.timeout_exponent},
+                                  {"retry_count", ib.retry_count}, {"ack_timeout_s", ib.ack_timeout_s()},
+                                  {"fails_after_s", ib.fails_after_s()}, {"source", ib.source}});
+    }
+    o["qp_errors"] = f.qp_errors;
+    o["job_fails_at_us"] = f.job_fails_at_us < 0 ? ordered_json(nullptr) : ordered_json(f.job_fails_at_us);
     o["classes"] = ordered_json::array();
     for (const auto& k : f.classes) {
       o["classes"].push_back({{"class", k.cls}, {"ops", k.ops}, {"incomplete", k.incomplete},

@@ -91,6 +91,10 @@ void add_counters(TransportCounters& sum, const TransportCounters& c) {
   sum.out_of_order_received += c.out_of_order_received;
   sum.max_reorder_depth = std::max(sum.max_reorder_depth, c.max_reorder_depth);
   sum.path_changes += c.path_changes;
+  sum.qp_errors += c.qp_errors;
+  if (c.first_qp_error_ps >= 0 && (sum.first_qp_error_ps < 0 || c.first_qp_error_ps < sum.first_qp_error_ps)) {
+    sum.first_qp_error_ps = c.first_qp_error_ps;
+  }
 }
 
 }  // namespace
@@ -178,6 +182,10 @@ SimulationResult run_scenario(const Scenario& s, bool progress, const std::strin
     ClassSummary& c = r.classes[schedule.streams[i].class_index];
     c.timeouts += tc.timeouts;
     c.spurious_timeouts += tc.spurious_timeouts;
+    c.qp_errors += tc.qp_errors;
+    if (tc.first_qp_error_ps >= 0 && (c.first_qp_error_ps < 0 || tc.first_qp_error_ps < c.first_qp_error_ps)) {
+      c.first_qp_error_ps = tc.first_qp_error_ps;
+    }
   }
   for (std::uint32_t c = 0; c < r.classes.size(); ++c) {
     const Fabric::ClassPortStats& q = fabric.class_port_stats(c);

@@ -103,12 +103,13 @@ TransportSpec read_transport(const JsonNode& n) {
     s.rto_max_us = time_us("rto_max_us", 1e-3, s.rto_max_us);
     if (s.rto_max_us < s.rto_min_us) p.at("rto_max_us").fail("rto_max_us >= rto_min_us");
   } else {
-    p.expect_object({"qps_per_connection", "window_packets", "ack_every", "timeout", "ack_timeout_us", "path"});
+    p.expect_object({"qps_per_connection", "window_packets", "ack_every", "timeout", "retry_count", "ack_timeout_us", "path"});
     IbRcParams& b = t.ib;
     b.qps_per_connection = static_cast<std::uint32_t>(p.integer_or("qps_per_connection", 1, 64, b.qps_per_connection));
     b.window_packets = static_cast<std::uint32_t>(p.integer_or("window_packets", 1, 1 << 20, b.window_packets));
     b.ack_every = static_cast<std::uint32_t>(p.integer_or("ack_every", 1, 1 << 16, b.ack_every));
     b.timeout_exponent = static_cast<std::uint32_t>(p.integer_or("timeout", 1, 31, b.timeout_exponent));
+    b.retry_count = static_cast<std::uint32_t>(p.integer_or("retry_count", 0, 7, b.retry_count));
     if (p.has("ack_timeout_us")) b.ack_timeout_us = p.at("ack_timeout_us").in_range(1e-3, kMaxTimeUs);
     if (p.has("path")) b.ecmp = p.at("path").one_of({"dmodk", "ecmp"}) == "ecmp";
   }

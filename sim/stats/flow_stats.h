@@ -33,6 +33,8 @@ struct ClassSummary {
   std::size_t incomplete_flows = 0;  // messages not fully delivered when the run ended
   // Packet engine: what the class's transports and the fabric saw (why a class is slow).
   std::uint64_t timeouts = 0, spurious_timeouts = 0;
+  std::uint64_t qp_errors = 0;          // IB RC QPs whose retries ran out (the job fails)
+  std::int64_t first_qp_error_ps = -1;  // when the first did; -1: none
   std::uint64_t drops = 0;             // its data packets and ACKs dropped anywhere
   std::uint64_t max_queue_bytes = 0;   // the longest queue one of its packets found
   std::string max_queue_link;          // where ("leaf0->spine2"); empty if none

@@ -55,6 +55,7 @@ const IbRcTransport::Run& IbRcTransport::run_of(const Qp& q, std::uint32_t psn) 
 
 void IbRcTransport::pump(std::uint32_t qi) {
   Qp& q = qps_[qi];
+  if (q.failed) return;  // a QP in the error state sends nothing
   while (q.next_psn < q.posted_end && q.next_psn - q.una < params_.window_packets) {
     const std::uint32_t psn = q.next_psn++;
     const Run& r = run_of(q, psn);
@@ -132,8 +133,10 @@ void IbRcTransport::on_data(const Packet& p) {
 void IbRcTransport::on_ack(const Packet& p) {
   const std::uint32_t qi = p.flow;
   Qp& q = qps_[qi];
+  if (q.failed) return;
   if (p.seq > q.una) {
     q.una = p.seq;
+    q.retries = 0;
     q.last_progress_ps = sim_.now().ps();
     while (!q.runs.empty() && q.runs.front().end <= q.una) q.runs.pop_front();
   }
@@ -154,9 +157,16 @@ void IbRcTransport::on_event(Simulator&, std::uint64_t arg) {
   const auto qi = static_cast<std::uint32_t>(arg);
   Qp& q = qps_[qi];
   q.timer_armed = false;
-  if (q.una == q.next_psn) return;  // everything sent is acknowledged
+  if (q.una == q.next_psn || q.failed) return;  // everything sent is acknowledged
   const std::int64_t now = sim_.now().ps();
   if (now - q.last_progress_ps >= Time::from_us(params_.local_ack_timeout_us()).ps()) {
+    if (q.retries >= params_.retry_count) {  // retries exhausted: the QP errors out
+      q.failed = true;
+      ++counters_.qp_errors;
+      if (counters_.first_qp_error_ps < 0) counters_.first_qp_error_ps = now;
+      return;
+    }
+    ++q.retries;
     ++counters_.timeouts;
     if (!q.lost_since_progress) ++counters_.spurious_timeouts;
     q.lost_since_progress = false;

@@ -26,7 +26,9 @@
 //   NCCL_IB_TIMEOUT, default 20: about 4.3 s. So a lossless fabric whose queues hold a
 //   packet for milliseconds never resends spuriously; a packet lost on a failed link
 //   is resent at once on a NAK (a later packet arrived) or after that timeout.
-//   `ack_timeout_us` overrides the exponent.
+//   `ack_timeout_us` overrides the exponent. After `retry_count` retransmissions by
+//   timeout without progress the next timeout puts the QP in the error state: it sends
+//   nothing more and its messages never complete (counted in qp_errors).
 // - A link failure stalls a QP whose path crosses it until routes are recomputed
 //   without the link (the subnet manager's reroute, timed by the scenario) and the
 //   next ACK timeout retransmits.
@@ -44,6 +46,7 @@ struct IbRcParams {
   std::uint32_t window_packets = 512;
   std::uint32_t ack_every = 8;
   std::uint32_t timeout_exponent = 20;  // NCCL_IB_TIMEOUT
+  std::uint32_t retry_count = 7;        // NCCL_IB_RETRY_CNT: timeouts without progress before the QP errors out
   double ack_timeout_us = 0;            // > 0: overrides 4.096 us x 2^timeout_exponent
   double local_ack_timeout_us() const {
     return ack_timeout_us > 0 ? ack_timeout_us : 4.096 * static_cast<double>(std::uint64_t{1} << timeout_exponent);
@@ -78,6 +81,8 @@ class IbRcTransport : public Transport {
     std::int64_t last_progress_ps = 0;
     bool timer_armed = false;
     bool lost_since_progress = false;  // a packet or ACK of this QP's was dropped
+    std::uint32_t retries = 0;         // timeouts since the last progress
+    bool failed = false;               // retries exhausted: the QP is in the error state
     EventHandle timer;  // cancelled once everything sent is acknowledged, so an idle
                         // QP leaves nothing in the queue to stretch the simulated time
     // Receiver.

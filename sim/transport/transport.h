@@ -40,6 +40,10 @@ struct TransportCounters {
   std::uint64_t out_of_order_received = 0;  // arrived ahead of a missing earlier packet
   std::uint64_t max_reorder_depth = 0;      // packets between the arrival and the first gap
   std::uint64_t path_changes = 0;           // SRD: path slots given a new entropy
+  // IB RC: QPs whose retries ran out (IBTA 9.7.6.1.3: the QP enters the error state,
+  // its messages never complete: the job using it fails), and when the first did.
+  std::uint64_t qp_errors = 0;
+  std::int64_t first_qp_error_ps = -1;
 };
 
 struct PacketFormat {

@@ -61,7 +61,22 @@ cmp -s "$tmp/trn2-moe-pd.json" "$tmp/again.json" || { echo "compare is not deter
 # The subnet manager's delay is the IB side's choice: 10 ms instead of 100 ms.
 "$bin" compare "$src/configs/clusters/p5-moe-pd.json" --sm-reroute-ms 10 --slice-ms 1 --format json -o "$tmp/sm10.json"
 "$py" -c "import json,sys; f=json.load(open(sys.argv[1]))['fabrics']; assert f[1]['link_failure']['reroute_after_us']==10000 and f[1]['link_failure']['window_us']==1000, f[1]['link_failure']" "$tmp/sm10.json"
-for bad in "--ib p5.48xlarge" "--ib nosuch" "--engine analytic" "--format csv" "--sm-reroute-ms -1" "--slice-ms x"; do
+# Each stack's own IB timeouts: KV runs its transfer engine's (NIXL over UCX: 1.07 s, not
+# NCCL's 4.29 s), listed per class; a KV engine that runs out of retries fails the job,
+# and the report says when: Mooncake's 67.1 ms timeout, 1 retry, the link failing at
+# 1 ms and new routes only at 101 ms: 1 ms + 2 x 67.1 ms = 135.2 ms.
+"$py" -c "
+import json, sys
+lf = json.load(open(sys.argv[1]))['fabrics'][1]['link_failure']
+t = {x['stack']: x for x in lf['ib_timeouts']}
+assert t['nccl']['timeout_exponent'] == 20 and t['nixl']['timeout_exponent'] == 18 and abs(t['nixl']['ack_timeout_s'] - 1.073741824) < 1e-9, t
+kv = [c for c in lf['classes'] if c['class'] == 'kv_transfer']
+assert kv and kv[0]['p50_us'] < 1.2e6, kv  # UCX's 1.07 s timeout, not NCCL's 4.29 s
+" "$tmp/p5-moe-pd.json"
+"$bin" compare "$src/configs/clusters/p5-moe-pd.json" --kv-engine mooncake --kv-ib-retry-cnt 1 --slice-ms 5 > "$tmp/fails.txt"
+grep -q "THE JOB FAILS at 135.2" "$tmp/fails.txt" && grep -q "kv_transfer: mooncake: timeout 14 (67.1 ms), retry 1" "$tmp/fails.txt" \
+  || { echo "a KV engine out of retries"; cat "$tmp/fails.txt"; exit 1; }
+for bad in "--ib p5.48xlarge" "--ib nosuch" "--engine analytic" "--format csv" "--sm-reroute-ms -1" "--slice-ms x" "--kv-engine tcp" "--kv-ib-retry-cnt 8" "--nccl-ib-timeout 0"; do
   set +e; "$bin" compare "$src/configs/clusters/p5-moe-pd.json" $bad >/dev/null 2>"$tmp/err"; rc=$?; set -e
   [[ $rc == 2 ]] || { echo "compare $bad: exit $rc"; cat "$tmp/err"; exit 1; }
 done

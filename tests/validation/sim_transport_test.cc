@@ -143,6 +143,30 @@ TEST(TransportValidation, SrdRoutesAroundAFailedLinkWhileIbWaitsForTheReroute) {
   EXPECT_GT(ib.retransmissions, 0u);
 }
 
+TEST(TransportValidation, IbQpErrorsOutWhenItsRetriesRunOut) {
+  // The same failure, never rerouted, with a 262.1 us local ACK timeout (exponent 6:
+  // 4.096 us x 64) and 2 retries: a QP routed over the dead link last hears an ACK by
+  // 50 us + one round trip (~10 us here), times out at +T and +2T (retransmitting into
+  // the dead link), and at +3T enters the error state (IBTA 9.7.6.1.3): its message never
+  // completes. So the first QP error falls in [3T, 50 + 10 + 3T] us.
+  Scenario s = parse_scenario(scenario_path("fault-128-ib.json"));
+  s.faults[0].reroute_after_ps = -1;
+  s.traffic[0].transport.ib.timeout_exponent = 6;
+  s.traffic[0].transport.ib.retry_count = 2;
+  SimulationResult r = run_scenario(s);
+  const double t_us = 4.096 * 64;
+  EXPECT_GT(r.transport.qp_errors, 0u);
+  EXPECT_GT(r.classes[0].incomplete_flows, 0u);
+  EXPECT_EQ(r.classes[0].qp_errors, r.transport.qp_errors);
+  const double first_us = r.transport.first_qp_error_ps * 1e-6;
+  std::printf("%llu QPs errored out, the first at %.1f us (window [%.1f, %.1f])\n",
+              static_cast<unsigned long long>(r.transport.qp_errors), first_us, 3 * t_us, 60 + 3 * t_us);
+  EXPECT_GE(first_us, 3 * t_us);
+  EXPECT_LE(first_us, 60 + 3 * t_us);
+  // Each errored QP retried twice first (other QPs may time out and recover).
+  EXPECT_GE(r.transport.timeouts, 2 * r.transport.qp_errors);
+}
+
 TEST(TransportValidation, SameSeedSameResult) {
   Scenario s = parse_scenario(scenario_path("fault-128-srd.json"));
   SimulationResult a = run_scenario(s), b = run_scenario(s);

@@ -130,12 +130,13 @@ TEST(ExamplePlans, CalibratedBandwidthReplacesTheCatalogFigure) {
   ClusterSpec spec = parse_cluster_spec(spec_path("p4d-moe-pd.json"), catalog);
   CalibrationProfile profile;
   profile.file = "measured.json";
-  profile.nics = {{"r0", 10, 10e9, {}}, {"r1", 10, 10e9, {}}};
+  profile.nics = {{"r0", 10, 10e9, {}, ""}, {"r1", 10, 10e9, {}, ""}};
   profile.aggregate_bandwidth_bytes_per_s = 18e9;  // 90% of 2 x 10e9
   PlanResult plan = make_plan(spec, catalog, &profile, analytic());
   // Per interface = 10e9 x 0.9 = 9e9; 4 interfaces -> 36e9; (kMoe + kKv)/36e9 > 1.
   EXPECT_DOUBLE_EQ(plan.groups[1].per_interface_bytes_per_s, 9e9);
-  EXPECT_EQ(plan.groups[1].bandwidth_source, "calibration: measured.json");
+  // The source names the figure: median of the 2 NICs (10 GB/s) x multi-rail 18/20.
+  EXPECT_EQ(plan.groups[1].bandwidth_source, "calibration: measured.json, median of 2 NIC(s) 10.00 GB/s x multi-rail 0.90");
   EXPECT_EQ(plan.verdict, Verdict::kInsufficient);
 }
 
@@ -185,7 +186,7 @@ TEST(ExamplePlans, CalibratedFitSegmentsTimeTheKvChunks) {
   ClusterSpec spec = parse_cluster_spec(spec_path("p5-moe-pd.json"), catalog);
   CalibrationProfile profile;
   profile.file = "fit.json";
-  profile.nics = {{"r0", 10, 10e9, {{0, 1e18, 100, 5e9}}}};
+  profile.nics = {{"r0", 10, 10e9, {{0, 1e18, 100, 5e9}}, ""}};
   PlanResult plan = make_plan(spec, catalog, &profile, analytic());
   const GroupResult& decode = plan.groups.at(1);
   const ClassResult* kv = find_class(decode, TrafficClass::kKvTransfer);
