@@ -405,7 +405,8 @@ void apply_engine_verdicts(PlanResult& plan) {
       const Verdict v = judge_time(c.engine_time_share, plan.thresholds);
       if (v > c.verdict) {
         c.verdict = v;
-        c.time.why += "; the engine run measured p99 " + format_us(c.engine_p99_us) + ", " +
+        c.time.why += std::string("; the engine run measured ") + (c.engine_p99_is_max() ? "at most " : "p99 ") +
+                      format_us(c.engine_p99_us) + ", " +
                       format_percent(c.engine_time_share) + " of the budget: " + verdict_name(v);
       }
       g.verdict = std::max(g.verdict, c.verdict);

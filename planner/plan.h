@@ -20,6 +20,11 @@
 
 namespace fabricplan {
 
+// A 99th percentile needs at least this many samples to be more than the largest one;
+// below it reports say "max of n" and the JSON's p99 is null.
+inline constexpr std::size_t kMinSamplesForP99 = 20;
+
+
 struct ClassResult {
   TrafficClass cls = TrafficClass::kKvTransfer;
   double demand_bytes_per_s = 0;
@@ -38,7 +43,8 @@ struct ClassResult {
   ClassTime time;
   Verdict utilization_verdict = Verdict::kComfortable;
   std::size_t engine_count = 0, engine_incomplete = 0;
-  double engine_p50_us = 0, engine_p99_us = 0;
+  double engine_p50_us = 0, engine_p99_us = 0;  // with fewer than kMinSamplesForP99: the max
+  bool engine_p99_is_max() const { return engine_count < kMinSamplesForP99; }
   double engine_time_share = 0;           // the analytic share scaled by engine p99 / analytic p99
   std::vector<double> engine_samples_us;  // sorted, for the CDF charts
   // Where the engine's time exceeds the analytic one by more than 1.5x: the mechanism the
@@ -88,6 +94,9 @@ struct GroupResult {
 
 // What the packet engine's transport and fabric did to one traffic class over the whole
 // run (all groups): why its measured times are what they are.
+// "6.40 ms / 30.2 ms (n=184)", or "6.40 ms / max 30.2 ms (n=4)" below kMinSamplesForP99.
+std::string engine_times_text(double p50_us, double p99_us, std::size_t count);
+
 struct EngineTransportStats {
   std::string cls;                    // traffic class name
   std::uint64_t packets_sent = 0;     // data packets, retransmissions included

@@ -45,7 +45,9 @@ std::vector<std::string> cells(const GroupResult& g, const ClassResult* r) {
   if (!r) return {"-", "-", "-", "-", "-", "-"};
   return {r->time.known ? format_us(r->time.p50_us) : "-",
           !r->time.known ? "-" : r->time.unbounded ? "unbounded" : format_us(r->time.p99_us),
-          r->engine_count ? format_us(r->engine_p99_us) + " (n=" + std::to_string(r->engine_count) + ")" : "-",
+          r->engine_count ? std::string(r->engine_p99_is_max() ? "max " : "") + format_us(r->engine_p99_us) + " (n=" +
+                                std::to_string(r->engine_count) + ")"
+                          : "-",
           format_gbit(r->demand_bytes_per_s) + " " + format_percent(r->utilization), split_short(g), verdict_name(r->verdict)};
 }
 

@@ -70,7 +70,8 @@ window.onerror = function (msg) { document.body.dataset.render = 'error: ' + msg
         add('td', tr, c.op_time_us ? us(c.op_time_us.p50) : '-');
         add('td', tr, !c.op_time_us ? '-' : c.op_time_us.p99 === null ? 'unbounded' : us(c.op_time_us.p99));
         add('td', tr, c.engine_op_time_us ? us(c.engine_op_time_us.p50) : '-');
-        add('td', tr, c.engine_op_time_us ? us(c.engine_op_time_us.p99) : '-');
+        add('td', tr, !c.engine_op_time_us ? '-' : c.engine_op_time_us.p99 === null
+                      ? 'max ' + us(c.engine_op_time_us.max) + ' (n=' + c.engine_op_time_us.count + ')' : us(c.engine_op_time_us.p99));
         add('td', tr, pct(c.utilization));
         add('td', tr, c.time_share !== undefined ? pct(c.time_share) + ' of ' + c.time_budget : c.step_share !== undefined ? pct(c.step_share) + ' of step' : '-');
         add('td', tr, c.verdict, c.verdict);

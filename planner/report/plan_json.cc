@@ -90,8 +90,15 @@ std::string render_plan_json(const PlanResult& plan) {
           const std::size_t i = (k * n + points - 1) / points - 1;
           cdf.push_back({c.engine_samples_us[i], static_cast<double>(i + 1) / static_cast<double>(n)});
         }
-        cj["engine_op_time_us"] = {{"p50", c.engine_p50_us}, {"p99", c.engine_p99_us},
+        // Fewer samples than a 99th percentile needs: no p99, the max and why.
+        const bool few = c.engine_p99_is_max();
+        cj["engine_op_time_us"] = {{"p50", c.engine_p50_us}, {"p99", few ? ordered_json(nullptr) : ordered_json(c.engine_p99_us)},
+                                   {"max", n > 0 ? c.engine_samples_us.back() : c.engine_p99_us},
                                    {"count", c.engine_count}, {"incomplete", c.engine_incomplete}, {"cdf", cdf}};
+        if (few) {
+          cj["engine_op_time_us"]["p99_note"] = "n=" + std::to_string(c.engine_count) + " < " +
+                                                std::to_string(kMinSamplesForP99) + ": too few for a 99th percentile; max given";
+        }
         if (c.engine_time_share > 0) cj["engine_time_share"] = c.engine_time_share;
         if (!c.engine_mechanism.empty()) cj["engine_mechanism"] = c.engine_mechanism;
       }

@@ -7,6 +7,12 @@
 
 namespace fabricplan {
 
+std::string engine_times_text(double p50_us, double p99_us, std::size_t count) {
+  return format_us(p50_us) + " / " + (count < kMinSamplesForP99 ? "max " : "") + format_us(p99_us) + " (n=" +
+         std::to_string(count) + ")";
+}
+
+
 Table class_table(const GroupResult& g) {
   Table t;
   const bool engine = std::any_of(g.classes.begin(), g.classes.end(), [](const ClassResult& c) { return c.engine_count > 0; });
@@ -24,8 +30,7 @@ Table class_table(const GroupResult& g) {
         : c.time.step_share > 0 ? format_percent(c.time.step_share) + " of step"
                                 : "-"};
     if (engine) {
-      row.push_back(c.engine_count > 0 ? format_us(c.engine_p50_us) + " / " + format_us(c.engine_p99_us) +
-                                             " (n=" + std::to_string(c.engine_count) + ")"
+      row.push_back(c.engine_count > 0 ? engine_times_text(c.engine_p50_us, c.engine_p99_us, c.engine_count)
                     : c.engine_incomplete > 0 ? std::to_string(c.engine_incomplete) + " incomplete"
                                               : "-");
     }
