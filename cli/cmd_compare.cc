@@ -37,6 +37,16 @@ int compare_spec_command(const Args& args) {
   };
   o.slice_window_s = ms("--slice-ms", 0.01, 1000, 2);
   o.sm_reroute_after_s = ms("--sm-reroute-ms", 0, 600000, 100);
+  o.self_healing_after_s = ms("--self-healing-ms", 0, 600000, 1);
+  if (auto r = args.get("--ib-recovery")) {
+    if (*r == "all") {
+      o.ib_recovery = {"self-healing", "sm", "none"};
+    } else if (*r == "self-healing" || *r == "sm" || *r == "none") {
+      o.ib_recovery = {*r};
+    } else {
+      throw UsageError("--ib-recovery must be self-healing, sm, none or all, not \"" + *r + "\"");
+    }
+  }
   if (auto ib = args.get("--ib")) {
     const InstanceType* t = in.catalog->find(*ib);
     if (!t || t->fabric != FabricKind::kInfiniband) {

@@ -24,6 +24,7 @@ struct FaultSliceClass {
 
 struct FaultSlice {
   bool ran = false;
+  std::string recovery;           // IB: "self-healing", "sm" or "none"; EFA: "srd"
   std::string why_not;            // when it did not run
   std::string link;               // "leaf0<->spine0"
   std::string mechanism;          // how the transport meets the failure
@@ -44,6 +45,10 @@ struct CompareOptions {
   std::string ib_type;                  // empty: the catalog's reference for the GPU generation
   double slice_window_s = 0.002;        // the packet-engine slice
   double sm_reroute_after_s = 0.1;      // IB: the subnet manager's new routes this long after the failure
+  double self_healing_after_s = 0.001;  // IB: the switches' local failover this long after it
+  // IB recovery models to run the slice with: "self-healing", "sm", "none" (first: the
+  // headline's; the others are reported beside it).
+  std::vector<std::string> ib_recovery = {"self-healing", "sm", "none"};
   bool fault_slice = true;
 };
 
@@ -52,7 +57,8 @@ struct SpecComparison {
   PlanResult efa, ib;
   std::string ib_type, ib_reason;
   std::vector<std::string> notes;
-  FaultSlice efa_fault, ib_fault;
+  FaultSlice efa_fault, ib_fault;        // ib_fault: the first recovery model's run
+  std::vector<FaultSlice> ib_fault_by_recovery;  // every model asked for, ib_fault first
 };
 
 // The IB instance of the catalog compared with `t`, and why.

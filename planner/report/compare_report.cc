@@ -74,7 +74,9 @@ std::string fault_text(const FaultSlice& f, const char* label) {
     return os.str();
   }
   os << "  " << label << ": " << f.link << " fails at " << format_us(f.at_us)
-     << (f.reroute_after_us >= 0 ? ", new routes " + format_us(f.reroute_after_us) + " later" : ", no rerouting (paths sprayed around it)")
+     << (f.reroute_after_us >= 0 ? ", new routes " + format_us(f.reroute_after_us) + " later"
+         : f.recovery == "none"   ? ", no recovery (routes never change)"
+                                  : ", no rerouting (paths sprayed around it)")
      << "; ran " << format_us(f.simulated_us) << " simulated, " << f.retransmissions << " retransmissions, "
      << f.fault_drops << " packets lost on the dead link\n    " << f.mechanism << "\n";
   for (const auto& [classes, ib] : f.ib_timeouts) os << "    " << classes << ": " << ib.describe() << "; " << ib.source << "\n";
@@ -83,11 +85,20 @@ std::string fault_text(const FaultSlice& f, const char* label) {
        << " QP(s) ran out of retries (IB error state; NCCL aborts the communicator, the KV engine the transfer)\n";
   }
   for (const auto& k : f.classes) {
-    os << "    " << k.cls << ": " << k.ops << " ops done, " << k.incomplete << " incomplete; p50 " << format_us(k.p50_us)
-       << ", p99 " << format_us(k.p99_us) << ", max " << format_us(k.max_us) << "\n";
+    os << "    " << k.cls << ": " << k.ops << " ops done, " << k.incomplete << " incomplete";
+    if (k.ops > 0) os << "; p50 " << format_us(k.p50_us) << ", p99 " << format_us(k.p99_us) << ", max " << format_us(k.max_us);
+    os << "\n";
   }
   for (const auto& t : f.transport) os << "    " << engine_transport_line(t) << "\n";
   return os.str();
+}
+
+// The IB side under each recovery model asked for (the first is the headline's).
+std::string ib_fault_texts(const SpecComparison& c) {
+  if (c.ib_fault_by_recovery.empty()) return fault_text(c.ib_fault, "IB (RC)");
+  std::string out;
+  for (const FaultSlice& f : c.ib_fault_by_recovery) out += fault_text(f, ("IB (RC, recovery: " + f.recovery + ")").c_str());
+  return out;
 }
 
 }  // namespace
@@ -127,7 +138,7 @@ std::string render_compare_text(const SpecComparison& c) {
   }
   os << "\na link failure on a " << format_us(c.efa_fault.window_us > 0 ? c.efa_fault.window_us : c.ib_fault.window_us)
      << " slice (packet engine):\n";
-  os << fault_text(c.efa_fault, "EFA (SRD)") << fault_text(c.ib_fault, "IB (RC)");
+  os << fault_text(c.efa_fault, "EFA (SRD)") << ib_fault_texts(c);
   for (const auto& n : c.notes) os << "note: " << n << "\n";
   return os.str();
 }
@@ -153,8 +164,8 @@ std::string render_compare_markdown(const SpecComparison& c) {
     os << "- " << c.efa.groups[i].spec->name << ", EFA: " << links_text(c.efa.groups[i]) << "\n";
     os << "- " << c.ib.groups[i].spec->name << ", IB: " << links_text(c.ib.groups[i]) << "\n";
   }
-  os << "\n## A link failure (packet engine)\n\n```\n" << fault_text(c.efa_fault, "EFA (SRD)")
-     << fault_text(c.ib_fault, "IB (RC)") << "```\n";
+  os << "\n## A link failure (packet engine)\n\n```\n" << fault_text(c.efa_fault, "EFA (SRD)") << ib_fault_texts(c)
+     << "```\n";
   if (!c.notes.empty()) os << "\n## Notes\n\n";
   for (const auto& n : c.notes) os << "- " << n << "\n";
   return os.str();
@@ -168,7 +179,7 @@ std::string render_compare_json(const SpecComparison& c) {
   j["ib_reference"] = {{"instance_type", c.ib_type}, {"why", c.ib_reason}};
   j["fabrics"] = ordered_json::array();
   auto fault = [](const FaultSlice& f) {
-    ordered_json o = {{"ran", f.ran}};
+    ordered_json o = {{"ran", f.ran}, {"recovery", f.recovery}};
     if (!f.ran) {
       o["why_not"] = f.why_not;
       return o;
@@ -214,6 +225,10 @@ std::string render_compare_json(const SpecComparison& c) {
     f["engine"] = plan["engine"];
     f["groups"] = plan["groups"];
     f["link_failure"] = fault(side == 0 ? c.efa_fault : c.ib_fault);
+    if (side == 1) {
+      f["link_failure_by_recovery"] = ordered_json::array();
+      for (const FaultSlice& r : c.ib_fault_by_recovery) f["link_failure_by_recovery"].push_back(fault(r));
+    }
     j["fabrics"].push_back(f);
   }
   j["notes"] = c.notes;
@@ -238,7 +253,7 @@ std::string render_compare_html(const SpecComparison& c) {
   std::ostringstream app;
   app << "<section id=\"link-failure\"><h2>A link failure on a "
       << format_us(c.efa_fault.window_us > 0 ? c.efa_fault.window_us : c.ib_fault.window_us)
-      << " slice (packet engine)</h2>\n<pre style=\"white-space: pre-wrap\">" << html_escape(fault_text(c.efa_fault, "EFA (SRD)") + fault_text(c.ib_fault, "IB (RC)"))
+      << " slice (packet engine)</h2>\n<pre style=\"white-space: pre-wrap\">" << html_escape(fault_text(c.efa_fault, "EFA (SRD)") + ib_fault_texts(c))
       << "</pre></section>\n";
   if (!c.notes.empty()) {
     app << "<section id=\"notes\"><h2>Notes</h2><ul>\n";

@@ -17,6 +17,14 @@
 //   entropy (RoCE's per-flow ECMP on the UDP source port).
 // - A QP keeps at most `window_packets` unacknowledged; there is no end-to-end
 //   congestion control (no DCQCN): on lossless links credit back-pressure paces it.
+//   Real RDMA writes have no end-to-end packet window (IBTA bounds only outstanding
+//   reads, atomics and posted WQEs): an HCA generates a posted message's packets at line
+//   rate from the WQE and, on a NAK, rewinds its send pointer. Here a QP pushes up to
+//   `window_packets` into its host port's queue instead, so a larger window leaves
+//   stale copies queued behind a go-back-N (measured: a 4096-packet window turned a
+//   reroute on p4d into 5.4 million retransmissions). Until the send engine is modelled
+//   the window stays 512, and a QP whose window is full of packets lost on a dead link
+//   waits for its timeout even after routes are back.
 // - The receiver accepts only the next expected PSN, ACKs cumulatively every
 //   `ack_every` packets, at the end of each run and when the sender asks (AckReq on the
 //   packet that fills its window), NAKs the first gap once, and

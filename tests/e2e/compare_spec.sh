@@ -49,7 +49,16 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 slow = {f["fabric"]: max(c["max_us"] for c in f["link_failure"]["classes"]) for f in r["fabrics"]}
 assert slow["ib"] > 1e6 and slow["efa"] < 1e5, slow
+# IB under each recovery model: self-healing first (the headline), the subnet manager,
+# none: then the KV engine's QPs run out of retries after 8 x 1.07 s and the job fails.
+ib = [f for f in r["fabrics"] if f["fabric"] == "ib"][0]
+models = [x["recovery"] for x in ib["link_failure_by_recovery"]]
+assert models == ["self-healing", "sm", "none"] and ib["link_failure"]["recovery"] == "self-healing", models
+none = ib["link_failure_by_recovery"][2]
+assert none["qp_errors"] > 0 and abs(none["job_fails_at_us"] - (400 + 8 * 1073741.824)) < 1000, (none["qp_errors"], none["job_fails_at_us"])
+assert ib["link_failure_by_recovery"][1]["reroute_after_us"] == 100000 and ib["link_failure"]["reroute_after_us"] == 1000
 PY
+grep -q "IB (RC, recovery: none): .* no recovery (routes never change)" "$tmp/p5-moe-pd.text" || { echo "no 'none' recovery in the text"; exit 1; }
 # Same inputs and seed: byte-identical JSON; another seed draws other KV requests.
 "$bin" compare "$src/configs/clusters/trn2-moe-pd.json" --format json -o "$tmp/again.json"
 cmp -s "$tmp/trn2-moe-pd.json" "$tmp/again.json" || { echo "compare is not deterministic"; exit 1; }
@@ -59,7 +68,7 @@ cmp -s "$tmp/trn2-moe-pd.json" "$tmp/again.json" || { echo "compare is not deter
 "$bin" compare "$src/configs/clusters/p5-moe-pd.json" --ib ib-dgx-a100 --no-fault --format json -o "$tmp/a100.json"
 "$py" -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['fabrics'][1]['instance_type']=='ib-dgx-a100'; assert not r['fabrics'][0]['link_failure']['ran']" "$tmp/a100.json"
 # The subnet manager's delay is the IB side's choice: 10 ms instead of 100 ms.
-"$bin" compare "$src/configs/clusters/p5-moe-pd.json" --sm-reroute-ms 10 --slice-ms 1 --format json -o "$tmp/sm10.json"
+"$bin" compare "$src/configs/clusters/p5-moe-pd.json" --ib-recovery sm --sm-reroute-ms 10 --slice-ms 1 --format json -o "$tmp/sm10.json"
 "$py" -c "import json,sys; f=json.load(open(sys.argv[1]))['fabrics']; assert f[1]['link_failure']['reroute_after_us']==10000 and f[1]['link_failure']['window_us']==1000, f[1]['link_failure']" "$tmp/sm10.json"
 # Each stack's own IB timeouts: KV runs its transfer engine's (NIXL over UCX: 1.07 s, not
 # NCCL's 4.29 s), listed per class; a KV engine that runs out of retries fails the job,
@@ -76,7 +85,7 @@ assert kv and kv[0]['p50_us'] < 1.2e6, kv  # UCX's 1.07 s timeout, not NCCL's 4.
 "$bin" compare "$src/configs/clusters/p5-moe-pd.json" --kv-engine mooncake --kv-ib-retry-cnt 1 --slice-ms 5 > "$tmp/fails.txt"
 grep -q "THE JOB FAILS at 135.2" "$tmp/fails.txt" && grep -q "kv_transfer: mooncake: timeout 14 (67.1 ms), retry 1" "$tmp/fails.txt" \
   || { echo "a KV engine out of retries"; cat "$tmp/fails.txt"; exit 1; }
-for bad in "--ib p5.48xlarge" "--ib nosuch" "--engine analytic" "--format csv" "--sm-reroute-ms -1" "--slice-ms x" "--kv-engine tcp" "--kv-ib-retry-cnt 8" "--nccl-ib-timeout 0"; do
+for bad in "--ib p5.48xlarge" "--ib nosuch" "--engine analytic" "--format csv" "--sm-reroute-ms -1" "--slice-ms x" "--kv-engine tcp" "--kv-ib-retry-cnt 8" "--nccl-ib-timeout 0" "--ib-recovery fast" "--self-healing-ms x"; do
   set +e; "$bin" compare "$src/configs/clusters/p5-moe-pd.json" $bad >/dev/null 2>"$tmp/err"; rc=$?; set -e
   [[ $rc == 2 ]] || { echo "compare $bad: exit $rc"; cat "$tmp/err"; exit 1; }
 done
