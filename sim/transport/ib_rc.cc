@@ -19,6 +19,7 @@ std::uint32_t IbRcTransport::add_connection(std::uint32_t src, std::uint32_t dst
     q.entropy = params_.ecmp ? static_cast<std::uint32_t>(rng_.next_u64()) : dst * lid_stride_ + i;
     qps_.push_back(std::move(q));
   }
+  if (nics_.size() <= src) nics_.resize(src + 1);
   return c;
 }
 
@@ -55,34 +56,78 @@ const IbRcTransport::Run& IbRcTransport::run_of(const Qp& q, std::uint32_t psn) 
 
 void IbRcTransport::pump(std::uint32_t qi) {
   Qp& q = qps_[qi];
-  if (q.failed) return;  // a QP in the error state sends nothing
-  while (q.next_psn < q.posted_end && q.next_psn - q.una < params_.window_packets) {
-    const std::uint32_t psn = q.next_psn++;
-    const Run& r = run_of(q, psn);
-    const std::uint32_t payload = payload_of(r.message_bytes, r.index_offset + (psn - r.first));
-    // AckReq on the packet that fills the window (IBTA 9.7.5.1.1: a requester that must
-    // wait for an ACK asks for it), or a window smaller than ack_every stalls until the
-    // ACK timeout.
-    const std::uint8_t flags = q.next_psn - q.una >= params_.window_packets ? kFlagAckReq : 0;
-    std::uint32_t id = new_packet(qi, q.src, q.dst, psn, payload, flags);
-    Packet& p = fabric_.pool()[id];
-    p.entropy = q.entropy;
-    p.route = params_.ecmp ? Route::kEntropyHash : Route::kDestModK;
-    p.aux = r.message;
-    stats_.sent(r.message, sim_.now().ps());
-    ++counters_.data_packets_sent;
-    if (psn < q.max_sent) {
-      ++counters_.retransmissions;
-      stats_.retransmitted(r.message);
-    } else {
-      q.max_sent = psn + 1;
+  if (can_send(q)) {  // (a QP in the error state sends nothing)
+    if (!q.at_nic) join_line(qi);
+    if (!nics_[q.src].armed) serve_nic(q.src);
+  }
+  arm_timer(qi);
+}
+
+void IbRcTransport::arm_timer(std::uint32_t qi) {
+  Qp& q = qps_[qi];
+  if (q.failed || q.timer_armed || q.una >= q.next_psn) return;
+  q.timer_armed = true;
+  q.timer = sim_.schedule_cancellable(Time::from_ps(q.last_progress_ps) + Time::from_us(params_.local_ack_timeout_us()), this, qi);
+}
+
+void IbRcTransport::join_line(std::uint32_t qi) {
+  Qp& q = qps_[qi];
+  Nic& nic = nics_[q.src];
+  q.at_nic = true;
+  q.next_ready = Nic::kNone;
+  if (nic.tail == Nic::kNone) {
+    nic.head = qi;
+  } else {
+    qps_[nic.tail].next_ready = qi;
+  }
+  nic.tail = qi;
+}
+
+void IbRcTransport::serve_nic(std::uint32_t host) {
+  Nic& nic = nics_[host];
+  nic.armed = false;
+  while (nic.head != Nic::kNone) {
+    const std::int64_t free_at = fabric_.nic_drained_at_ps(host);
+    if (free_at > sim_.now().ps()) {  // the wire is busy: come back when it is free
+      nic.armed = true;
+      sim_.schedule_at(Time::from_ps(free_at), this, host | kNicEvent);
+      return;
     }
-    fabric_.inject(id);
+    const std::uint32_t qi = nic.head;
+    Qp& q = qps_[qi];
+    nic.head = q.next_ready;
+    if (nic.head == Nic::kNone) nic.tail = Nic::kNone;
+    q.at_nic = false;
+    if (!can_send(q)) continue;
+    send_one(qi);
+    if (can_send(q)) join_line(qi);  // round robin: back of the line
   }
-  if (q.una < q.next_psn && !q.timer_armed) {
-    q.timer_armed = true;
-    q.timer = sim_.schedule_cancellable(Time::from_ps(q.last_progress_ps) + Time::from_us(params_.local_ack_timeout_us()), this, qi);
+}
+
+void IbRcTransport::send_one(std::uint32_t qi) {
+  Qp& q = qps_[qi];
+  const std::uint32_t psn = q.next_psn++;
+  const Run& r = run_of(q, psn);
+  const std::uint32_t payload = payload_of(r.message_bytes, r.index_offset + (psn - r.first));
+  // AckReq on the packet that fills the window (IBTA 9.7.5.1.1: a requester that must
+  // wait for an ACK asks for it), or a window smaller than ack_every stalls until the
+  // ACK timeout.
+  const std::uint8_t flags = q.next_psn - q.una >= params_.window_packets ? kFlagAckReq : 0;
+  std::uint32_t id = new_packet(qi, q.src, q.dst, psn, payload, flags);
+  Packet& p = fabric_.pool()[id];
+  p.entropy = q.entropy;
+  p.route = params_.ecmp ? Route::kEntropyHash : Route::kDestModK;
+  p.aux = r.message;
+  stats_.sent(r.message, sim_.now().ps());
+  ++counters_.data_packets_sent;
+  if (psn < q.max_sent) {
+    ++counters_.retransmissions;
+    stats_.retransmitted(r.message);
+  } else {
+    q.max_sent = psn + 1;
   }
+  fabric_.inject(id);
+  arm_timer(qi);
 }
 
 void IbRcTransport::delivered(Simulator&, const Packet& arrived) {
@@ -136,6 +181,9 @@ void IbRcTransport::on_ack(const Packet& p) {
   if (q.failed) return;
   if (p.seq > q.una) {
     q.una = p.seq;
+    // After a go-back-N the resent copies may still be behind what the receiver already
+    // holds: its cumulative ACK moves the send pointer past them.
+    q.next_psn = std::max(q.next_psn, q.una);
     q.retries = 0;
     q.last_progress_ps = sim_.now().ps();
     while (!q.runs.empty() && q.runs.front().end <= q.una) q.runs.pop_front();
@@ -154,6 +202,10 @@ void IbRcTransport::dropped(Simulator& sim, const Packet& p, std::uint32_t port)
 }
 
 void IbRcTransport::on_event(Simulator&, std::uint64_t arg) {
+  if (arg & kNicEvent) {
+    serve_nic(static_cast<std::uint32_t>(arg & ~kNicEvent));
+    return;
+  }
   const auto qi = static_cast<std::uint32_t>(arg);
   Qp& q = qps_[qi];
   q.timer_armed = false;

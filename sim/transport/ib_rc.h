@@ -17,14 +17,16 @@
 //   entropy (RoCE's per-flow ECMP on the UDP source port).
 // - A QP keeps at most `window_packets` unacknowledged; there is no end-to-end
 //   congestion control (no DCQCN): on lossless links credit back-pressure paces it.
-//   Real RDMA writes have no end-to-end packet window (IBTA bounds only outstanding
-//   reads, atomics and posted WQEs): an HCA generates a posted message's packets at line
-//   rate from the WQE and, on a NAK, rewinds its send pointer. Here a QP pushes up to
-//   `window_packets` into its host port's queue instead, so a larger window leaves
-//   stale copies queued behind a go-back-N (measured: a 4096-packet window turned a
-//   reroute on p4d into 5.4 million retransmissions). Until the send engine is modelled
-//   the window stays 512, and a QP whose window is full of packets lost on a dead link
-//   waits for its timeout even after routes are back.
+//   RDMA writes have no end-to-end packet window (IBTA bounds only outstanding reads,
+//   atomics and posted WQEs): the HCA's send engine generates a posted message's
+//   packets at line rate and, on a NAK or a timeout, rewinds its send pointer. Here a
+//   NIC takes one packet at a time, round robin over its QPs that can send, whenever
+//   its wire is free, so nothing stale waits at the host after a go-back-N; the default
+//   window, 65536 packets (256 MiB), is the model's state bound, not a protocol limit.
+//   It matters after a link failure: a QP still sending when routes come back gets its
+//   later packets through, the receiver NAKs the gap and the sender goes back N at
+//   once (measured on p5's KV transfer with 1 ms self-healing: 12.5 ms, no timeout);
+//   only a QP with nothing left to send waits for its timer.
 // - The receiver accepts only the next expected PSN, ACKs cumulatively every
 //   `ack_every` packets, at the end of each run and when the sender asks (AckReq on the
 //   packet that fills its window), NAKs the first gap once, and
@@ -51,7 +53,7 @@ namespace fabricplan::sim {
 struct IbRcParams {
   PacketFormat format;
   std::uint32_t qps_per_connection = 1;
-  std::uint32_t window_packets = 512;
+  std::uint32_t window_packets = 65536;
   std::uint32_t ack_every = 8;
   std::uint32_t timeout_exponent = 20;  // NCCL_IB_TIMEOUT
   std::uint32_t retry_count = 7;        // NCCL_IB_RETRY_CNT: timeouts without progress before the QP errors out
@@ -93,12 +95,32 @@ class IbRcTransport : public Transport {
     bool failed = false;               // retries exhausted: the QP is in the error state
     EventHandle timer;  // cancelled once everything sent is acknowledged, so an idle
                         // QP leaves nothing in the queue to stretch the simulated time
+    bool at_nic = false;             // in its NIC's line of QPs that can send
+    std::uint32_t next_ready = 0;    // the QP behind it in that line (when at_nic)
     // Receiver.
     std::deque<Run> expecting;     // runs not yet fully received
     std::uint32_t expected_psn = 0;
     std::uint32_t since_ack = 0;
     bool nak_sent = false;
   };
+
+  // The HCA's send engine: a NIC's QPs that can send wait in a round-robin line and
+  // the NIC takes one packet from the front whenever its wire is free, so packets are
+  // generated at line rate from the posted work and a go-back-N rewinds a QP without
+  // leaving stale copies queued at the host (the line is threaded through the QPs).
+  struct Nic {
+    static constexpr std::uint32_t kNone = UINT32_MAX;
+    std::uint32_t head = kNone, tail = kNone;
+    bool armed = false;  // a serve_nic event is pending
+  };
+  static constexpr std::uint64_t kNicEvent = std::uint64_t{1} << 62;
+  bool can_send(const Qp& q) const {
+    return !q.failed && q.next_psn < q.posted_end && q.next_psn - q.una < params_.window_packets;
+  }
+  void join_line(std::uint32_t qp);
+  void serve_nic(std::uint32_t host);
+  void send_one(std::uint32_t qp);
+  void arm_timer(std::uint32_t qp);  // the local ACK timer, while anything sent is unacknowledged
 
   std::uint32_t add_connection(std::uint32_t src, std::uint32_t dst) override;
   void pump(std::uint32_t qp);
@@ -110,6 +132,7 @@ class IbRcTransport : public Transport {
   IbRcParams params_;
   std::uint32_t lid_stride_ = 1;   // 2^LMC
   std::vector<Qp> qps_;            // connection c owns qps_[c*n .. c*n + n-1]
+  std::vector<Nic> nics_;          // per sending endpoint
 };
 
 }  // namespace fabricplan::sim
