@@ -198,20 +198,53 @@ const InstanceType* ib_reference(const Catalog& catalog, const InstanceType& t, 
   return newest;
 }
 
-SpecComparison compare_spec(const ClusterSpec& spec, const Catalog& catalog, const CalibrationProfile* profile,
+InstanceType like_for_like_ib(const InstanceType& efa, const InstanceType& hcas) {
+  InstanceType t = hcas;
+  t.name = "ib-like-" + efa.name;
+  t.accelerator = efa.accelerator;
+  t.accelerators = efa.accelerators;
+  t.nvswitch = efa.nvswitch;
+  t.intra_node = efa.intra_node;
+  // As many HCAs of that generation's rate as the EFA node's network needs; a rate that
+  // does not divide it is scaled so the two nodes carry the same Gbit/s.
+  const int n = std::max(1, static_cast<int>(std::lround(efa.aggregate_gbit_per_s / hcas.interface_gbit_per_s)));
+  t.interfaces = n;
+  t.interface_gbit_per_s = efa.aggregate_gbit_per_s / n;
+  t.aggregate_gbit_per_s = efa.aggregate_gbit_per_s;
+  t.accelerator_nics.assign(static_cast<std::size_t>(t.accelerators), {});
+  for (int g = 0; g < t.accelerators; ++g) t.accelerator_nics[static_cast<std::size_t>(g)] = {g * n / t.accelerators};
+  t.device_names.resize(std::min<std::size_t>(t.device_names.size(), static_cast<std::size_t>(n)));
+  const std::string why = "built by compare: " + efa.name + "'s " + std::to_string(efa.accelerators) + " x " + efa.accelerator +
+                          " and " + std::to_string(static_cast<long>(efa.aggregate_gbit_per_s)) + " Gbit/s per node on " +
+                          hcas.name + "'s InfiniBand HCAs";
+  t.sources = {{"interfaces", {why}}, {"accelerator_nics", {why + ", GPUs spread evenly over them"}}};
+  t.notes = "A like-for-like InfiniBand reference (hypothetical node): " + why + ".";
+  return t;
+}
+
+SpecComparison compare_spec(const ClusterSpec& spec, const Catalog& base_catalog, const CalibrationProfile* profile,
                             const CompareOptions& options) {
   SpecComparison c;
   if (spec.fabric.kind != FabricKind::kEfa) {
     throw InputError(spec.file, "/fabric/kind", "an EFA spec (compare puts an InfiniBand reference beside it)", "\"ib\"");
   }
-  const InstanceType& first = *catalog.find(spec.groups.front().instance_type);
+  const InstanceType& first = *base_catalog.find(spec.groups.front().instance_type);
+  const Catalog* catalog_ptr = &base_catalog;
   const InstanceType* ib = nullptr;
   if (!options.ib_type.empty()) {
-    ib = catalog.find(options.ib_type);
+    ib = base_catalog.find(options.ib_type);
     c.ib_reason = "--ib " + options.ib_type;
-  } else {
-    ib = ib_reference(catalog, first, &c.ib_reason);
+  } else if (const InstanceType* hcas = ib_reference(base_catalog, first, &c.ib_reason)) {
+    // Like for like: the same GPUs and network per node, on InfiniBand.
+    c.ib_catalog = std::make_unique<Catalog>(base_catalog.with(like_for_like_ib(first, *hcas)));
+    catalog_ptr = c.ib_catalog.get();
+    ib = catalog_ptr->find("ib-like-" + first.name);
+    c.ib_reason = "like for like: " + first.name + "'s " + std::to_string(first.accelerators) + " x " + first.accelerator +
+                  " and " + std::to_string(static_cast<long>(first.aggregate_gbit_per_s)) + " Gbit/s per node on " +
+                  std::to_string(ib->interfaces) + " x " + std::to_string(static_cast<long>(ib->interface_gbit_per_s)) +
+                  " Gbit/s HCAs (" + c.ib_reason + ", " + hcas->name + "); --ib TYPE compares with a catalog node instead";
   }
+  const Catalog& catalog = *catalog_ptr;
   if (!ib || ib->fabric != FabricKind::kInfiniband) {
     throw InputError(spec.file, "/node_groups/0/instance_type", "an instance type with an InfiniBand reference in the catalog",
                      first.name);
@@ -240,6 +273,7 @@ SpecComparison compare_spec(const ClusterSpec& spec, const Catalog& catalog, con
     c.notes.push_back(first.name + " has " + std::to_string(first.accelerators) + " accelerators per node, " + ib->name +
                       " " + std::to_string(ib->accelerators) + ": per-node workloads are kept per node");
   }
+  c.ib_network_ratio = ib->aggregate_gbit_per_s / first.aggregate_gbit_per_s;
   // A reference with much more (or less) network per node compares NICs, not fabrics:
   // say so, with both figures (p4d's 400 Gbit/s against a DGX A100's 1,600).
   if (std::abs(ib->aggregate_gbit_per_s - first.aggregate_gbit_per_s) > 0.1 * first.aggregate_gbit_per_s) {

@@ -42,7 +42,7 @@ struct FaultSlice {
 
 struct CompareOptions {
   PlanOptions plan;
-  std::string ib_type;                  // empty: the catalog's reference for the GPU generation
+  std::string ib_type;                  // empty: a node built like-for-like (like_for_like_ib)
   double slice_window_s = 0.002;        // the packet-engine slice
   double sm_reroute_after_s = 0.1;      // IB: the subnet manager's new routes this long after the failure
   double self_healing_after_s = 0.001;  // IB: the switches' local failover this long after it
@@ -52,8 +52,15 @@ struct CompareOptions {
   bool fault_slice = true;
 };
 
+// The default InfiniBand reference: the EFA node's accelerators and NVLink with its
+// network per node on HCAs of `hcas`' generation (their rate, as many as the EFA node's
+// Gbit/s needs, the GPUs spread evenly over them). Named "ib-like-<efa type>".
+InstanceType like_for_like_ib(const InstanceType& efa, const InstanceType& hcas);
+
 struct SpecComparison {
   std::unique_ptr<ClusterSpec> efa_spec, ib_spec;  // plans point into these
+  std::unique_ptr<Catalog> ib_catalog;             // the catalog with a built IB reference, if one was built
+  double ib_network_ratio = 1;                     // IB node's Gbit/s per node / the EFA node's
   PlanResult efa, ib;
   std::string ib_type, ib_reason;
   std::vector<std::string> notes;

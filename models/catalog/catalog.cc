@@ -1,5 +1,7 @@
 #include "models/catalog/catalog.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -142,6 +144,14 @@ std::vector<std::string> Catalog::names() const {
   std::vector<std::string> out;
   for (const auto& t : instances_) out.push_back(t.name);
   return out;
+}
+
+Catalog Catalog::with(InstanceType extra) const {
+  Catalog c = *this;
+  auto same = [&](const InstanceType& t) { return t.name == extra.name; };
+  c.instances_.erase(std::remove_if(c.instances_.begin(), c.instances_.end(), same), c.instances_.end());
+  c.instances_.push_back(std::move(extra));
+  return c;
 }
 
 }  // namespace fabricplan

@@ -25,6 +25,9 @@ class Catalog {
   const InstanceType* find(const std::string& name) const;
   std::vector<std::string> names() const;
   const std::string& path() const { return path_; }
+  // A copy with `extra` added (replacing a type of the same name): a node built for a
+  // comparison, e.g. compare's like-for-like InfiniBand reference.
+  Catalog with(InstanceType extra) const;
 
  private:
   std::vector<InstanceType> instances_;

@@ -1,8 +1,8 @@
 #include "planner/report/compare_report.h"
 
-#include <nlohmann/json.hpp>
-
+#include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "models/json_input/report_fields.h"
@@ -93,6 +93,14 @@ std::string fault_text(const FaultSlice& f, const char* label) {
   return os.str();
 }
 
+// What the verdicts compare: the same network per node, or a ratio the reader must see.
+std::string network_ratio_text(const SpecComparison& c) {
+  if (std::abs(c.ib_network_ratio - 1) < 0.01) return "same network per node on both sides";
+  char buf[120];
+  std::snprintf(buf, sizeof buf, "InfiniBand has %.2fx the EFA node's network per node", c.ib_network_ratio);
+  return buf;
+}
+
 // The IB side under each recovery model asked for (the first is the headline's).
 std::string ib_fault_texts(const SpecComparison& c) {
   if (c.ib_fault_by_recovery.empty()) return fault_text(c.ib_fault, "IB (RC)");
@@ -108,7 +116,8 @@ std::string render_compare_text(const SpecComparison& c) {
   const PlanResult& e = c.efa;
   os << "fabricplan compare: " << e.spec->name << " on EFA (" << e.groups.front().instance->name << ") and InfiniBand ("
      << c.ib_type << ": " << c.ib_reason << ")\n";
-  os << "verdict: EFA " << verdict_name(c.efa.verdict) << ", InfiniBand " << verdict_name(c.ib.verdict) << "\n";
+  os << "verdict: EFA " << verdict_name(c.efa.verdict) << ", InfiniBand " << verdict_name(c.ib.verdict) << " ("
+     << network_ratio_text(c) << ")\n";
   os << "fabric EFA: " << c.efa.fabric_description << "\n";
   os << "fabric IB:  " << c.ib.fabric_description << "\n";
   os << "engine EFA: " << c.efa.engine_summary << "\n";
@@ -148,7 +157,7 @@ std::string render_compare_markdown(const SpecComparison& c) {
   os << "# fabricplan compare: " << c.efa.spec->name << "\n\n";
   os << "EFA (`" << c.efa.groups.front().instance->name << "`, verdict **" << verdict_name(c.efa.verdict)
      << "**) beside InfiniBand (`" << c.ib_type << "`, " << c.ib_reason << ", verdict **" << verdict_name(c.ib.verdict)
-     << "**).\n\n";
+     << "**): " << network_ratio_text(c) << ".\n\n";
   os << "- EFA fabric: " << c.efa.fabric_description << "; " << c.efa.engine_summary << "\n";
   os << "- IB fabric: " << c.ib.fabric_description << "; " << c.ib.engine_summary << "\n\n";
   os << "| group | class | EFA op p50 | EFA p99 | EFA engine p99 | EFA load, util | EFA split | EFA verdict | IB op p50 | IB p99 | "
@@ -176,7 +185,7 @@ std::string render_compare_json(const SpecComparison& c) {
   ordered_json j;
   stamp_report_fields(j, "fabricplan.compare_spec", kCompareSpecReportVersion);
   j["spec"] = {{"name", c.efa.spec->name}, {"file", c.efa.spec->file}};
-  j["ib_reference"] = {{"instance_type", c.ib_type}, {"why", c.ib_reason}};
+  j["ib_reference"] = {{"instance_type", c.ib_type}, {"why", c.ib_reason}, {"network_ratio", c.ib_network_ratio}};
   j["fabrics"] = ordered_json::array();
   auto fault = [](const FaultSlice& f) {
     ordered_json o = {{"ran", f.ran}, {"recovery", f.recovery}};
@@ -249,7 +258,8 @@ std::string render_compare_html(const SpecComparison& c) {
         << verdict_name(p.verdict) << "</b></td><td>" << html_escape(p.fabric_description) << "</td><td>"
         << html_escape(p.engine_summary) << "</td></tr>\n";
   }
-  pre << "</table><p>InfiniBand reference: " << html_escape(c.ib_type + ": " + c.ib_reason) << "</p></section>\n";
+  pre << "</table><p>InfiniBand reference: " << html_escape(c.ib_type + ": " + c.ib_reason) << "</p><p class=\"ratio\"><b>"
+      << html_escape(network_ratio_text(c)) << "</b></p></section>\n";
   std::ostringstream app;
   app << "<section id=\"link-failure\"><h2>A link failure on a "
       << format_us(c.efa_fault.window_us > 0 ? c.efa_fault.window_us : c.ib_fault.window_us)

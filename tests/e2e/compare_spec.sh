@@ -28,8 +28,13 @@ for f in r["fabrics"]:
     assert timed, f"{f['fabric']}: no class has an operation time"
     engine = [c for g in f["groups"] for c in g["classes"] if c.get("engine_op_time_us", {}).get("count", 0) > 0]
     assert engine, f"{f['fabric']}: the flow engine timed nothing"
+# Like for like by default: the IB node has the EFA node's GPUs and network per node.
+assert ib["instance_type"] == "ib-like-" + efa["instance_type"] and r["ib_reference"]["network_ratio"] == 1, r["ib_reference"]
+# The same fault on both sides, or on neither (with the reason on each).
 ran = [f["link_failure"] for f in r["fabrics"] if f["link_failure"]["ran"]]
-assert ran, [f["link_failure"] for f in r["fabrics"]]
+assert len(ran) in (0, 2), [f["link_failure"] for f in r["fabrics"]]
+if not ran:
+    assert all("no leaf-to-spine link" in f["link_failure"]["why_not"] for f in r["fabrics"]), r["fabrics"]
 for lf in ran:
     assert lf["classes"] and lf["simulated_us"] > 0, lf
 print(r["spec"]["name"], "->", ib["instance_type"], [f["verdict"] for f in r["fabrics"]],
@@ -37,10 +42,16 @@ print(r["spec"]["name"], "->", ib["instance_type"], [f["verdict"] for f in r["fa
 PY
   grep -q "InfiniBand" "$tmp/$name.text"
 done
-# p4d's default reference (a DGX A100) has 4x its network per node: the report says the
-# comparison includes NIC bandwidth; p5's (a DGX H100, 3,200 Gbit/s each) does not.
-grep -q "p4d.24xlarge has 400 Gbit/s of network per node (4 x 100), ib-dgx-a100 1600 (8 x 200): the comparison includes 4.0x" \
-  "$tmp/p4d-moe-pd.text" || { echo "p4d: no NIC-bandwidth note"; grep note "$tmp/p4d-moe-pd.text"; exit 1; }
+# p4d beside a like-for-like IB node: 2 x 200 Gbit/s HCAs for its 400 Gbit/s, the verdict
+# line says the network is the same; beside the catalog's DGX A100 (--ib) it says 4x,
+# next to the verdict and in a note.
+grep -q "on 2 x 200 Gbit/s HCAs" "$tmp/p4d-moe-pd.text" && grep -q "^verdict: .*(same network per node on both sides)" "$tmp/p4d-moe-pd.text" \
+  || { echo "p4d: not like for like"; head -3 "$tmp/p4d-moe-pd.text"; exit 1; }
+"$bin" compare "$src/configs/clusters/p4d-moe-pd.json" --ib ib-dgx-a100 --no-fault > "$tmp/p4d-a100.text"
+grep -q "^verdict: .*(InfiniBand has 4.00x the EFA node's network per node)" "$tmp/p4d-a100.text" \
+  && grep -q "p4d.24xlarge has 400 Gbit/s of network per node (4 x 100), ib-dgx-a100 1600 (8 x 200): the comparison includes 4.0x" "$tmp/p4d-a100.text" \
+  || { echo "p4d vs DGX A100: no bandwidth ratio"; head -3 "$tmp/p4d-a100.text"; exit 1; }
+grep -q "InfiniBand has 4.00x" <<<"$("$bin" compare "$src/configs/clusters/p4d-moe-pd.json" --ib ib-dgx-a100 --no-fault --format md)"
 ! grep -q "the NIC bandwidth, not only another fabric" "$tmp/p5-moe-pd.text"
 # p5: IB RC loses the KV transfer's packets on the dead link until the subnet manager
 # reroutes and then waits for its ack timeout; SRD resends on other paths at once.

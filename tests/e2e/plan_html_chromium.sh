@@ -43,7 +43,9 @@ timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --no-first-run --d
   --disable-component-update --disable-sync --user-data-dir="$tmp/profile" --virtual-time-budget=5000 \
   --dump-dom "file://$tmp/compare-fault.html" >"$tmp/compare-fault.dom" 2>/dev/null || true
 for want in 'id="verdicts"' 'EFA (SRD)</td>' 'InfiniBand (RC)</td>' '<b>comfortable</b>' 'leaf-spine' \
-            'id="link-failure"' 'A link failure on a 2.00 ms slice' 'fails at 400.0 us'; do
+            'id="link-failure"' 'A link failure on a 2.00 ms slice' 'fails at 400.0 us' \
+            'same network per node on both sides' 'IB (RC, recovery: self-healing)' 'IB (RC, recovery: sm)' \
+            'IB (RC, recovery: none)' 'THE JOB FAILS at 8.59 s'; do
   grep -q "$want" "$tmp/compare-fault.dom" || { echo "compare HTML lacks $want"; exit 1; }
 done
 if [[ -n ${FABRICPLAN_SCREENSHOTS:-} ]]; then
