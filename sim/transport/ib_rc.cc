@@ -86,21 +86,32 @@ void IbRcTransport::join_line(std::uint32_t qi) {
 void IbRcTransport::serve_nic(std::uint32_t host) {
   Nic& nic = nics_[host];
   nic.armed = false;
+  // The send engine keeps up to kAheadPackets ahead of the wire, so it runs once per
+  // many packets rather than once per packet; a go-back-N leaves at most those stale
+  // copies queued at the host.
+  if (nic.packet_ps < 0) {
+    nic.packet_ps = static_cast<std::int64_t>((params_.format.mtu_payload_bytes + params_.format.header_bytes) /
+                                              fabric_.nic_bytes_per_s(host) * 1e12);
+  }
+  const std::int64_t packet_ps = nic.packet_ps, ahead_ps = packet_ps * (kAheadPackets - 1);
   while (nic.head != Nic::kNone) {
     const std::int64_t free_at = fabric_.nic_drained_at_ps(host);
-    if (free_at > sim_.now().ps()) {  // the wire is busy: come back when it is free
+    if (free_at - sim_.now().ps() > ahead_ps) {  // enough queued: come back when one packet is left
       nic.armed = true;
-      sim_.schedule_at(Time::from_ps(free_at), this, host | kNicEvent);
+      sim_.schedule_at(Time::from_ps(free_at - packet_ps), this, host | kNicEvent);
       return;
     }
     const std::uint32_t qi = nic.head;
     Qp& q = qps_[qi];
+    if (can_send(q)) send_one(qi);
+    // Round robin: the QP goes to the back of the line if it can send more and others
+    // wait (alone, it simply stays at the front), and leaves the line otherwise.
+    const bool more = can_send(q);
+    if (more && nic.head == nic.tail) continue;
     nic.head = q.next_ready;
     if (nic.head == Nic::kNone) nic.tail = Nic::kNone;
     q.at_nic = false;
-    if (!can_send(q)) continue;
-    send_one(qi);
-    if (can_send(q)) join_line(qi);  // round robin: back of the line
+    if (more) join_line(qi);
   }
 }
 
