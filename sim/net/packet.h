@@ -14,6 +14,8 @@ enum class Route : std::uint8_t {
   kEntropyHash,    // hash(entropy, switch): the transport picks the path by the entropy
                    // it writes (SRD changes it per packet; ECMP keeps one per flow)
   kDestModK,       // static D-mod-K on `entropy` read as the destination LID (IB)
+  kAdaptive,       // per packet, the equal-cost port that drains soonest (IB adaptive
+                   // routing on Quantum switches); ties broken by `entropy`
 };
 
 enum PacketFlag : std::uint8_t {

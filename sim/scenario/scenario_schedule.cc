@@ -29,7 +29,9 @@ ScheduleStream stream_of(const Scenario& s, const TrafficSpec& t, std::size_t in
     st.header_bytes = t.transport.srd.format.header_bytes;
   } else {
     const IbRcParams& ib = t.transport.ib;
-    st.path = ib.ecmp ? PathPolicy::kEntropyHash : PathPolicy::kDestModK;
+    // Adaptive routing spreads a QP's packets over the equal-cost ports as they drain:
+    // in the fluid engine, an even split over the paths.
+    st.path = ib.adaptive ? PathPolicy::kSpray : ib.ecmp ? PathPolicy::kEntropyHash : PathPolicy::kDestModK;
     st.qps = ib.qps_per_connection;
     while (st.lid_stride < st.qps) st.lid_stride *= 2;  // 2^LMC, as IbRcTransport
     st.mtu_payload_bytes = ib.format.mtu_payload_bytes;

@@ -111,7 +111,11 @@ TransportSpec read_transport(const JsonNode& n) {
     b.timeout_exponent = static_cast<std::uint32_t>(p.integer_or("timeout", 1, 31, b.timeout_exponent));
     b.retry_count = static_cast<std::uint32_t>(p.integer_or("retry_count", 0, 7, b.retry_count));
     if (p.has("ack_timeout_us")) b.ack_timeout_us = p.at("ack_timeout_us").in_range(1e-3, kMaxTimeUs);
-    if (p.has("path")) b.ecmp = p.at("path").one_of({"dmodk", "ecmp"}) == "ecmp";
+    if (p.has("path")) {
+      const std::string path = p.at("path").one_of({"dmodk", "ecmp", "adaptive"});
+      b.ecmp = path == "ecmp";
+      b.adaptive = path == "adaptive";
+    }
   }
   return t;
 }

@@ -127,7 +127,7 @@ void IbRcTransport::send_one(std::uint32_t qi) {
   std::uint32_t id = new_packet(qi, q.src, q.dst, psn, payload, flags);
   Packet& p = fabric_.pool()[id];
   p.entropy = q.entropy;
-  p.route = params_.ecmp ? Route::kEntropyHash : Route::kDestModK;
+  p.route = params_.adaptive ? Route::kAdaptive : params_.ecmp ? Route::kEntropyHash : Route::kDestModK;
   p.aux = r.message;
   stats_.sent(r.message, sim_.now().ps());
   ++counters_.data_packets_sent;
@@ -163,6 +163,10 @@ void IbRcTransport::send_ack(std::uint32_t qi, std::uint8_t flags) {
 }
 
 void IbRcTransport::on_data(const Packet& p) {
+  if (params_.adaptive) {
+    on_data_out_of_order(p);
+    return;
+  }
   const std::uint32_t qi = p.flow;
   Qp& q = qps_[qi];
   if (p.seq < q.expected_psn) {  // duplicate: our ACK may have been lost
@@ -184,6 +188,44 @@ void IbRcTransport::on_data(const Packet& p) {
   bool run_done = q.expected_psn == q.expecting.front().end;
   if (run_done) q.expecting.pop_front();
   if (++q.since_ack >= params_.ack_every || run_done || (p.flags & kFlagAckReq)) send_ack(qi, kFlagAck);
+}
+
+void IbRcTransport::on_data_out_of_order(const Packet& p) {
+  const std::uint32_t qi = p.flow;
+  Qp& q = qps_[qi];
+  if (p.seq < q.expected_psn) {  // duplicate: our ACK may have been lost
+    ++counters_.duplicates_received;
+    send_ack(qi, kFlagAck);
+    return;
+  }
+  if (p.seq > q.expected_psn) {  // ahead of a gap: placed now, acknowledged in order later
+    const std::size_t i = p.seq - q.expected_psn - 1;
+    if (q.ahead.size() <= i) q.ahead.resize(i + 1, false);
+    if (q.ahead[i]) {
+      ++counters_.duplicates_received;
+      return;
+    }
+    q.ahead[i] = true;
+    note_reorder(p.seq - q.expected_psn);
+    message_packet_arrived(p.aux, p.payload_bytes);
+    return;
+  }
+  message_packet_arrived(p.aux, p.payload_bytes);
+  ++q.expected_psn;
+  while (!q.ahead.empty() && q.ahead.front()) {  // the gap filled: what waited behind it
+    q.ahead.pop_front();
+    ++q.expected_psn;
+  }
+  if (!q.ahead.empty()) q.ahead.pop_front();  // the slot of the packet just placed
+  const std::size_t runs_before = q.expecting.size();
+  advance_expected(qi);
+  const bool run_done = q.expecting.size() < runs_before;
+  if (++q.since_ack >= params_.ack_every || run_done || (p.flags & kFlagAckReq)) send_ack(qi, kFlagAck);
+}
+
+void IbRcTransport::advance_expected(std::uint32_t qi) {
+  Qp& q = qps_[qi];
+  while (!q.expecting.empty() && q.expected_psn >= q.expecting.front().end) q.expecting.pop_front();
 }
 
 void IbRcTransport::on_ack(const Packet& p) {

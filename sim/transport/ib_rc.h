@@ -64,6 +64,11 @@ struct IbRcParams {
     return ack_timeout_us > 0 ? ack_timeout_us : 4.096 * static_cast<double>(std::uint64_t{1} << timeout_exponent);
   }
   bool ecmp = false;
+  // Adaptive routing (Quantum switches): each packet takes the least-loaded equal-cost
+  // port, so a QP's packets arrive out of order; the responder places them as they come
+  // and acknowledges in order (ConnectX-7's out-of-order RC), without NAKs: a loss is
+  // resent at the timeout.
+  bool adaptive = false;
 };
 
 class IbRcTransport : public Transport {
@@ -104,6 +109,7 @@ class IbRcTransport : public Transport {
     std::uint32_t expected_psn = 0;
     std::uint32_t since_ack = 0;
     bool nak_sent = false;
+    std::deque<bool> ahead;  // adaptive: arrived[expected_psn + 1 + i]
   };
 
   // The HCA's send engine: a NIC's QPs that can send wait in a round-robin line and
@@ -130,6 +136,8 @@ class IbRcTransport : public Transport {
   std::uint32_t add_connection(std::uint32_t src, std::uint32_t dst) override;
   void pump(std::uint32_t qp);
   void on_data(const Packet& p);
+  void on_data_out_of_order(const Packet& p);  // adaptive routing's responder
+  void advance_expected(std::uint32_t qp);     // past the run ends reached
   void on_ack(const Packet& p);
   void send_ack(std::uint32_t qp, std::uint8_t flags);
   const Run& run_of(const Qp& q, std::uint32_t psn) const;

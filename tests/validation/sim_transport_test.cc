@@ -167,6 +167,29 @@ TEST(TransportValidation, IbQpErrorsOutWhenItsRetriesRunOut) {
   EXPECT_GE(r.transport.timeouts, 2 * r.transport.qp_errors);
 }
 
+TEST(TransportValidation, IbAdaptiveRoutingSplitsTwoFlowsThatDModKPutsOnOneUplink) {
+  // Two 2,000,000 B messages from leaf0's hosts 0 and 1 to hosts 8 and 16 (on leaves 1
+  // and 2): D-mod-K sends both up leaf0's uplink for LID mod 8 = 0, so they share one
+  // 100 Gbit/s link and each takes about twice a lone message's 167.5 us; adaptive
+  // routing spreads each over the 8 uplinks as they drain, so each runs at its host
+  // link's rate (a lone message's time plus reordering), out of order and without a
+  // NAK or a retransmission on the lossless fabric.
+  auto run = [](bool adaptive) {
+    Scenario s = lone_message("ib");
+    s.traffic[0].flows = {{0, 8}, {1, 16}};
+    s.traffic[0].transport.ib.adaptive = adaptive;
+    return run_scenario(s);
+  };
+  const SimulationResult dmodk = run(false), ar = run(true);
+  std::printf("two colliding flows: D-mod-K %.1f us, adaptive %.1f us (lone message 167.5 us); adaptive: %llu out of order\n",
+              max_fct_us(dmodk), max_fct_us(ar), static_cast<unsigned long long>(ar.transport.out_of_order_received));
+  EXPECT_GT(max_fct_us(dmodk), 1.9 * 167.5);
+  EXPECT_LT(max_fct_us(ar), 1.1 * 167.5);
+  EXPECT_EQ(ar.classes[0].incomplete_flows, 0u);
+  EXPECT_EQ(ar.retransmissions, 0u);
+  EXPECT_GT(ar.transport.out_of_order_received, 0u);
+}
+
 TEST(TransportValidation, SameSeedSameResult) {
   Scenario s = parse_scenario(scenario_path("fault-128-srd.json"));
   SimulationResult a = run_scenario(s), b = run_scenario(s);
