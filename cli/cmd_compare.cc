@@ -38,6 +38,10 @@ int compare_spec_command(const Args& args) {
   o.slice_window_s = ms("--slice-ms", 0.01, 1000, 2);
   o.sm_reroute_after_s = ms("--sm-reroute-ms", 0, 600000, 100);
   o.self_healing_after_s = ms("--self-healing-ms", 0, 600000, 1);
+  if (auto r = args.get("--ib-routing")) {
+    if (*r != "static" && *r != "adaptive") throw UsageError("--ib-routing must be static or adaptive, not \"" + *r + "\"");
+    o.plan.ib_adaptive = *r == "adaptive";
+  }
   if (auto r = args.get("--ib-recovery")) {
     if (*r == "all") {
       o.ib_recovery = {"self-healing", "sm", "none"};

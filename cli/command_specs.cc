@@ -42,6 +42,7 @@ std::vector<CommandSpec> make_specs() {
       {"--slice-ms", "MS", "SPEC: length of the link-failure slice (default 2)"},
       {"--sm-reroute-ms", "MS", "SPEC: when the IB subnet manager installs new routes after the failure (default 100)"},
       {"--self-healing-ms", "MS", "SPEC: when the IB switches' local failover (self-healing) routes around it (default 1)"},
+      {"--ib-routing", "static|adaptive", "SPEC: IB routes: static D-mod-K (default) or adaptive (per packet, least-loaded up-port)"},
       {"--ib-recovery", "self-healing|sm|none|all", "SPEC: the IB recovery models the link-failure slice runs (default all; the first is the headline)"}};
   compare.insert(compare.end(), spec_engine.begin(), spec_engine.end());
   std::vector<OptionSpec> plan = {{"--format", "text|md|json|html", "report format (default text)"},

@@ -323,6 +323,7 @@ void confirm_on_engine(PlanResult& plan, const ClusterSpec& spec, const PlanOpti
   const std::map<std::string, NodePools>& pools = on.pools;
   SpecScheduleOptions so;
   so.infiniband = on.infiniband;
+  so.ib_adaptive = options.ib_adaptive;
   so.seed = options.seed;
   so.window_s = options.window_s;
   so.max_transfers = options.max_transfers;
@@ -356,7 +357,7 @@ void confirm_on_engine(PlanResult& plan, const ClusterSpec& spec, const PlanOpti
   char buf[256];
   std::snprintf(buf, sizeof buf, "%s engine, %s, %llu transfers, %s, seed %llu", options.engine.c_str(),
                 run.window_reason.c_str(), static_cast<unsigned long long>(run.transfers),
-                so.infiniband ? "IB RC with D-mod-K routes" : "SRD spraying",
+                !so.infiniband ? "SRD spraying" : so.ib_adaptive ? "IB RC with adaptive routing" : "IB RC with D-mod-K routes",
                 static_cast<unsigned long long>(options.seed));
   plan.engine_summary = buf;
   if (options.engine == "packet") plan.engine_transport = engine_transport_stats(run.sim);

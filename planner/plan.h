@@ -158,6 +158,7 @@ struct PlanOptions {
   std::uint64_t seed = 1;
   std::uint64_t max_transfers = 150000;
   bool sweep = true;                 // the utilization-as-rates-grow table
+  bool ib_adaptive = false;          // IB: adaptive routing instead of static D-mod-K
 };
 
 PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,

@@ -40,6 +40,7 @@ FaultSlice fault_slice(const ClusterSpec& spec, const PlanResult& plan, const Co
   const std::map<std::string, NodePools>& pools = on.pools;
   SpecScheduleOptions so;
   so.infiniband = on.infiniband;
+  so.ib_adaptive = options.plan.ib_adaptive;
   so.seed = options.plan.seed;
   so.window_s = options.slice_window_s;
   so.max_transfers = options.plan.max_transfers;
@@ -139,7 +140,11 @@ FaultSlice fault_slice(const ClusterSpec& spec, const PlanResult& plan, const Co
     std::snprintf(when, sizeof when, how, (reroute_s >= 0 ? reroute_s : 0) * 1e3);
     char buf[900];
     std::snprintf(buf, sizeof buf,
-                  "RC keeps one path per QP: its packets on the dead link are lost until %s; a QP still sending then "
+                  so.ib_adaptive
+                      ? "RC with adaptive routing: from the failure on, each switch sends packets only to up-ports whose "
+                        "link is up (routes are recomputed when %s); the packets already on the dead link are lost and "
+                        "resent at the local ACK timeout (no NAK for out-of-order arrivals): %s"
+                      : "RC keeps one path per QP: its packets on the dead link are lost until %s; a QP still sending then "
                   "gets a NAK for the gap and goes back N at once, one whose window is full of lost packets resends at "
                   "its local ACK timeout: %s",
                   when, timers.c_str());

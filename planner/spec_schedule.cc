@@ -96,7 +96,7 @@ class Builder {
     st.traffic_class = std::string(traffic_class_name(c));
     st.class_index = schedule_.class_index(st.traffic_class);
     st.transport = open_loop ? "open_loop" : options_.infiniband ? "ib_rc" : "srd";
-    st.path = options_.infiniband ? PathPolicy::kDestModK : PathPolicy::kSpray;
+    st.path = options_.infiniband && !options_.ib_adaptive ? PathPolicy::kDestModK : PathPolicy::kSpray;
     st.source = "/workloads";
     const auto index = static_cast<std::uint32_t>(schedule_.streams.size());
     schedule_.streams.push_back(st);
@@ -109,6 +109,7 @@ class Builder {
     const IbStackTimeouts& ib = c == TrafficClass::kKvTransfer && !spec_.kv.empty() ? spec_.kv.front().ib : spec_.nccl_ib;
     t.transport.ib.timeout_exponent = ib.timeout_exponent;
     t.transport.ib.retry_count = ib.retry_count;
+    t.transport.ib.adaptive = options_.ib_adaptive;
     traffic_.push_back(t);
     streams[c] = index;
     return index;

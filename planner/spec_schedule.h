@@ -57,6 +57,7 @@ struct SpecOp {
 
 struct SpecScheduleOptions {
   bool infiniband = false;          // IB RC (one path per QP, D-mod-K) instead of SRD spraying
+  bool ib_adaptive = false;         // IB: adaptive routing (per packet, out of order) instead of D-mod-K
   std::uint64_t seed = 1;
   double window_s = 0;              // 0: chosen (choose_window)
   std::uint64_t max_transfers = 150000;

@@ -62,8 +62,9 @@ std::uint32_t Fabric::choose_port(int node, const Packet& p) {
     case Route::kEntropyHash: return hops[flow_hash(p.entropy, node) % n];
     case Route::kDestModK: return dmodk(p.entropy);
     case Route::kAdaptive: {
-      // The port whose queue drains soonest: its serialization backlog plus what waits
-      // for credits; equal ones in an order rotated by the packet's entropy.
+      // The port whose queue drains soonest among those whose link is up: its
+      // serialization backlog plus what waits for credits; equal ones in an order
+      // rotated by the packet's entropy.
       const std::int64_t now = sim_.now().ps();
       const int first = static_cast<int>(flow_hash(p.entropy, node) % n);
       std::uint32_t best = hops[first];
@@ -71,6 +72,7 @@ std::uint32_t Fabric::choose_port(int node, const Packet& p) {
       for (int k = 0; k < n; ++k) {
         const std::uint32_t port = hops[(first + k) % n];
         const Port& q = ports_[port];
+        if (!q.up) continue;  // a switch does not choose a port whose link is down
         const std::int64_t at = std::max(q.busy_until_ps, now) + q.queued_bytes * q.ps_per_byte;
         if (at < best_at) best_at = at, best = port;
       }

@@ -104,7 +104,11 @@ assert kv and kv[0]['p50_us'] < 1.2e6, kv  # UCX's 1.07 s timeout, not NCCL's 4.
 "$bin" compare "$src/configs/clusters/p5-moe-pd.json" --kv-engine mooncake --kv-ib-retry-cnt 1 --slice-ms 5 > "$tmp/fails.txt"
 grep -q "THE JOB FAILS at 135.2" "$tmp/fails.txt" && grep -q "kv_transfer: mooncake: timeout 14 (67.1 ms), retry 1" "$tmp/fails.txt" \
   || { echo "a KV engine out of retries"; cat "$tmp/fails.txt"; exit 1; }
-for bad in "--ib p5.48xlarge" "--ib nosuch" "--engine analytic" "--format csv" "--sm-reroute-ms -1" "--slice-ms x" "--kv-engine tcp" "--kv-ib-retry-cnt 8" "--nccl-ib-timeout 0" "--ib-recovery fast" "--self-healing-ms x"; do
+# Adaptive routing on the IB side: said in the engine summary and the slice's mechanism.
+"$bin" compare "$src/configs/clusters/p5-moe-pd.json" --ib-routing adaptive --ib-recovery self-healing > "$tmp/ar.txt"
+grep -q "^engine IB: .*IB RC with adaptive routing" "$tmp/ar.txt" && grep -q "RC with adaptive routing: from the failure on" "$tmp/ar.txt" \
+  || { echo "--ib-routing adaptive not reported"; head -8 "$tmp/ar.txt"; exit 1; }
+for bad in "--ib-routing ecmp" "--ib p5.48xlarge" "--ib nosuch" "--engine analytic" "--format csv" "--sm-reroute-ms -1" "--slice-ms x" "--kv-engine tcp" "--kv-ib-retry-cnt 8" "--nccl-ib-timeout 0" "--ib-recovery fast" "--self-healing-ms x"; do
   set +e; "$bin" compare "$src/configs/clusters/p5-moe-pd.json" $bad >/dev/null 2>"$tmp/err"; rc=$?; set -e
   [[ $rc == 2 ]] || { echo "compare $bad: exit $rc"; cat "$tmp/err"; exit 1; }
 done
