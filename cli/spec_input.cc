@@ -18,23 +18,21 @@ void apply_ib_overrides(const Args& args, ClusterSpec& spec) {
     if (!ib) throw UsageError("--kv-engine must be " + std::string(kKvEngineNames) + ", not \"" + *engine + "\"");
     for (auto& kv : spec.kv) kv.ib = *ib;
   }
-  auto set = [&](const char* flag, std::uint64_t lo, std::uint64_t hi, auto apply) {
-    if (auto v = args.unsigned_in(flag, lo, hi)) apply(static_cast<std::uint32_t>(*v), std::string(flag));
+  // Each flag sets one field of the KV engines' or NCCL's settings, and says so.
+  auto set = [&](const char* flag, std::uint64_t hi, std::uint32_t IbStackTimeouts::*field, bool kv) {
+    const auto v = args.unsigned_in(flag, field == &IbStackTimeouts::timeout_exponent ? 1 : 0, hi);
+    if (!v) return;
+    auto apply = [&](IbStackTimeouts& ib) {
+      ib.*field = static_cast<std::uint32_t>(*v);
+      ib.source = std::string(flag) + " " + std::to_string(*v) + ", over " + ib.source;
+    };
+    if (!kv) return apply(spec.nccl_ib);
+    for (auto& w : spec.kv) apply(w.ib);
   };
-  set("--kv-ib-timeout", 1, 31, [&](std::uint32_t v, const std::string& f) {
-    for (auto& kv : spec.kv) kv.ib.timeout_exponent = v, kv.ib.source = f + " " + std::to_string(v) + ", over " + kv.ib.source;
-  });
-  set("--kv-ib-retry-cnt", 0, 7, [&](std::uint32_t v, const std::string& f) {
-    for (auto& kv : spec.kv) kv.ib.retry_count = v, kv.ib.source = f + " " + std::to_string(v) + ", over " + kv.ib.source;
-  });
-  set("--nccl-ib-timeout", 1, 31, [&](std::uint32_t v, const std::string& f) {
-    spec.nccl_ib.timeout_exponent = v;
-    spec.nccl_ib.source = f + " " + std::to_string(v) + ", over " + spec.nccl_ib.source;
-  });
-  set("--nccl-ib-retry-cnt", 0, 7, [&](std::uint32_t v, const std::string& f) {
-    spec.nccl_ib.retry_count = v;
-    spec.nccl_ib.source = f + " " + std::to_string(v) + ", over " + spec.nccl_ib.source;
-  });
+  set("--kv-ib-timeout", 31, &IbStackTimeouts::timeout_exponent, true);
+  set("--kv-ib-retry-cnt", 7, &IbStackTimeouts::retry_count, true);
+  set("--nccl-ib-timeout", 31, &IbStackTimeouts::timeout_exponent, false);
+  set("--nccl-ib-retry-cnt", 7, &IbStackTimeouts::retry_count, false);
 }
 
 std::string joined(const std::vector<std::string>& v) {

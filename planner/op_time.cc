@@ -116,14 +116,12 @@ class GroupTimer {
     const double catalog_beta = units::gbit_per_s_to_bytes_per_s(in_.instance->interface_gbit_per_s) * in_.instance->default_efficiency;
     t.nics = static_cast<int>(pool.size());
     t.nic_bytes_per_s *= in_.nic_bytes_per_s / catalog_beta * in_.fabric_factor * factor;
-    t.nics_of_gpu.clear();
     t.local_nics.clear();
     for (const auto& local : in_.instance->accelerator_nics) {
       std::vector<int> in_pool;
       for (int nic : local) {
         if (std::count(pool.begin(), pool.end(), nic) > 0) in_pool.push_back(nic);
       }
-      t.nics_of_gpu.push_back(std::max(1, static_cast<int>(in_pool.size())));
       t.local_nics.push_back(std::move(in_pool));
     }
     return t;

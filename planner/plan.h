@@ -94,8 +94,6 @@ struct GroupResult {
 
 // What the packet engine's transport and fabric did to one traffic class over the whole
 // run (all groups): why its measured times are what they are.
-// "6.40 ms / 30.2 ms (n=184)", or "6.40 ms / max 30.2 ms (n=4)" below kMinSamplesForP99.
-std::string engine_times_text(double p50_us, double p99_us, std::size_t count);
 
 struct EngineTransportStats {
   std::string cls;                    // traffic class name

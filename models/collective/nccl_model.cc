@@ -104,8 +104,12 @@ double gpu_share_bytes_per_s(const NodeTiers& t, int gpus) {
 // What the one GPU that crosses a node boundary gets in sendrecv: its local NICs on EFA
 // (aws-ofi-nccl stripes over them), one NIC on InfiniBand.
 double gpu_local_bytes_per_s(const NodeTiers& t) {
-  int local = 1;
-  if (!t.nics_of_gpu.empty()) local = std::max(1, *std::min_element(t.nics_of_gpu.begin(), t.nics_of_gpu.end()));
+  std::size_t local = 1;
+  if (!t.local_nics.empty()) {
+    local = t.local_nics.front().size();
+    for (const auto& nics : t.local_nics) local = std::min(local, nics.size());
+    local = std::max<std::size_t>(1, local);
+  }
   return (t.infiniband ? 1 : local) * t.nic_bytes_per_s;
 }
 

@@ -65,7 +65,6 @@ struct NodeTiers {
   double nvls_bytes_per_s = 0;        // per GPU algbw ceiling with NVLS
   int nics = 0;
   double nic_bytes_per_s = 0;         // one NIC, payload, each direction, what NCCL reaches
-  std::vector<int> nics_of_gpu;       // how many NICs are local to each GPU (sum may exceed nics)
   std::vector<std::vector<int>> local_nics;  // which NICs are local to each GPU (may be shared)
   double net_hop_extra_us = 0;        // fitted network latency per hop beyond NCCL's hwLat
   int channels = 16;

@@ -37,9 +37,13 @@ constexpr NetworkFit kEfaV2{0.90, 24, 24, true,
                             "fitted to training sets efa-p5-2n-allreduce-adt and efa-p5-2to32n-allreduce-cg"};
 // EFA v3 (p5en) and v4 (p6-b200): no measurement in the training set. Their NIC count and
 // rate are the catalog's; efficiency, hop latency and channels are EFA v2's.
-constexpr NetworkFit kEfaV2Extrapolated{0.90, 24, 24, false,
-                                        "extrapolated from the EFA v2 fit (p5 rows): no measurement of this EFA "
-                                        "generation's latency or efficiency"};
+constexpr NetworkFit extrapolated(NetworkFit f, const char* source) {
+  f.measured = false;
+  f.source = source;
+  return f;
+}
+constexpr NetworkFit kEfaV2Extrapolated = extrapolated(
+    kEfaV2, "extrapolated from the EFA v2 fit (p5 rows): no measurement of this EFA generation's latency or efficiency");
 // InfiniBand: NCCL reaches 46-49 GB/s on a 400G ConnectX-7 (training set sec. 3: 0.95 of
 // 50 GB/s); latency is NCCL's own hwLat for IB; 16 channels (NCCL's default on 8 NICs).
 constexpr NetworkFit kInfiniband{0.95, 0, 16, true, "NVIDIA's stated NCCL figures (46-49 GB/s per ConnectX-7)"};
@@ -90,10 +94,7 @@ NodeTiers tiers_from_catalog(const InstanceType& t, bool nvls_enabled) {
   n.nics = t.interfaces;
   // No NIC carries more than its line rate after headers, whatever a fit says.
   n.nic_bytes_per_s = t.interface_gbit_per_s * 1e9 / 8 * std::min(fit.efficiency, wire_payload_fraction(n.infiniband));
-  for (const auto& list : t.accelerator_nics) {
-    n.nics_of_gpu.push_back(static_cast<int>(list.size()));
-    n.local_nics.emplace_back(list.begin(), list.end());
-  }
+  for (const auto& list : t.accelerator_nics) n.local_nics.emplace_back(list.begin(), list.end());
   n.net_hop_extra_us = fit.hop_extra_us;
   n.channels = fit.channels;
   if (nvlink >= 450e9) {  // NVLink 4 or later: Hopper's kernel figures (Blackwell extrapolated)

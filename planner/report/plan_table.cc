@@ -6,12 +6,15 @@
 #include "models/units/units.h"
 
 namespace fabricplan {
+namespace {
 
+// "6.40 ms / 30.2 ms (n=184)", or "6.40 ms / max 30.2 ms (n=4)" below kMinSamplesForP99.
 std::string engine_times_text(double p50_us, double p99_us, std::size_t count) {
   return format_us(p50_us) + " / " + (count < kMinSamplesForP99 ? "max " : "") + format_us(p99_us) + " (n=" +
          std::to_string(count) + ")";
 }
 
+}  // namespace
 
 Table class_table(const GroupResult& g) {
   Table t;

@@ -57,7 +57,7 @@ const IbRcTransport::Run& IbRcTransport::run_of(const Qp& q, std::uint32_t psn) 
 void IbRcTransport::pump(std::uint32_t qi) {
   Qp& q = qps_[qi];
   if (can_send(q)) {  // (a QP in the error state sends nothing)
-    if (!q.at_nic) join_line(qi);
+    if (!q.at_nic) nics_[q.src].join(qps_, qi);
     if (!nics_[q.src].armed) serve_nic(q.src);
   }
   arm_timer(qi);
@@ -68,19 +68,6 @@ void IbRcTransport::arm_timer(std::uint32_t qi) {
   if (q.failed || q.timer_armed || q.una >= q.next_psn) return;
   q.timer_armed = true;
   q.timer = sim_.schedule_cancellable(Time::from_ps(q.last_progress_ps) + Time::from_us(params_.local_ack_timeout_us()), this, qi);
-}
-
-void IbRcTransport::join_line(std::uint32_t qi) {
-  Qp& q = qps_[qi];
-  Nic& nic = nics_[q.src];
-  q.at_nic = true;
-  q.next_ready = Nic::kNone;
-  if (nic.tail == Nic::kNone) {
-    nic.head = qi;
-  } else {
-    qps_[nic.tail].next_ready = qi;
-  }
-  nic.tail = qi;
 }
 
 void IbRcTransport::serve_nic(std::uint32_t host) {
@@ -108,10 +95,8 @@ void IbRcTransport::serve_nic(std::uint32_t host) {
     // wait (alone, it simply stays at the front), and leaves the line otherwise.
     const bool more = can_send(q);
     if (more && nic.head == nic.tail) continue;
-    nic.head = q.next_ready;
-    if (nic.head == Nic::kNone) nic.tail = Nic::kNone;
-    q.at_nic = false;
-    if (more) join_line(qi);
+    nic.leave(qps_);
+    if (more) nic.join(qps_, qi);
   }
 }
 
@@ -163,10 +148,6 @@ void IbRcTransport::send_ack(std::uint32_t qi, std::uint8_t flags) {
 }
 
 void IbRcTransport::on_data(const Packet& p) {
-  if (params_.adaptive) {
-    on_data_out_of_order(p);
-    return;
-  }
   const std::uint32_t qi = p.flow;
   Qp& q = qps_[qi];
   if (p.seq < q.expected_psn) {  // duplicate: our ACK may have been lost
@@ -174,8 +155,20 @@ void IbRcTransport::on_data(const Packet& p) {
     send_ack(qi, kFlagAck);
     return;
   }
-  if (p.seq > q.expected_psn) {  // sequence error: drop, NAK the gap once
-    note_reorder(p.seq - q.expected_psn);
+  if (p.seq > q.expected_psn) {
+    if (params_.adaptive) {  // ahead of a gap: placed now, acknowledged in order later
+      const std::size_t i = p.seq - q.expected_psn - 1;
+      if (q.ahead.size() <= i) q.ahead.resize(i + 1, false);
+      if (q.ahead[i]) {
+        ++counters_.duplicates_received;
+        return;
+      }
+      q.ahead[i] = true;
+      note_reorder(p.seq - q.expected_psn);
+      message_packet_arrived(p.aux, p.payload_bytes);
+      return;
+    }
+    note_reorder(p.seq - q.expected_psn);  // sequence error: drop, NAK the gap once
     if (!q.nak_sent) {
       q.nak_sent = true;
       send_ack(qi, kFlagNak);
@@ -185,47 +178,19 @@ void IbRcTransport::on_data(const Packet& p) {
   ++q.expected_psn;
   q.nak_sent = false;
   message_packet_arrived(p.aux, p.payload_bytes);
-  bool run_done = q.expected_psn == q.expecting.front().end;
-  if (run_done) q.expecting.pop_front();
-  if (++q.since_ack >= params_.ack_every || run_done || (p.flags & kFlagAckReq)) send_ack(qi, kFlagAck);
-}
-
-void IbRcTransport::on_data_out_of_order(const Packet& p) {
-  const std::uint32_t qi = p.flow;
-  Qp& q = qps_[qi];
-  if (p.seq < q.expected_psn) {  // duplicate: our ACK may have been lost
-    ++counters_.duplicates_received;
-    send_ack(qi, kFlagAck);
-    return;
-  }
-  if (p.seq > q.expected_psn) {  // ahead of a gap: placed now, acknowledged in order later
-    const std::size_t i = p.seq - q.expected_psn - 1;
-    if (q.ahead.size() <= i) q.ahead.resize(i + 1, false);
-    if (q.ahead[i]) {
-      ++counters_.duplicates_received;
-      return;
-    }
-    q.ahead[i] = true;
-    note_reorder(p.seq - q.expected_psn);
-    message_packet_arrived(p.aux, p.payload_bytes);
-    return;
-  }
-  message_packet_arrived(p.aux, p.payload_bytes);
-  ++q.expected_psn;
-  while (!q.ahead.empty() && q.ahead.front()) {  // the gap filled: what waited behind it
+  // Adaptive routing: the gap filled, so what was placed behind it is in order too
+  // (`ahead` stays empty without it).
+  while (!q.ahead.empty() && q.ahead.front()) {
     q.ahead.pop_front();
     ++q.expected_psn;
   }
   if (!q.ahead.empty()) q.ahead.pop_front();  // the slot of the packet just placed
-  const std::size_t runs_before = q.expecting.size();
-  advance_expected(qi);
-  const bool run_done = q.expecting.size() < runs_before;
+  bool run_done = false;
+  while (!q.expecting.empty() && q.expected_psn >= q.expecting.front().end) {
+    q.expecting.pop_front();
+    run_done = true;
+  }
   if (++q.since_ack >= params_.ack_every || run_done || (p.flags & kFlagAckReq)) send_ack(qi, kFlagAck);
-}
-
-void IbRcTransport::advance_expected(std::uint32_t qi) {
-  Qp& q = qps_[qi];
-  while (!q.expecting.empty() && q.expected_psn >= q.expecting.front().end) q.expecting.pop_front();
 }
 
 void IbRcTransport::on_ack(const Packet& p) {

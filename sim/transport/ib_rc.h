@@ -48,6 +48,7 @@
 
 #include <deque>
 
+#include "sim/transport/nic_line.h"
 #include "sim/transport/transport.h"
 
 namespace fabricplan::sim {
@@ -117,10 +118,7 @@ class IbRcTransport : public Transport {
   // wire, so packets are generated from the posted work as the wire drains and a
   // go-back-N rewinds a QP leaving at most those copies queued at the host (the line is
   // threaded through the QPs).
-  struct Nic {
-    static constexpr std::uint32_t kNone = UINT32_MAX;
-    std::uint32_t head = kNone, tail = kNone;
-    bool armed = false;  // a serve_nic event is pending
+  struct Nic : NicLine {
     std::int64_t packet_ps = -1;  // one full packet's time on its wire (-1: not yet known)
   };
   static constexpr std::uint64_t kNicEvent = std::uint64_t{1} << 62;
@@ -128,7 +126,6 @@ class IbRcTransport : public Transport {
   bool can_send(const Qp& q) const {
     return !q.failed && q.next_psn < q.posted_end && q.next_psn - q.una < params_.window_packets;
   }
-  void join_line(std::uint32_t qp);
   void serve_nic(std::uint32_t host);
   void send_one(std::uint32_t qp);
   void arm_timer(std::uint32_t qp);  // the local ACK timer, while anything sent is unacknowledged
@@ -136,8 +133,6 @@ class IbRcTransport : public Transport {
   std::uint32_t add_connection(std::uint32_t src, std::uint32_t dst) override;
   void pump(std::uint32_t qp);
   void on_data(const Packet& p);
-  void on_data_out_of_order(const Packet& p);  // adaptive routing's responder
-  void advance_expected(std::uint32_t qp);     // past the run ends reached
   void on_ack(const Packet& p);
   void send_ack(std::uint32_t qp, std::uint8_t flags);
   const Run& run_of(const Qp& q, std::uint32_t psn) const;

@@ -89,28 +89,8 @@ void SrdTransport::send_one(std::uint32_t c) {
 void SrdTransport::pump(std::uint32_t c) {
   Conn& k = conns_[c];
   if (k.at_nic || !can_send(c)) return;
-  join_line(nics_[k.src], c);
+  nics_[k.src].join(conns_, c);
   if (!nics_[k.src].armed) serve_nic(k.src);
-}
-
-void SrdTransport::join_line(Nic& nic, std::uint32_t c) {
-  Conn& k = conns_[c];
-  k.at_nic = true;
-  k.next_ready = Nic::kNone;
-  if (nic.tail == Nic::kNone) {
-    nic.head = c;
-  } else {
-    conns_[nic.tail].next_ready = c;
-  }
-  nic.tail = c;
-}
-
-std::uint32_t SrdTransport::leave_line(Nic& nic) {
-  const std::uint32_t c = nic.head;
-  nic.head = conns_[c].next_ready;
-  if (nic.head == Nic::kNone) nic.tail = Nic::kNone;
-  conns_[c].at_nic = false;
-  return c;
 }
 
 void SrdTransport::serve_nic(std::uint32_t host) {
@@ -123,10 +103,10 @@ void SrdTransport::serve_nic(std::uint32_t host) {
       sim_.schedule_at(Time::from_ps(free_at), this, host | kNicEvent);
       return;
     }
-    const std::uint32_t c = leave_line(nic);
+    const std::uint32_t c = nic.leave(conns_);
     if (!can_send(c)) continue;
     send_one(c);
-    if (can_send(c)) join_line(nic, c);  // round robin: back of the line
+    if (can_send(c)) nic.join(conns_, c);  // round robin: back of the line
   }
 }
 

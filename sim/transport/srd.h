@@ -60,6 +60,7 @@
 
 #include <deque>
 
+#include "sim/transport/nic_line.h"
 #include "sim/transport/transport.h"
 
 namespace fabricplan::sim {
@@ -162,16 +163,8 @@ class SrdTransport : public Transport {
   void decrease(Conn& k, double fraction);
   static constexpr std::uint64_t kPaceEvent = std::uint64_t{1} << 63;
   static constexpr std::uint64_t kNicEvent = std::uint64_t{1} << 62;
-  // A NIC's line of connections that can send, in round-robin order: a FIFO threaded
-  // through the connections themselves (Conn::next_ready), so a NIC costs 12 bytes and
-  // joining or leaving the line allocates nothing.
-  struct Nic {
-    static constexpr std::uint32_t kNone = UINT32_MAX;
-    std::uint32_t head = kNone, tail = kNone;
-    bool armed = false;  // a serve_nic event is pending
-  };
-  void join_line(Nic& nic, std::uint32_t c);
-  std::uint32_t leave_line(Nic& nic);  // the connection at the front
+  // A NIC's line of connections that can send, in round-robin order (nic_line.h).
+  using Nic = NicLine;
   Sent& sent(Conn& k, std::uint32_t seq) { return k.sent[seq - k.sent_base]; }
 
   SrdParams params_;

@@ -156,7 +156,9 @@ TEST(CollectiveProperties, EachGenerationOnItsOwnFigures) {
     // What no measurement backs says so.
     const bool extrapolated = std::string(name) == "p5en.48xlarge" || std::string(name) == "p6-b200.48xlarge";
     EXPECT_EQ(t.network_measured, !extrapolated) << name;
-    if (extrapolated) EXPECT_NE(t.source.find("extrapolated"), std::string::npos) << t.source;
+    if (extrapolated) {
+      EXPECT_NE(t.source.find("extrapolated"), std::string::npos) << t.source;
+    }
   }
   for (std::size_t a = 0; a < curves.size(); ++a) {
     for (std::size_t b = a + 1; b < curves.size(); ++b) EXPECT_NE(curves[a], curves[b]) << types[a] << " vs " << types[b];
