@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Runs the SCENARIOS.md scenario files under configs/scenarios/ one at a time (one
+# Runs the bench/SCENARIOS.md scenario files under configs/scenarios/ one at a time (one
 # core) and prints wall time, events per second, delivered packets per wall second and
 # peak memory. For bench-p-128-spray (and any BENCH-P spray run when NS3_ALL=1) it also
 # runs the same packets through ns-3 3.37 (bench/peers/ns3_bench_p, built where
 # libns3-dev is installed) on the same core in the same run and prints the wall-time
-# ratio; without ns-3 it prints the ratio to the figure SCENARIOS.md records for this
+# ratio; without ns-3 it prints the ratio to the figure bench/SCENARIOS.md records for this
 # kind of machine, marked "recorded". NS3=0 skips the live ns-3 run (it takes ~150 s).
 # Usage:
 #   bench/run_scenarios.sh [PATTERN]     (default: bench-*)
@@ -46,9 +46,9 @@ sg = json.loads(sys.argv[4]) if sys.argv[4] else None
 if sg:
     s0, s1 = map(float, sys.argv[5].split()); sg["process_wall_s"] = s1 - s0
 e = r["engine"]; c = r["classes"][0]; f = c["fct_us"]
-recorded = {"bench-f-ft1024-a2a256": ("79.5 s, last flow at 22.1 ms (SCENARIOS.md)"),
-            "bench-f-ft1024-perm": ("1.03 s, last flow at 50.4 ms (SCENARIOS.md)"),
-            "bench-f-ft1024-a2a1024": ("did not finish in 300 s (SCENARIOS.md)")}
+recorded = {"bench-f-ft1024-a2a256": ("79.5 s, last flow at 22.1 ms (bench/SCENARIOS.md)"),
+            "bench-f-ft1024-perm": ("1.03 s, last flow at 50.4 ms (bench/SCENARIOS.md)"),
+            "bench-f-ft1024-a2a1024": ("did not finish in 300 s (bench/SCENARIOS.md)")}
 print(f"{name:<24} fabricplan flow: {wall_s:.3f} s wall ({e['wall_s']:.3f} s in the engine), "
       f"{rss_kb/1024:.0f} MB peak, {c['flows']} flows, last at {r['last_completion_s']*1e3:.3f} ms, "
       f"FCT mean {f['mean']/1e3:.3f} ms; engine memory {e['memory_bytes']/1e6:.1f} MB "

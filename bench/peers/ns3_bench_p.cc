@@ -1,6 +1,6 @@
 // BENCH-P in ns-3 (Debian's ns-3 3.37), the peer fabricplan is timed against.
 //
-// Builds SCENARIOS.md's leaf-spine (every leaf linked once to every spine, 100 Gbit/s,
+// Builds bench/SCENARIOS.md's leaf-spine (every leaf linked once to every spine, 100 Gbit/s,
 // 1 us links, one 685-frame = 1 MiB drop-tail FIFO per output port, host NICs
 // included; the traffic-control layer's queue disc is removed so that the device
 // queue is the only queue, as in fabricplan), and has every host send 1500-byte UDP

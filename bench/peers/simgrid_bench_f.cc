@@ -1,4 +1,4 @@
-// SimGrid peer for BENCH-F (SCENARIOS.md): the same fabric and flows as a fabricplan
+// SimGrid peer for BENCH-F (bench/SCENARIOS.md): the same fabric and flows as a fabricplan
 // scenario file, run by SimGrid's default flow-level network model (LV08 on a Full zone
 // with one SimGrid link per direction of every fabric link and explicit routes).
 //

@@ -1,5 +1,5 @@
 // NodeTiers for the collective model from the instance catalog, with the constants
-// fitted to the training set (../shared/validation/TRAINING.md); a calibration profile's
+// fitted to the training set (tests/data/training/TRAINING.md); a calibration profile's
 // measured figures replace them at the CLI (cli/collective_tiers.cc).
 #pragma once
 

@@ -4,7 +4,7 @@
 // Builders: two-tier leaf-spine (every leaf linked once to every spine), rail-optimized,
 // and three-tier k-ary fat-tree (k pods of k/2 edge and k/2 aggregation switches, (k/2)^2 cores).
 // Host h of a leaf-spine with H hosts per leaf hangs off leaf h / H; in the fat-tree,
-// host h is on edge switch h / (k/2) in pod h / (k/2)^2, as SCENARIOS.md numbers them.
+// host h is on edge switch h / (k/2) in pod h / (k/2)^2, as bench/SCENARIOS.md numbers them.
 #pragma once
 
 #include <cstdint>

@@ -12,7 +12,7 @@
 //   kDestModK      - static D-mod-K on the destination LID in `entropy` (OpenSM's
 //       fat-tree engine): a leaf or edge switch goes up through choice LID mod n; an
 //       aggregation switch of a k-ary fat-tree through (LID div k/2) mod n, so the
-//       core a destination is reached through is fixed by its index (SCENARIOS.md).
+//       core a destination is reached through is fixed by its index (bench/SCENARIOS.md).
 //
 // Two port disciplines (FabricParams::lossless):
 //   drop-tail (Ethernet, SRD): one event per packet per hop. A FIFO port with a fixed

@@ -1,5 +1,5 @@
 // `compare` builds its two fabrics from one scenario. Held against the hand-written
-// SCENARIOS.md files: the EFA variant of bench-t-128-srd must be bench-t-128-srd, and
+// bench/SCENARIOS.md files: the EFA variant of bench-t-128-srd must be bench-t-128-srd, and
 // its IB variant must be bench-t-128-ib (written independently: RC, D-mod-K, lossless
 // 1 MiB input buffers), flow for flow.
 #include <gtest/gtest.h>
@@ -29,7 +29,7 @@ TEST(Compare, VariantsReproduceTheHandWrittenEfaAndIbScenarios) {
   Comparison c = run_comparison(srd);
   expect_same_flows(c.efa, run_scenario(srd));
   expect_same_flows(c.ib, run_scenario(parse_scenario(scenario_path("bench-t-128-ib.json"))));
-  // And the comparison says what SCENARIOS.md leads one to expect: spraying keeps the
+  // And the comparison says what bench/SCENARIOS.md leads one to expect: spraying keeps the
   // permutation's tail near line rate, D-mod-K collisions at least double it.
   EXPECT_GT(c.ib.classes[0].fct_p99_us, 2 * c.efa.classes[0].fct_p99_us);
   EXPECT_EQ(c.ib.drops, 0u);
