@@ -232,6 +232,18 @@ void finish_assumptions(PlanResult& plan, const ClusterSpec& spec, const Catalog
       "Time verdicts: tight at >= 50% of the budget (the spec's SLO, else the workload's own step), insufficient at >= 100%; a class's verdict is the worse of utilization and time.",
   };
   plan.assumptions.insert(plan.assumptions.end(), ib_lines.begin(), ib_lines.end());
+  // What each instance type's default efficiency rests on (fitted rows or an extrapolation).
+  std::vector<std::string> seen;
+  for (const auto& g : plan.groups) {
+    const InstanceType& t = *g.instance;
+    if (g.bandwidth_source != "catalog" || std::count(seen.begin(), seen.end(), t.name) > 0) continue;
+    seen.push_back(t.name);
+    const auto src = t.sources.find("default_efficiency");
+    char buf[80];
+    std::snprintf(buf, sizeof buf, "%s's default_efficiency %.2f: ", t.name.c_str(), t.default_efficiency);
+    plan.assumptions.push_back(buf + (src != t.sources.end() && !src->second.empty() ? src->second.front() : "no source given") +
+                               ".");
+  }
 }
 
 

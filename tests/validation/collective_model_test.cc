@@ -180,5 +180,58 @@ TEST(CollectiveModel, DeepEpLowLatencyRows) {
   }
 }
 
+TEST(CollectiveModel, InfinibandAgainstTheStatedNcclFigures) {
+  // TRAINING.md sec. 3: NCCL reaches 46-49 GB/s on a 400G ConnectX-7 (the fit: 0.95 of
+  // 50 GB/s), about 48 GB/s on two 200G HDR NICs and about 12.2 GB/s on a 100G NIC (not
+  // fitted: the judges). Per NIC is what one GPU per node shows over its own NIC: a ring
+  // all_reduce across 16 nodes x 8 GiB (NVLS off, pipeline fill a small share) whose busbw
+  // is that NIC's rate. (With 8 GPUs a 400G node's ring is NVLink-bound at ~367 GB/s.)
+  Catalog cat = Catalog::load(Catalog::default_path());
+  struct Judge {
+    const char* type;
+    double gbit_per_nic, stated_gb_per_nic;
+    bool fitted;
+  };
+  const Judge judges[] = {{"ib-dgx-h100", 400, 47.5, true}, {"ib-dgx-a100", 200, 24.0, false}, {"ib-dgx-h100", 100, 12.2, false}};
+  for (const Judge& j : judges) {
+    InstanceType t = *cat.find(j.type);
+    t.interface_gbit_per_s = j.gbit_per_nic;
+    t.aggregate_gbit_per_s = j.gbit_per_nic * t.interfaces;
+    NodeTiers tiers = tiers_from_catalog(t, /*nvls_enabled=*/false);
+    tiers.use_platform_tuner = false;
+    tiers.gpus = 1;  // GPU 0 and its own NIC
+    const Prediction p = predict(Op::kAllReduce, 8.0 * (1u << 30), 16, tiers);
+    const double per_nic = p.busbw_bytes_per_s / 1e9;
+    const double err = per_nic / j.stated_gb_per_nic - 1;
+    std::printf("%s with %3.0fG NICs: %s/%s busbw %.1f GB/s = %.2f GB/s per NIC; NVIDIA states %.1f (%+.1f%%, %s)\n", j.type,
+                j.gbit_per_nic, p.algorithm.c_str(), p.protocol.c_str(), p.busbw_bytes_per_s / 1e9, per_nic,
+                j.stated_gb_per_nic, 100 * err, j.fitted ? "fitted" : "not fitted");
+    EXPECT_EQ(p.algorithm, "ring");
+    // The fitted row within 3% (the ring's pipeline fill is all that separates them);
+    // the judges within 5%, below them rather than above (0.95 is fitted on NDR).
+    EXPECT_LT(std::abs(err), j.fitted ? 0.03 : 0.05);
+  }
+}
+
+TEST(CollectiveModel, CatalogEfficiencyIsTheFittedNetworkTier) {
+  // The planner's per-NIC rate (catalog default_efficiency x line rate) and the collective
+  // model's are one figure for every NCCL instance: an efficiency in the catalog that the
+  // fitted tier does not share would judge KV and the engines on other losses than the
+  // collectives (p4d's 0.9 against its fitted 0.87 did).
+  Catalog cat = Catalog::load(Catalog::default_path());
+  int checked = 0;
+  for (const InstanceType& t : cat.instances()) {
+    if (nvlink_line_bytes_per_s(t) <= 0) continue;  // Trainium: no NCCL tier
+    const NodeTiers tiers = tiers_from_catalog(t);
+    const double fitted = tiers.nic_bytes_per_s / (t.interface_gbit_per_s * 1e9 / 8);
+    EXPECT_NEAR(t.default_efficiency, fitted, 1e-9) << t.name;
+    const auto src = t.sources.find("default_efficiency");
+    ASSERT_NE(src, t.sources.end()) << t.name;
+    EXPECT_EQ(src->second.front().find("assumption"), std::string::npos) << t.name << ": " << src->second.front();
+    ++checked;
+  }
+  EXPECT_GE(checked, 8);
+}
+
 }  // namespace
 }  // namespace fabricplan::collective
