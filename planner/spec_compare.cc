@@ -296,6 +296,13 @@ SpecComparison compare_spec(const ClusterSpec& spec, const Catalog& base_catalog
   po.sweep = false;
   c.efa = make_plan(*c.efa_spec, catalog, profile, po);
   c.ib = make_plan(*c.ib_spec, catalog, nullptr, po);
+  c.ib_adaptive = po.ib_adaptive;
+  if (options.both_ib_routings) {
+    PlanOptions other = po;
+    other.ib_adaptive = !po.ib_adaptive;
+    c.ib_other_routing = make_plan(*c.ib_spec, catalog, nullptr, other);
+    c.ib_other_routing_ran = true;
+  }
   if (options.fault_slice) {
     c.efa_fault = fault_slice(*c.efa_spec, c.efa, options, "srd");
     for (const std::string& recovery : options.ib_recovery) {

@@ -50,6 +50,9 @@ struct CompareOptions {
   // headline's; the others are reported beside it).
   std::vector<std::string> ib_recovery = {"self-healing", "sm", "none"};
   bool fault_slice = true;
+  // The IB steady state under the other routing too (static D-mod-K beside adaptive), for
+  // the per-class matrix (compare_matrix.h).
+  bool both_ib_routings = true;
 };
 
 // The default InfiniBand reference: the EFA node's accelerators and NVLink with its
@@ -62,6 +65,9 @@ struct SpecComparison {
   std::unique_ptr<Catalog> ib_catalog;             // the catalog with a built IB reference, if one was built
   double ib_network_ratio = 1;                     // IB node's Gbit/s per node / the EFA node's
   PlanResult efa, ib;
+  bool ib_adaptive = false;          // ib's routing (--ib-routing)
+  PlanResult ib_other_routing;       // IB's steady state under the other routing
+  bool ib_other_routing_ran = false;
   std::string ib_type, ib_reason;
   std::vector<std::string> notes;
   FaultSlice efa_fault, ib_fault;        // ib_fault: the first recovery model's run

@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "models/json_input/report_fields.h"
+#include "planner/compare_matrix.h"
+#include "planner/report/compare_matrix_report.h"
 #include "planner/report/html_page.h"
 #include "planner/report/plan_table.h"
 #include "planner/report/report.h"
@@ -93,6 +95,8 @@ std::string fault_text(const FaultSlice& f, const char* label) {
   return os.str();
 }
 
+double slice_us(const SpecComparison& c) { return c.efa_fault.window_us > 0 ? c.efa_fault.window_us : c.ib_fault.window_us; }
+
 // What the verdicts compare: the same network per node, or a ratio the reader must see.
 std::string network_ratio_text(const SpecComparison& c) {
   if (std::abs(c.ib_network_ratio - 1) < 0.01) return "same network per node on both sides";
@@ -122,6 +126,11 @@ std::string render_compare_text(const SpecComparison& c) {
   os << "fabric IB:  " << c.ib.fabric_description << "\n";
   os << "engine EFA: " << c.efa.engine_summary << "\n";
   os << "engine IB:  " << c.ib.engine_summary << "\n";
+  if (c.ib_other_routing_ran) {
+    os << "engine IB (" << (c.ib_adaptive ? "static routes" : "adaptive routing") << "): " << c.ib_other_routing.engine_summary << "\n";
+  }
+  os << "\n" << matrix_text(compare_matrix(c), slice_us(c));
+  os << "\neach fabric in detail:";
   Table t;
   t.push_back({"group", "class", "EFA op p50", "p99", "engine p99", "load, util", "split", "verdict", "IB op p50", "p99",
                "engine p99", "load, util", "split", "verdict"});
@@ -145,8 +154,7 @@ std::string render_compare_text(const SpecComparison& c) {
     os << "  " << c.efa.groups[i].spec->name << " EFA: " << links_text(c.efa.groups[i]) << "\n";
     os << "  " << c.ib.groups[i].spec->name << " IB:  " << links_text(c.ib.groups[i]) << "\n";
   }
-  os << "\na link failure on a " << format_us(c.efa_fault.window_us > 0 ? c.efa_fault.window_us : c.ib_fault.window_us)
-     << " slice (packet engine):\n";
+  os << "\na link failure on a " << format_us(slice_us(c)) << " slice (packet engine):\n";
   os << fault_text(c.efa_fault, "EFA (SRD)") << ib_fault_texts(c);
   for (const auto& n : c.notes) os << "note: " << n << "\n";
   return os.str();
@@ -160,6 +168,7 @@ std::string render_compare_markdown(const SpecComparison& c) {
      << "**): " << network_ratio_text(c) << ".\n\n";
   os << "- EFA fabric: " << c.efa.fabric_description << "; " << c.efa.engine_summary << "\n";
   os << "- IB fabric: " << c.ib.fabric_description << "; " << c.ib.engine_summary << "\n\n";
+  os << matrix_markdown(compare_matrix(c), slice_us(c)) << "\n## Each fabric in detail\n\n";
   os << "| group | class | EFA op p50 | EFA p99 | EFA engine p99 | EFA load, util | EFA split | EFA verdict | IB op p50 | IB p99 | "
         "IB engine p99 | IB load, util | IB split | IB verdict |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const Row& r : rows(c)) {
@@ -185,7 +194,13 @@ std::string render_compare_json(const SpecComparison& c) {
   ordered_json j;
   stamp_report_fields(j, "fabricplan.compare_spec", kCompareSpecReportVersion);
   j["spec"] = {{"name", c.efa.spec->name}, {"file", c.efa.spec->file}};
-  j["ib_reference"] = {{"instance_type", c.ib_type}, {"why", c.ib_reason}, {"network_ratio", c.ib_network_ratio}};
+  j["ib_reference"] = {{"instance_type", c.ib_type}, {"why", c.ib_reason}, {"network_ratio", c.ib_network_ratio},
+                       {"routing", c.ib_adaptive ? "adaptive" : "static"}};
+  if (c.ib_other_routing_ran) {
+    j["ib_other_routing"] = {{"routing", c.ib_adaptive ? "static" : "adaptive"},
+                             {"verdict", verdict_name(c.ib_other_routing.verdict)},
+                             {"engine", c.ib_other_routing.engine_summary}};
+  }
   j["fabrics"] = ordered_json::array();
   auto fault = [](const FaultSlice& f) {
     ordered_json o = {{"ran", f.ran}, {"recovery", f.recovery}};
@@ -240,6 +255,7 @@ std::string render_compare_json(const SpecComparison& c) {
     }
     j["fabrics"].push_back(f);
   }
+  j["matrix"] = matrix_json(compare_matrix(c));
   j["notes"] = c.notes;
   return j.dump(2) + "\n";
 }
@@ -259,10 +275,9 @@ std::string render_compare_html(const SpecComparison& c) {
         << html_escape(p.engine_summary) << "</td></tr>\n";
   }
   pre << "</table><p>InfiniBand reference: " << html_escape(c.ib_type + ": " + c.ib_reason) << "</p><p class=\"ratio\"><b>"
-      << html_escape(network_ratio_text(c)) << "</b></p></section>\n";
+      << html_escape(network_ratio_text(c)) << "</b></p></section>\n" << matrix_html(compare_matrix(c), slice_us(c));
   std::ostringstream app;
-  app << "<section id=\"link-failure\"><h2>A link failure on a "
-      << format_us(c.efa_fault.window_us > 0 ? c.efa_fault.window_us : c.ib_fault.window_us)
+  app << "<section id=\"link-failure\"><h2>A link failure on a " << format_us(slice_us(c))
       << " slice (packet engine)</h2>\n<pre style=\"white-space: pre-wrap\">" << html_escape(fault_text(c.efa_fault, "EFA (SRD)") + ib_fault_texts(c))
       << "</pre></section>\n";
   if (!c.notes.empty()) {

@@ -122,6 +122,30 @@ window.onerror = function (msg) { document.body.dataset.render = 'error: ' + msg
       });
     });
   });
+  // compare pages: the per-class matrix's times as bars, one chart per table, one bar
+  // colour per column (EFA, IB static, IB adaptive; IB's recovery models), log time axis.
+  var holder = document.getElementById('matrix-charts');
+  if (report.matrix && holder) {
+    [['steady', 'steady_columns', 'steady state: p99 per operation'],
+     ['link_failure', 'failure_columns', 'one link failure: slowest operation in the slice']].forEach(function (spec, ti) {
+      var cols = report.matrix[spec[1]];
+      if (!cols.length) return;
+      var labels = report.matrix.rows.map(function (r) { return r.group + ' ' + r['class']; });
+      var points = 0;
+      var ds = cols.map(function (col, ci) {
+        return {label: col.replace('efa_srd', 'EFA SRD').replace('self_healing', 'self-healing').replace(/^ib_/, 'IB '), backgroundColor: palette[ci % palette.length],
+                data: report.matrix.rows.map(function (r) {
+                  var cell = r[spec[0]][ci];
+                  if (cell && cell.time_us !== null) { points++; return cell.time_us / 1000; }
+                  return null;
+                })};
+      });
+      chart(holder, 'matrix-' + spec[0], {type: 'bar', data: {labels: labels, datasets: ds},
+        options: {plugins: {title: {display: true, text: spec[2]}},
+                  scales: {y: {type: 'logarithmic', title: {display: true, text: 'time (ms, log scale)'}},
+                           x: {title: {display: true, text: 'group and traffic class'}}}}}, points);
+    });
+  }
   // Utilization as rates grow (plan pages).
   if (report.sweep && report.sweep.length) {
     var series = {};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ostream>
 
 #include "models/units/units.h"
 
@@ -63,5 +64,25 @@ std::string engine_transport_line(const EngineTransportStats& t) {
                 t.max_queue_link.c_str());
   return buf;
 }
+
+void print_table(std::ostream& os, const Table& t) {
+  std::vector<std::size_t> width(t.front().size(), 0);
+  for (const auto& row : t) {
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  for (std::size_t r = 0; r < t.size(); ++r) {
+    os << "  ";
+    for (std::size_t i = 0; i < t[r].size(); ++i) {
+      os << t[r][i] << std::string(width[i] - t[r][i].size() + 2, ' ');
+    }
+    os << "\n";
+    if (r == 0) {
+      os << "  ";
+      for (std::size_t i = 0; i < width.size(); ++i) os << std::string(width[i], '-') << "  ";
+      os << "\n";
+    }
+  }
+}
+
 
 }  // namespace fabricplan

@@ -5,28 +5,6 @@
 #include "planner/report/report.h"
 
 namespace fabricplan {
-namespace {
-
-void print_table(std::ostringstream& os, const Table& t) {
-  std::vector<std::size_t> width(t.front().size(), 0);
-  for (const auto& row : t) {
-    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-  }
-  for (std::size_t r = 0; r < t.size(); ++r) {
-    os << "  ";
-    for (std::size_t i = 0; i < t[r].size(); ++i) {
-      os << t[r][i] << std::string(width[i] - t[r][i].size() + 2, ' ');
-    }
-    os << "\n";
-    if (r == 0) {
-      os << "  ";
-      for (std::size_t i = 0; i < width.size(); ++i) os << std::string(width[i], '-') << "  ";
-      os << "\n";
-    }
-  }
-}
-
-}  // namespace
 
 std::string render_plan_text(const PlanResult& plan) {
   std::ostringstream os;

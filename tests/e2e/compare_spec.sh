@@ -37,6 +37,38 @@ if not ran:
     assert all("no leaf-to-spine link" in f["link_failure"]["why_not"] for f in r["fabrics"]), r["fabrics"]
 for lf in ran:
     assert lf["classes"] and lf["simulated_us"] > 0, lf
+# The per-class matrix: every class of either fabric once per group, steady state on EFA,
+# IB static and IB adaptive, and the failure under each recovery model; its figures are
+# the plans' and the slices' own (not a second computation that could drift).
+m = r["matrix"]
+assert m["steady_columns"] == ["efa_srd", "ib_static", "ib_adaptive"], m["steady_columns"]
+assert m["failure_columns"] == ["efa_srd", "ib_self_healing", "ib_sm", "ib_none"], m["failure_columns"]
+assert r["ib_reference"]["routing"] == "static" and r["ib_other_routing"]["routing"] == "adaptive", r["ib_other_routing"]
+pairs = {(g["name"], c["class"]) for f in r["fabrics"] for g in f["groups"] for c in g["classes"]}
+assert {(x["group"], x["class"]) for x in m["rows"]} == pairs and len(m["rows"]) == len(pairs), (m["rows"], pairs)
+def cls_of(f, group, name):
+    g = [g for g in f["groups"] if g["name"] == group][0]
+    return [c for c in g["classes"] if c["class"] == name][0]
+for row in m["rows"]:
+    for f, cell in zip(r["fabrics"], row["steady"][:2]):
+        c = cls_of(f, row["group"], row["class"])
+        assert cell["verdict"] == c["verdict"], (row, c["verdict"])
+        e = c.get("engine_op_time_us")
+        if e and e.get("count", 0) > 0:
+            want = e["p99"] if e["p99"] is not None else e["max"]
+            assert abs(cell["time_us"] - want) <= 1e-6 * want, (cell, e)
+    slices = [efa["link_failure"]] + ib.get("link_failure_by_recovery", [])
+    for lf, cell in zip(slices, row["link_failure"]):
+        if not lf["ran"]:
+            assert cell["verdict"] == "not run" and cell["note"] == lf["why_not"], (cell, lf["why_not"])
+            continue
+        k = [k for k in lf["classes"] if k["class"] == row["class"]]
+        if not k:
+            assert cell["verdict"] == "not in the slice", cell
+        elif cell["verdict"] == "job fails":
+            assert lf["job_fails_at_us"] is not None and cell["time_us"] == lf["job_fails_at_us"], (cell, lf["job_fails_at_us"])
+        elif cell["verdict"] != "incomplete":
+            assert cell["time_us"] == k[0]["max_us"], (cell, k[0])
 print(r["spec"]["name"], "->", ib["instance_type"], [f["verdict"] for f in r["fabrics"]],
       [(f["fabric"], f["link_failure"].get("link", f["link_failure"].get("why_not"))) for f in r["fabrics"]])
 PY
@@ -78,6 +110,16 @@ assert kv(healing) < 50e3 and kv_t(healing) == 0, (kv(healing), kv_t(healing))
 assert kv(sm) > 1.07e6 and kv_t(sm) > 0, (kv(sm), kv_t(sm))
 PY
 grep -q "IB (RC, recovery: none): .* no recovery (routes never change)" "$tmp/p5-moe-pd.text" || { echo "no 'none' recovery in the text"; exit 1; }
+# The matrix in text: p5's KV transfer under the failure is judged on each recovery model
+# (UCX's 1.07 s timeout behind the subnet manager's 100 ms; the job failing without one).
+grep -q "^steady state (p99 per operation" "$tmp/p5-moe-pd.text" && grep -q "^one link failure (" "$tmp/p5-moe-pd.text" \
+  || { echo "p5: no matrix in the text"; exit 1; }
+grep -Eq "^  decode +kv_transfer +[0-9.]+ ms, [0-9]+% of budget: comfortable +[0-9.]+ ms, [0-9]+% of budget: comfortable +1\.09 s, [0-9]+% of budget: [a-z]+ +JOB FAILS at 8\.59 s" "$tmp/p5-moe-pd.text" \
+  || { echo "p5: the KV row of the failure matrix"; sed -n '/^one link failure/,/^$/p' "$tmp/p5-moe-pd.text"; exit 1; }
+grep -q "^## Per class: one link failure" "$tmp/p5-moe-pd.md"
+# p4d: no uplink on either side, said once for all four columns.
+grep -q "EFA SRD, IB self-healing, IB sm, IB none not run: every NIC hangs off one switch" "$tmp/p4d-moe-pd.text" \
+  || { echo "p4d: the failure matrix does not say why it did not run"; exit 1; }
 # Same inputs and seed: byte-identical JSON; another seed draws other KV requests.
 "$bin" compare "$src/configs/clusters/trn2-moe-pd.json" --format json -o "$tmp/again.json"
 cmp -s "$tmp/trn2-moe-pd.json" "$tmp/again.json" || { echo "compare is not deterministic"; exit 1; }

@@ -48,6 +48,32 @@ for want in 'id="verdicts"' 'EFA (SRD)</td>' 'InfiniBand (RC)</td>' '<b>comforta
             'IB (RC, recovery: none)' 'THE JOB FAILS at 8.59 s'; do
   grep -q "$want" "$tmp/compare-fault.dom" || { echo "compare HTML lacks $want"; exit 1; }
 done
+# The per-class matrix: its section, both tables and both charts drawn, and every cell's
+# time and verdict on the page equal to the embedded JSON's.
+for want in 'id="matrix"' 'id="matrix-steady"' 'id="matrix-failure"' 'id="matrix-steady"' 'canvas id="matrix-steady"' \
+            'canvas id="matrix-link_failure"' '>IB self-healing</th>' 'JOB FAILS at 8.59 s'; do
+  grep -q "$want" "$tmp/compare-fault.dom" || { echo "compare HTML lacks $want"; exit 1; }
+done
+/usr/bin/python3 - "$tmp/compare-fault.html" "$tmp/compare-fault.dom" <<'PY'
+import html, json, re, sys
+page, dom = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+report = json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.S).group(1).replace('<\\/', '</'))
+m = report["matrix"]
+for table, key in (("matrix-steady", "steady"), ("matrix-failure", "link_failure")):
+    body = re.search(r'<table id="%s">(.*?)</table>' % table, dom, re.S).group(1)
+    rows = re.findall(r'<tr>(.*?)</tr>', body, re.S)[1:]
+    assert len(rows) == len(m["rows"]), (table, len(rows), len(m["rows"]))
+    for tr, row in zip(rows, m["rows"]):
+        tds = re.findall(r'<td([^>]*)>(.*?)</td>', tr, re.S)
+        assert html.unescape(tds[0][1]) == row["group"] and html.unescape(tds[1][1]) == row["class"], tds[:2]
+        for (attrs, text), cell in zip(tds[2:], row[key]):
+            assert 'data-verdict="%s"' % cell["verdict"] in attrs, (attrs, cell)
+            t = re.search(r'data-time-us="([^"]+)"', attrs)
+            assert (t is None) == (cell["time_us"] is None), (attrs, cell)
+            if t:
+                assert abs(float(t.group(1)) - cell["time_us"]) <= 1e-8 * max(1, cell["time_us"]), (t.group(1), cell)
+print("ok   compare HTML: the matrix's %d rows x %d columns match the JSON" % (len(m["rows"]), len(m["steady_columns"]) + len(m["failure_columns"])))
+PY
 if [[ -n ${FABRICPLAN_SCREENSHOTS:-} ]]; then
   timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$tmp/profile" \
     --virtual-time-budget=5000 --window-size=1400,2400 --screenshot="$FABRICPLAN_SCREENSHOTS/compare-p5-moe-pd.png" \
