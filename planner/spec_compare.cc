@@ -222,7 +222,9 @@ InstanceType like_for_like_ib(const InstanceType& efa, const InstanceType& hcas)
   const std::string why = "built by compare: " + efa.name + "'s " + std::to_string(efa.accelerators) + " x " + efa.accelerator +
                           " and " + std::to_string(static_cast<long>(efa.aggregate_gbit_per_s)) + " Gbit/s per node on " +
                           hcas.name + "'s InfiniBand HCAs";
-  t.sources = {{"interfaces", {why}}, {"accelerator_nics", {why + ", GPUs spread evenly over them"}}};
+  // The HCAs' own figures (default_efficiency's fit) keep their sources.
+  t.sources["interfaces"] = {why};
+  t.sources["accelerator_nics"] = {why + ", GPUs spread evenly over them"};
   t.notes = "A like-for-like InfiniBand reference (hypothetical node): " + why + ".";
   return t;
 }
@@ -310,6 +312,7 @@ SpecComparison compare_spec(const ClusterSpec& spec, const Catalog& base_catalog
     }
     if (!c.ib_fault_by_recovery.empty()) c.ib_fault = c.ib_fault_by_recovery.front();
   }
+  c.assumptions = compare_assumptions(c, options);
   return c;
 }
 

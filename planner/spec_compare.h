@@ -70,12 +70,16 @@ struct SpecComparison {
   bool ib_other_routing_ran = false;
   std::string ib_type, ib_reason;
   std::vector<std::string> notes;
+  std::vector<std::string> assumptions;  // compare_assumptions
   FaultSlice efa_fault, ib_fault;        // ib_fault: the first recovery model's run
   std::vector<FaultSlice> ib_fault_by_recovery;  // every model asked for, ib_fault first
 };
 
 // The IB instance of the catalog compared with `t`, and why.
 const InstanceType* ib_reference(const Catalog& catalog, const InstanceType& t, std::string* why);
+
+// What the comparison rests on (compare_assumptions.cc), filled by compare_spec.
+std::vector<std::string> compare_assumptions(const SpecComparison& c, const CompareOptions& options);
 
 SpecComparison compare_spec(const ClusterSpec& spec, const Catalog& catalog, const CalibrationProfile* profile,
                             const CompareOptions& options);

@@ -157,6 +157,8 @@ std::string render_compare_text(const SpecComparison& c) {
   os << "\na link failure on a " << format_us(slice_us(c)) << " slice (packet engine):\n";
   os << fault_text(c.efa_fault, "EFA (SRD)") << ib_fault_texts(c);
   for (const auto& n : c.notes) os << "note: " << n << "\n";
+  os << "\nassumptions:\n";
+  for (const auto& a : c.assumptions) os << "  - " << a << "\n";
   return os.str();
 }
 
@@ -186,6 +188,8 @@ std::string render_compare_markdown(const SpecComparison& c) {
      << "```\n";
   if (!c.notes.empty()) os << "\n## Notes\n\n";
   for (const auto& n : c.notes) os << "- " << n << "\n";
+  os << "\n## Assumptions\n\n";
+  for (const auto& a : c.assumptions) os << "- " << a << "\n";
   return os.str();
 }
 
@@ -257,6 +261,7 @@ std::string render_compare_json(const SpecComparison& c) {
   }
   j["matrix"] = matrix_json(compare_matrix(c));
   j["notes"] = c.notes;
+  j["assumptions"] = c.assumptions;
   return j.dump(2) + "\n";
 }
 
@@ -285,6 +290,9 @@ std::string render_compare_html(const SpecComparison& c) {
     for (const auto& n : c.notes) app << "<li>" << html_escape(n) << "</li>\n";
     app << "</ul></section>\n";
   }
+  app << "<section id=\"assumptions\"><h2>Assumptions</h2><ul>\n";
+  for (const auto& a : c.assumptions) app << "<li>" << html_escape(a) << "</li>\n";
+  app << "</ul></section>\n";
   return render_fabrics_html("fabricplan compare: " + c.efa.spec->name + " on EFA and InfiniBand (" + c.ib_type + ")",
                              render_compare_json(c), pre.str(), app.str());
 }

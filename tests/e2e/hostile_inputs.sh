@@ -205,7 +205,7 @@ grep -q "packet engine not run: about .* packet events" "$tmp/out" || fail "1,60
 echo "ok   a 1,600-node packet plan: $(grep -o 'packet engine not run: [^;]*' "$tmp/out")"
 timeout 120 "$bin" compare "$tmp/train160.json" --window-ms 1 --max-transfers 500 > "$tmp/out" 2>&1 || fail "160-node compare: $(tail -3 "$tmp/out")"
 # One EFA slice and one per IB recovery model (self-healing, sm, none), each refused.
-(( $(grep -c "not run: about .* packet events" "$tmp/out") == 4 )) || fail "160-node compare ran its link-failure slice: $(grep -A5 'link failure' "$tmp/out")"
+(( $(grep -Ec "^  (EFA|IB) \(.*\): not run: about .* packet events" "$tmp/out") == 4 )) || fail "160-node compare ran its link-failure slice: $(grep -A5 'link failure' "$tmp/out")"
 echo "ok   a 160-node compare: both link-failure slices refused from their estimates"
 /usr/bin/python3 - "$src/configs/scenarios/bench-t-128-srd.json" "$tmp/rep.json" "$perm" <<'PY'
 import json, sys

@@ -50,7 +50,7 @@ for want in 'id="verdicts"' 'EFA (SRD)</td>' 'InfiniBand (RC)</td>' '<b>comforta
 done
 # The per-class matrix: its section, both tables and both charts drawn, and every cell's
 # time and verdict on the page equal to the embedded JSON's.
-for want in 'id="matrix"' 'id="matrix-steady"' 'id="matrix-failure"' 'id="matrix-steady"' 'canvas id="matrix-steady"' \
+for want in 'id="matrix"' 'id="matrix-steady"' 'id="matrix-failure"' 'id="assumptions"' 'SHIELD recovers' 'canvas id="matrix-steady"' \
             'canvas id="matrix-link_failure"' '>IB self-healing</th>' 'JOB FAILS at 8.59 s'; do
   grep -q "$want" "$tmp/compare-fault.dom" || { echo "compare HTML lacks $want"; exit 1; }
 done
