@@ -26,6 +26,9 @@ std::vector<CommandSpec> make_specs() {
       {"--kv-ib-retry-cnt", "N", "SPEC: KV's IB retry count, 0-7 (default: its engine's)"},
       {"--nccl-ib-timeout", "N", "SPEC: NCCL_IB_TIMEOUT for the NCCL classes on IB (default: the spec's, else 20)"},
       {"--nccl-ib-retry-cnt", "N", "SPEC: NCCL_IB_RETRY_CNT (default: the spec's, else 7)"},
+      {"--trace", "FILE", "SPEC: replay KV request arrivals and prompt lengths from a Mooncake JSONL or Azure LLM inference CSV trace"},
+      {"--trace-rate-scale", "X|spec", "SPEC: speed the trace's arrivals up by X, or to the spec's requests_per_s (default 1)"},
+      {"--trace-skip-cached-prefix", "", "SPEC: KV moves only the prompt blocks the decode side lacks (Mooncake hash_ids; prefix-aware routing)"},
       {"--window-ms", "MS", "SPEC: simulated window of the spec's schedule (default: two steps and 100 KV requests within the transfer budget; packet: one step, at most 50 ms)"},
       {"--max-transfers", "N", "SPEC: transfer budget that bounds the default window (default 150000)"},
       catalog};

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "models/json_input/input_error.h"
+#include "planner/kv_trace.h"
 #include "planner/plan.h"
 #include "planner/spec_parser.h"
 
@@ -33,6 +34,36 @@ void apply_ib_overrides(const Args& args, ClusterSpec& spec) {
   set("--kv-ib-retry-cnt", 7, &IbStackTimeouts::retry_count, true);
   set("--nccl-ib-timeout", 31, &IbStackTimeouts::timeout_exponent, false);
   set("--nccl-ib-retry-cnt", 7, &IbStackTimeouts::retry_count, false);
+}
+
+// --trace FILE [--trace-rate-scale X|spec] [--trace-skip-cached-prefix]: every KV workload
+// replays the trace (planner/kv_trace.h), over any trace the spec names.
+void apply_trace_overrides(const Args& args, ClusterSpec& spec) {
+  const auto file = args.get("--trace");
+  if (!file) {
+    for (const char* only : {"--trace-rate-scale", "--trace-skip-cached-prefix"}) {
+      if (args.has(only)) throw UsageError(std::string(only) + " applies with --trace FILE");
+    }
+    return;
+  }
+  if (spec.kv.empty()) throw UsageError("--trace replays KV requests, and the spec has no disaggregated_serving workload");
+  KvTraceUse use;
+  use.file = *file;
+  use.origin = "--trace";
+  use.skip_cached_prefix = args.has("--trace-skip-cached-prefix");
+  if (auto r = args.get("--trace-rate-scale")) {
+    if (*r == "spec") {
+      use.rate_to_spec = true;
+    } else {
+      char* end = nullptr;
+      const double x = std::strtod(r->c_str(), &end);
+      if (end == r->c_str() || *end != '\0' || !(x >= 1e-6 && x <= 1e6)) {
+        throw UsageError("--trace-rate-scale must be a factor in [1e-6, 1e6] or \"spec\", not \"" + *r + "\"");
+      }
+      use.rate_scale = x;
+    }
+  }
+  for (auto& kv : spec.kv) apply_kv_trace(kv, use);
 }
 
 std::string joined(const std::vector<std::string>& v) {
@@ -70,6 +101,7 @@ SpecInput read_spec_input(const Args& args, const std::vector<std::string>& engi
   in.catalog = std::make_unique<Catalog>(Catalog::load(args.get_or("--catalog", Catalog::default_path())));
   in.spec = std::make_unique<ClusterSpec>(parse_cluster_spec(args.positionals()[0], *in.catalog));
   apply_ib_overrides(args, *in.spec);
+  apply_trace_overrides(args, *in.spec);
   std::optional<std::string> profile_path = args.get("--calibration");
   if (!profile_path) profile_path = in.spec->calibration_path;
   if (profile_path) in.profile = load_calibration_profile(*profile_path);

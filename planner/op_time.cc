@@ -170,7 +170,8 @@ class GroupTimer {
     const double mean_f = contention(TrafficClass::kKvTransfer).mean;
     const double bw = static_cast<double>(split_.kv_nics.size()) * in_.nic_bytes_per_s * in_.fabric_factor * mean_f;
     const double sigma = lognormal_sigma_for_p99(kv.prompt_tokens_p99 / kv.prompt_tokens_mean);
-    const double median_tokens = kv.prompt_tokens_mean * std::exp(-sigma * sigma / 2);
+    // A replayed trace gives its own median and second moment; else the lognormal's.
+    const double median_tokens = kv.trace ? kv.prompt_tokens_p50 : kv.prompt_tokens_mean * std::exp(-sigma * sigma / 2);
     // alpha-beta per size: a calibrated NIC's fit segment for the chunk each NIC carries,
     // else the catalog's figures (alpha from the collective model, beta = line x efficiency).
     const double k = static_cast<double>(split_.kv_nics.size());
@@ -187,7 +188,8 @@ class GroupTimer {
     if (kv.prefill_group == g) lambda += kv.requests_per_s / in_.group->count;
     if (kv.decode_group == g) lambda += kv.requests_per_s / in_.group->count;
     const double mean_bytes_s = kv.prompt_tokens_mean * per_token / bw;
-    const double second_moment = std::pow(kv.prompt_tokens_mean * per_token / bw, 2) * std::exp(sigma * sigma);
+    const double second_moment = kv.trace ? kv.prompt_tokens_second_moment * std::pow(per_token / bw, 2)
+                                          : std::pow(kv.prompt_tokens_mean * per_token / bw, 2) * std::exp(sigma * sigma);
     const double rho = lambda * mean_bytes_s;
     t.op = "one request's KV cache, prefill to decode (mean " + num(kv.prompt_tokens_mean * per_token / 1e6, "%.0f") +
            " MB, p99 " + num(kv.prompt_tokens_p99 * per_token / 1e6, "%.0f") + " MB) on " +

@@ -6,6 +6,7 @@
 #include "models/units/units.h"
 #include "planner/demand.h"
 #include "planner/intra_node.h"
+#include "planner/kv_trace.h"
 #include "planner/format_text.h"
 #include "planner/plan_fabric.h"
 #include "planner/recommendation.h"
@@ -232,6 +233,13 @@ void finish_assumptions(PlanResult& plan, const ClusterSpec& spec, const Catalog
       "Time verdicts: tight at >= 50% of the budget (the spec's SLO, else the workload's own step), insufficient at >= 100%; a class's verdict is the worse of utilization and time.",
   };
   plan.assumptions.insert(plan.assumptions.end(), ib_lines.begin(), ib_lines.end());
+  for (const auto& kv : spec.kv) {
+    if (kv.trace) {
+      plan.assumptions.push_back("KV workload " + kv.name + " replays a request " + kv.trace_note +
+                                 "; the analytic M/G/1 wait takes the trace's rate and prompt moments with Poisson arrivals, "
+                                 "the engines replay its arrivals (bursts included).");
+    }
+  }
   // What each instance type's default efficiency rests on (fitted rows or an extrapolation).
   std::vector<std::string> seen;
   for (const auto& g : plan.groups) {
@@ -324,7 +332,7 @@ void confirm_kv_on_flow_engine(PlanResult& plan, const ClusterSpec& spec, const 
   char buf[200];
   std::snprintf(buf, sizeof buf, "; KV requests: a second run of %.1f s with the collectives as steady flows at their mean rates, %zu requests",
                 run.window_s, requests);
-  plan.engine_summary += buf;
+  plan.engine_summary += buf + kv_trace_window_text(spec, run.window_s);
 }
 
 // Runs the plan's chosen splits on an engine (spec_schedule.h, spec_run.h) and records
@@ -372,6 +380,7 @@ void confirm_on_engine(PlanResult& plan, const ClusterSpec& spec, const PlanOpti
                 !so.infiniband ? "SRD spraying" : so.ib_adaptive ? "IB RC with adaptive routing" : "IB RC with D-mod-K routes",
                 static_cast<unsigned long long>(options.seed));
   plan.engine_summary = buf;
+  if (options.engine != "flow" || spec.kv.empty()) plan.engine_summary += kv_trace_window_text(spec, run.window_s);
   if (options.engine == "packet") plan.engine_transport = engine_transport_stats(run.sim);
   for (auto& g : plan.groups) {
     if (auto it = run.busiest_links.find(g.spec->name); it != run.busiest_links.end()) {

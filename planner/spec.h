@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -15,6 +16,7 @@
 
 #include "models/catalog/instance_type.h"
 #include "models/workload/kv_cache.h"
+#include "models/workload/request_trace.h"
 #include "models/workload/moe.h"
 #include "planner/traffic_class.h"
 
@@ -55,6 +57,14 @@ struct KvWorkloadSpec {
   std::string decode_group;
   std::string pointer;
   IbStackTimeouts ib = *kv_engine_ib_defaults("nixl");  // its transfer engine's QP timeouts on IB
+  // A real request trace replayed instead of Poisson arrivals and lognormal prompts
+  // (planner/kv_trace.h): requests_per_s and the prompt figures above are then the trace's.
+  std::shared_ptr<const RequestTrace> trace;
+  double trace_rate_scale = 1;              // arrivals at trace time / this
+  bool skip_cached_prefix = false;          // Mooncake hash_ids: prefix blocks the decode side has are not sent
+  double prompt_tokens_p50 = 0;             // the trace's median (0: the lognormal's)
+  double prompt_tokens_second_moment = 0;   // the trace's E[tokens^2] (0: the lognormal's)
+  std::string trace_note;                   // what was replayed, for every report
 };
 
 struct MoeWorkloadSpec {

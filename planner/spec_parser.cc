@@ -9,6 +9,7 @@
 #include "models/json_input/suggest.h"
 #include "models/topology/topology.h"
 #include "models/workload/dtype.h"
+#include "planner/kv_trace.h"
 
 namespace fabricplan {
 namespace {
@@ -100,10 +101,32 @@ void read_ib_overrides(const JsonNode& n, IbStackTimeouts& ib) {
   if (timeout || retry) ib.source = "the spec (" + n.pointer() + "), over " + ib.source;
 }
 
+// A KV workload's "trace": {"file", "rate_scale": number or "spec", "skip_cached_prefix"};
+// the file relative to the spec's directory.
+KvTraceUse read_trace_use(const JsonNode& t) {
+  t.expect_object({"file", "rate_scale", "skip_cached_prefix"});
+  KvTraceUse use;
+  std::filesystem::path p(t.at("file").string());
+  if (p.is_relative()) p = std::filesystem::path(t.file()).parent_path() / p;
+  use.file = p.lexically_normal().string();
+  if (t.has("rate_scale")) {
+    const JsonNode r = t.at("rate_scale");
+    if (r.is_string()) {
+      r.one_of({"spec"});
+      use.rate_to_spec = true;
+    } else {
+      use.rate_scale = r.in_range(1e-6, 1e6);
+    }
+  }
+  use.skip_cached_prefix = t.boolean_or("skip_cached_prefix", false);
+  use.origin = t.pointer();
+  return use;
+}
+
 KvWorkloadSpec read_kv(const JsonNode& w, const std::vector<NodeGroupSpec>& groups) {
   w.expect_object({"name", "model", "source", "layers", "kv_heads", "head_dim", "dtype",
                    "requests_per_s", "prompt_tokens_mean", "prompt_tokens_p99",
-                   "prefill_group", "decode_group", "transfer_engine", "ib_timeout", "ib_retry_cnt"});
+                   "prefill_group", "decode_group", "transfer_engine", "ib_timeout", "ib_retry_cnt", "trace"});
   KvWorkloadSpec kv;
   kv.pointer = w.pointer();
   kv.name = w.string_or("name", "kv");
@@ -131,6 +154,7 @@ KvWorkloadSpec read_kv(const JsonNode& w, const std::vector<NodeGroupSpec>& grou
     kv.ib = *kv_engine_ib_defaults(engine);
   }
   read_ib_overrides(w, kv.ib);
+  if (w.has("trace")) apply_kv_trace(kv, read_trace_use(w.at("trace")));
   return kv;
 }
 

@@ -204,14 +204,33 @@ class Builder {
     const std::vector<int>& dst_nics = pools(kv.decode_group).kv_nics;
     if (src_nics.empty() || dst_nics.empty()) return;  // a split with no KV interface: nothing can move
     const std::size_t parts = std::max(src_nics.size(), dst_nics.size());
-    const double first = options_.kv_request_at_start ? 0.0 : rng.exponential(1 / kv.requests_per_s);
-    for (double t = first; to_ps(t) < window_ps_; t += rng.exponential(1 / kv.requests_per_s)) {
+    // Each request: its arrival and prompt tokens, from the trace replayed from its start
+    // (arrivals / trace_rate_scale) or drawn (Poisson arrivals, lognormal prompts).
+    std::size_t next = 0;
+    double t = 0, tokens = 0;
+    auto next_request = [&]() {
+      if (kv.trace) {
+        if (next >= kv.trace->requests.size()) return false;
+        const TraceRequest& r = kv.trace->requests[next++];
+        t = r.arrival_s / kv.trace_rate_scale;
+        tokens = kv_tokens(r, kv.skip_cached_prefix);
+        return to_ps(t) < window_ps_;
+      }
+      t = next++ == 0 ? (options_.kv_request_at_start ? 0.0 : rng.exponential(1 / kv.requests_per_s))
+                      : t + rng.exponential(1 / kv.requests_per_s);
+      return to_ps(t) < window_ps_;
+    };
+    while (next_request()) {
       int src = pre_first + static_cast<int>(rng.below(static_cast<std::uint64_t>(pre_n)));
       int dst = dec_first + static_cast<int>(rng.below(static_cast<std::uint64_t>(dec_n)));
-      // Box-Muller from two uniforms (the first kept away from 0).
-      const double u1 = 1 - rng.uniform(), u2 = rng.uniform();
-      const double z = std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2);
-      const double bytes = per_token * std::exp(mu + sigma * z);
+      if (!kv.trace) {
+        // Box-Muller from two uniforms (the first kept away from 0).
+        const double u1 = 1 - rng.uniform(), u2 = rng.uniform();
+        const double z = std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2);
+        tokens = std::exp(mu + sigma * z);
+      }
+      const double bytes = per_token * tokens;
+      if (bytes <= 0) continue;  // its whole prompt was cached on the decode side
       if (src == dst) {  // a mixed group sending to itself stays on the node
         if (options_.kv_request_at_start && t == 0) dst = dec_first + (dst - dec_first + 1) % dec_n;
         if (src == dst) continue;

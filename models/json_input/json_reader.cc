@@ -77,6 +77,8 @@ void JsonNode::expect_object(std::initializer_list<std::string_view> allowed) co
 
 bool JsonNode::is_null() const { return value_->is_null(); }
 
+bool JsonNode::is_string() const { return value_->is_string(); }
+
 bool JsonNode::has(std::string_view key) const {
   return value_->is_object() && value_->contains(key);
 }

@@ -29,6 +29,7 @@ class JsonNode {
   const std::string& file() const { return *file_; }
   const nlohmann::json& raw() const { return *value_; }
   bool is_null() const;
+  bool is_string() const;
 
   // Objects. `allowed` lists every key the caller understands.
   void expect_object(std::initializer_list<std::string_view> allowed) const;

@@ -152,6 +152,16 @@ std::string render_plan_json(const PlanResult& plan) {
     pj["utilization"] = groups;
     j["sweep"].push_back(pj);
   }
+  for (const auto& kv : plan.spec->kv) {
+    if (!kv.trace) continue;
+    if (!j.contains("kv_traces")) j["kv_traces"] = ordered_json::array();
+    j["kv_traces"].push_back({{"workload", kv.name}, {"file", kv.trace->file}, {"format", kv.trace->format},
+                              {"requests", kv.trace->requests.size()}, {"span_s", kv.trace->span_s()},
+                              {"trace_rate_per_s", kv.trace->rate_per_s()}, {"rate_scale", kv.trace_rate_scale},
+                              {"requests_per_s", kv.requests_per_s}, {"skip_cached_prefix", kv.skip_cached_prefix},
+                              {"prompt_tokens_mean", kv.prompt_tokens_mean}, {"prompt_tokens_p50", kv.prompt_tokens_p50},
+                              {"prompt_tokens_p99", kv.prompt_tokens_p99}, {"note", kv.trace_note}});
+  }
   j["assumptions"] = plan.assumptions;
   j["warnings"] = plan.warnings;
   return j.dump(2) + "\n";
