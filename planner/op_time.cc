@@ -13,6 +13,7 @@
 #include "models/workload/kv_cache.h"
 #include "models/workload/training.h"
 #include "planner/format_text.h"
+#include "planner/kv_timing.h"
 #include "planner/spec_schedule.h"
 
 namespace fabricplan {
@@ -182,6 +183,13 @@ class GroupTimer {
       }
       return in_.kv_alpha_us + bytes / bw * 1e6;
     };
+    // What the transfer adds to time to first token: all of it after prefill, or what
+    // layer-wise sending does not hide behind prefill (kv_timing.h).
+    // A wait in the pool's queue is part of the transfer: layer-wise sending hides it too.
+    auto added_us = [&](double tokens, double wait_us = 0) {
+      const FitSegment* seg = segment_for(tokens * per_token / k);
+      return kv_ttft_added_us(kv, tokens, service_us(tokens) + wait_us, seg ? seg->alpha_us : in_.kv_alpha_us);
+    };
     // Requests on this node's pool: prefill nodes send, decode nodes receive.
     const std::string& g = in_.group->name;
     double lambda = 0;
@@ -193,12 +201,13 @@ class GroupTimer {
     const double rho = lambda * mean_bytes_s;
     t.op = "one request's KV cache, prefill to decode (mean " + num(kv.prompt_tokens_mean * per_token / 1e6, "%.0f") +
            " MB, p99 " + num(kv.prompt_tokens_p99 * per_token / 1e6, "%.0f") + " MB) on " +
-           std::to_string(split_.kv_nics.size()) + " NICs";
-    t.p50_us = service_us(median_tokens);
+           std::to_string(split_.kv_nics.size()) + " NICs" +
+           (kv.layerwise ? ", sent " + kv_timing_text(kv) + ": the time it adds to TTFT" : "");
+    t.p50_us = added_us(median_tokens);
     double wait_p99_us = 0;
     std::string wait_text;
     if (rho >= 1) {
-      t.p99_us = service_us(kv.prompt_tokens_p99);
+      t.p99_us = added_us(kv.prompt_tokens_p99);
       t.unbounded = true;
       t.known = true;
       t.verdict = Verdict::kInsufficient;
@@ -218,13 +227,18 @@ class GroupTimer {
       wait_p99_us = w / rho * std::log(100 * rho) * 1e6;
       wait_text = " + " + format_us(wait_p99_us) + " p99 wait (M/G/1, rho " + num(rho, "%.2f") + ")";
     }
-    t.p99_us = service_us(kv.prompt_tokens_p99) + wait_p99_us;
+    t.p99_us = added_us(kv.prompt_tokens_p99, wait_p99_us);
     t.why = kv.name + ": " + (segment_for(kv.prompt_tokens_mean * per_token / k) ? "the calibrated alpha-beta fit per NIC chunk, ~" : "") +
             format_us(in_.kv_alpha_us) + " + bytes / " +
             num(units::bytes_per_s_to_gbit_per_s(bw), "%.0f") + " Gbit/s" +
             (mean_f < 1 ? " (" + format_percent(mean_f) + " left by the collectives on shared NICs)" : "") +
             (in_.fabric_factor < 1 ? " (fabric uplinks give " + format_percent(in_.fabric_factor) + " of the NICs)" : "") +
-            ": p50 " + format_us(t.p50_us) + ", p99 " + format_us(service_us(kv.prompt_tokens_p99)) + wait_text;
+            ": p50 " + format_us(t.p50_us) + ", p99 " + format_us(added_us(kv.prompt_tokens_p99)) + wait_text +
+            (kv.layerwise ? "; sent " + kv_timing_text(kv) + ": the p99 prompt's prefill takes " +
+                                format_us(prefill_us(kv, kv.prompt_tokens_p99)) + " and hides all but " +
+                                format_us(t.p99_us) + " of its " +
+                                format_us(service_us(kv.prompt_tokens_p99) + wait_p99_us) + " transfer and wait"
+                          : "");
     finish(t, in_.spec->slo.ttft_p99_ms, "slo.ttft_p99_ms", [&](double b) { return t.p99_us / b; }, 0, "");
     return t;
   }

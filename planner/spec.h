@@ -65,6 +65,11 @@ struct KvWorkloadSpec {
   double prompt_tokens_p50 = 0;             // the trace's median (0: the lognormal's)
   double prompt_tokens_second_moment = 0;   // the trace's E[tokens^2] (0: the lognormal's)
   std::string trace_note;                   // what was replayed, for every report
+  // When KV moves (kv_timing.h): after the request's prefill (vLLM's NIXL connector,
+  // SGLang, Dynamo) or layer by layer while it runs (Mooncake's layer-wise transfer), the
+  // latter needing the prefill's speed: prompt tokens / prefill_tokens_per_s per request.
+  bool layerwise = false;
+  double prefill_tokens_per_s = 0;
 };
 
 struct MoeWorkloadSpec {

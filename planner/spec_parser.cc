@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 
+#include "models/json_input/input_error.h"
 #include "models/json_input/json_reader.h"
 #include "models/json_input/suggest.h"
 #include "models/topology/topology.h"
@@ -126,7 +127,8 @@ KvTraceUse read_trace_use(const JsonNode& t) {
 KvWorkloadSpec read_kv(const JsonNode& w, const std::vector<NodeGroupSpec>& groups) {
   w.expect_object({"name", "model", "source", "layers", "kv_heads", "head_dim", "dtype",
                    "requests_per_s", "prompt_tokens_mean", "prompt_tokens_p99",
-                   "prefill_group", "decode_group", "transfer_engine", "ib_timeout", "ib_retry_cnt", "trace"});
+                   "prefill_group", "decode_group", "transfer_engine", "ib_timeout", "ib_retry_cnt", "trace",
+                   "kv_transfer", "prefill_tokens_per_s"});
   KvWorkloadSpec kv;
   kv.pointer = w.pointer();
   kv.name = w.string_or("name", "kv");
@@ -155,6 +157,12 @@ KvWorkloadSpec read_kv(const JsonNode& w, const std::vector<NodeGroupSpec>& grou
   }
   read_ib_overrides(w, kv.ib);
   if (w.has("trace")) apply_kv_trace(kv, read_trace_use(w.at("trace")));
+  kv.layerwise = w.has("kv_transfer") && w.at("kv_transfer").one_of({"after_prefill", "layerwise"}) == "layerwise";
+  if (w.has("prefill_tokens_per_s")) kv.prefill_tokens_per_s = w.at("prefill_tokens_per_s").in_range(1, 1e9);
+  if (kv.layerwise && kv.prefill_tokens_per_s <= 0) {
+    throw InputError(w.file(), w.pointer() + "/prefill_tokens_per_s",
+                     "the prefill node's prompt tokens per second, which \"kv_transfer\": \"layerwise\" needs", "none");
+  }
   return kv;
 }
 

@@ -67,7 +67,7 @@ SpecRunResult run_spec_schedule(const ClusterSpec& spec, const SpecFabric& fabri
       if (op.step >= 0 && !each_op) step_broken[{op.group, op.cls, op.workload, op.step}] = true;
       continue;
     }
-    const double us = static_cast<double>(end - start) * 1e-6;
+    const double us = static_cast<double>(end - (op.timed_from_ps >= 0 ? std::min(op.timed_from_ps, end) : start)) * 1e-6;
     if (op.step >= 0 && !each_op) {
       step_sums[{op.group, op.cls, op.workload, op.step}] += us;
     } else {

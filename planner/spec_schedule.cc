@@ -11,6 +11,7 @@
 #include "models/workload/training.h"
 #include "models/flow/flow_engine.h"
 #include "planner/demand.h"
+#include "planner/kv_timing.h"
 #include "sim/scenario/run.h"
 #include "sim/core/rng.h"
 
@@ -237,9 +238,19 @@ class Builder {
       }
       SpecOp op{TrafficClass::kKvTransfer, kv.decode_group, kv.name, 0, 0, to_ps(t), -1, bytes};
       op.first = static_cast<std::uint32_t>(schedule_.transfers.size());
-      for (std::size_t j = 0; j < parts; ++j) {
-        add(TrafficClass::kKvTransfer, endpoint(src, src_nics[j % src_nics.size()]),
-            endpoint(dst, dst_nics[j % dst_nics.size()]), bytes / static_cast<double>(parts), op.release_ps);
+      // After prefill: the request's KV at its arrival (prefill left out, as the analytic
+      // model does). Layer-wise: layer i's share posted when prefill finishes layer i (a
+      // layer still sending when the next is posted shares the NICs with it), and the op
+      // timed from prefill's end.
+      const int layers = kv.layerwise ? std::max(1, kv.shape.layers) : 1;
+      const double prefill_s = prefill_us(kv, tokens) * 1e-6;
+      if (kv.layerwise) op.timed_from_ps = to_ps(t + prefill_s);
+      for (int layer = 1; layer <= layers; ++layer) {
+        const std::int64_t ready = kv.layerwise ? to_ps(t + prefill_s * layer / layers) : op.release_ps;
+        for (std::size_t j = 0; j < parts; ++j) {
+          add(TrafficClass::kKvTransfer, endpoint(src, src_nics[j % src_nics.size()]),
+              endpoint(dst, dst_nics[j % dst_nics.size()]), bytes / static_cast<double>(parts * layers), ready);
+        }
       }
       op.end = static_cast<std::uint32_t>(schedule_.transfers.size());
       ops_.push_back(op);
@@ -441,7 +452,8 @@ double spec_transfers_per_s(const ClusterSpec& spec, const std::map<std::string,
   double rate = 0;
   for (const auto& kv : spec.kv) {
     rate += kv.requests_per_s * static_cast<double>(std::max(pools.at(kv.prefill_group).kv_nics.size(),
-                                                             pools.at(kv.decode_group).kv_nics.size()));
+                                                             pools.at(kv.decode_group).kv_nics.size())) *
+            (kv.layerwise ? std::max(1, kv.shape.layers) : 1);
   }
   if (kv_only) return rate;
   for (const auto& m : spec.moe) {

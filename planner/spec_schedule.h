@@ -53,6 +53,9 @@ struct SpecOp {
   int step = -1;            // MoE / training: the step it belongs to (times are summed per step);
                             // -1: timed on its own; kPartialStep: not timed
   double bytes = 0;
+  // >= 0: timed from here instead of its first send (layer-wise KV: from the end of the
+  // request's prefill, so the time is what the transfer adds to time to first token).
+  std::int64_t timed_from_ps = -1;
 };
 
 struct SpecScheduleOptions {

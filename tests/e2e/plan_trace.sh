@@ -92,4 +92,25 @@ expect2 "--trace-rate-scale alone" "applies with --trace" "$bin" plan "$src/conf
 expect2 "a bad rate scale" "trace-rate-scale must be" "$bin" plan "$src/configs/clusters/p5-moe-pd.json" --trace "$azure" --trace-rate-scale fast
 expect2 "a trace on a training spec" "no disaggregated_serving" "$bin" plan "$src/configs/clusters/p5-llama3-70b-train.json" --trace "$azure"
 expect2 "/dev/zero as a trace" "request trace" "$bin" plan "$src/configs/clusters/p5-moe-pd.json" --trace /dev/zero
+# Layer-wise KV (the spec's kv_transfer): only what prefill does not hide adds to TTFT, so
+# the KV time share falls; without the prefill speed it needs, the spec is refused.
+"$py" - "$src/configs/clusters/p5-moe-pd.json" "$tmp/layer.json" "$tmp/layer-bad.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+s.pop("$schema", None)
+kv = s["workloads"]["disaggregated_serving"][0]
+kv["kv_transfer"] = "layerwise"
+json.dump(s, open(sys.argv[3], "w"))
+kv["prefill_tokens_per_s"] = 20000
+json.dump(s, open(sys.argv[2], "w"))
+PY
+"$bin" plan "$tmp/layer.json" --engine analytic --format json -o "$tmp/layer-plan.json"
+"$py" -c "
+import json
+a = json.load(open('$tmp/p5-moe-pd-analytic.json')); b = json.load(open('$tmp/layer-plan.json'))
+share = lambda r: [c['time_share'] for g in r['groups'] for c in g['classes'] if c['class'] == 'kv_transfer']
+assert all(y < x / 5 for x, y in zip(share(a), share(b))), (share(a), share(b))
+print('ok   layer-wise KV: TTFT share', share(a), '->', share(b))"
+expect2 "layerwise without prefill_tokens_per_s" "/workloads/disaggregated_serving/0/prefill_tokens_per_s: expected the prefill node's prompt tokens per second" \
+  "$bin" plan "$tmp/layer-bad.json"
 echo ok

@@ -86,6 +86,32 @@ TEST(ExamplePlans, KvTransferTimeIsAlphaPlusBytesOverThePool) {
   EXPECT_NEAR(kv->time.share, kv->time.p99_us / 1e6, 1e-12);
 }
 
+TEST(ExamplePlans, LayerwiseKvAddsOnlyWhatPrefillDoesNotHide) {
+  // The same p5 decode KV sent layer by layer (80 layers) while prefill runs at R tokens/s:
+  // the median prompt (1601.01 tokens, 524.62 MB, 5829.1 us on 8 x 11.25e9 B/s, alpha
+  // 38 us) is prefilled in 1601.01 / R s and adds max(38 + 5829.1 / 80, 5867.1 - T 79/80)
+  // to TTFT. R = 20,000: T = 80.05 ms hides all but one layer, 110.9 us. R = 1e6: T =
+  // 1.601 ms leaves 5867.1 - 1581.0 = 4286.1 us. The TTFT share follows the time.
+  Catalog catalog = Catalog::load(Catalog::default_path());
+  const double sigma = 2.3263478740408408 - std::sqrt(2.3263478740408408 * 2.3263478740408408 - 2 * std::log(4.0));
+  const double tokens = 2048 * std::exp(-sigma * sigma / 2), transfer = tokens * 327680 / 90e9 * 1e6;
+  for (const double rate : {20000.0, 1e6}) {
+    ClusterSpec spec = parse_cluster_spec(spec_path("p5-moe-pd.json"), catalog);
+    spec.kv.front().layerwise = true;
+    spec.kv.front().prefill_tokens_per_s = rate;
+    PlanResult plan = make_plan(spec, catalog, nullptr, analytic());
+    const ClassResult* kv = find_class(plan.groups.at(1), TrafficClass::kKvTransfer);
+    ASSERT_NE(kv, nullptr);
+    ASSERT_EQ(plan.groups.at(1).split.chosen.kv_interfaces, 8);
+    const double prefill = tokens / rate * 1e6;
+    const double want = std::max(38 + transfer / 80, 38 + transfer - prefill * 79 / 80);
+    EXPECT_NEAR(kv->time.p50_us, want, 1e-6 * want) << rate;
+    EXPECT_NEAR(want, rate == 20000 ? 110.9 : 4286.1, 0.1);
+    EXPECT_NEAR(kv->time.share, kv->time.p99_us / 1e6, 1e-12);
+    EXPECT_NE(kv->time.op.find("layer-wise over 80 layers"), std::string::npos) << kv->time.op;
+  }
+}
+
 TEST(ExamplePlans, P5SameWorkloadIsComfortable) {
   Catalog catalog = Catalog::load(Catalog::default_path());
   ClusterSpec spec = parse_cluster_spec(spec_path("p5-moe-pd.json"), catalog);
