@@ -23,6 +23,9 @@ namespace fabricplan {
 // A 99th percentile needs at least this many samples to be more than the largest one;
 // below it reports say "max of n" and the JSON's p99 is null.
 inline constexpr std::size_t kMinSamplesForP99 = 20;
+// Past this relative difference between an engine's p99 and the analytic one, the
+// engine's figure decides the verdict (apply_engine_verdicts).
+inline constexpr double kEngineDisagreement = 0.25;
 
 
 struct ClassResult {
@@ -46,6 +49,8 @@ struct ClassResult {
   double engine_p50_us = 0, engine_p99_us = 0;  // with fewer than kMinSamplesForP99: the max
   bool engine_p99_is_max() const { return engine_count < kMinSamplesForP99; }
   double engine_time_share = 0;           // the analytic share scaled by engine p99 / analytic p99
+  double engine_analytic_ratio = 0;       // engine p99 / analytic p99 (0: not compared)
+  bool verdict_from_engine = false;       // they differ by more than kEngineDisagreement: the engine decides
   std::vector<double> engine_samples_us;  // sorted, for the CDF charts
   // Where the engine's time exceeds the analytic one by more than 1.5x: the mechanism the
   // run measured behind it (timeouts, drops, a queue at a named link, a busy link).
@@ -163,8 +168,10 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
                      const CalibrationProfile* profile, const PlanOptions& options = {});
 
 // The engine run confirms or overrules the analytic verdicts: a class's measured p99
-// scales its analytic share of the budget; a threshold crossed raises class, group and
-// plan verdicts (and says so in the class's time explanation).
+// scales its analytic share of the budget. Where the two p99s differ by more than
+// kEngineDisagreement the engine's share decides the class's time verdict (up or down);
+// within it, a threshold crossed raises it. Class, group and plan verdicts follow, and
+// the class's time explanation says which figure decided, with both.
 void apply_engine_verdicts(PlanResult& plan);
 
 // Per traffic class of a packet-engine run, what its transports and the fabric saw

@@ -100,6 +100,10 @@ std::string render_plan_json(const PlanResult& plan) {
                                                 std::to_string(kMinSamplesForP99) + ": too few for a 99th percentile; max given";
         }
         if (c.engine_time_share > 0) cj["engine_time_share"] = c.engine_time_share;
+        if (c.engine_analytic_ratio > 0) {
+          cj["engine_analytic_ratio"] = c.engine_analytic_ratio;
+          cj["verdict_from"] = c.verdict_from_engine ? "engine" : "analytic";
+        }
         if (!c.engine_mechanism.empty()) cj["engine_mechanism"] = c.engine_mechanism;
       }
       gj["classes"].push_back(cj);
