@@ -336,41 +336,58 @@ void confirm_kv_on_flow_engine(PlanResult& plan, const ClusterSpec& spec, const 
   plan.engine_summary += buf + kv_trace_window_text(spec, run.window_s);
 }
 
-// Runs the plan's chosen splits on an engine (spec_schedule.h, spec_run.h) and records
-// per class the measured operation times and per group the busiest links.
-void confirm_on_engine(PlanResult& plan, const ClusterSpec& spec, const PlanOptions& options) {
-  const PlanOnFabric on = plan_on_fabric(spec, plan);
-  const SpecFabric& fabric = on.fabric;
-  const std::map<std::string, NodePools>& pools = on.pools;
-  SpecScheduleOptions so;
-  so.infiniband = on.infiniband;
+}  // namespace
+
+EngineRunSetup prepare_engine_run(const PlanResult& plan, const ClusterSpec& spec, const PlanOptions& options) {
+  EngineRunSetup e;
+  e.on = plan_on_fabric(spec, plan);
+  SpecScheduleOptions& so = e.options;
+  so.infiniband = e.on.infiniband;
   so.ib_adaptive = options.ib_adaptive;
   so.seed = options.seed;
   so.window_s = options.window_s;
   so.max_transfers = options.max_transfers;
   if (options.engine == "packet" && so.window_s <= 0) so.window_s = packet_window_s(spec);
   if (options.engine == "packet") so.max_packet_events = kMaxSpecPacketEvents;
-  if (const std::string why = spec_engine_refusal(spec, fabric, pools, so); !why.empty()) {
-    plan.engine_summary = options.engine + " engine not run: " + why + "; times are the analytic engine's";
-    plan.engine_refused = {"a schedule the engines can hold (--window-ms shortens the window)", why};
-    return;
+  if (const std::string why = spec_engine_refusal(spec, e.on.fabric, e.on.pools, so); !why.empty()) {
+    e.summary = options.engine + " engine not run: " + why + "; times are the analytic engine's";
+    e.refused = {"a schedule the engines can hold (--window-ms shortens the window)", why};
+    return e;
   }
-  SpecSchedule schedule = build_spec_schedule(spec, fabric, pools, so);
+  e.schedule = build_spec_schedule(spec, e.on.fabric, e.on.pools, so);
   if (options.engine == "packet" && options.window_s <= 0) {
     char buf[120];
     std::snprintf(buf, sizeof buf, "%.3f s simulated: one step (the packet engine's default, at most 50 ms)", so.window_s);
-    schedule.window_reason = buf;
+    e.schedule->window_reason = buf;
   }
   if (options.engine == "packet") {
-    if (const double events = sim::expected_packet_events(schedule.scenario); events > kMaxSpecPacketEvents) {
+    if (const double events = sim::expected_packet_events(e.schedule->scenario); events > kMaxSpecPacketEvents) {
       char buf[200];
-      std::snprintf(buf, sizeof buf, "about %.3g packet events over the %.3g ms window", events, schedule.window_s * 1e3);
-      plan.engine_summary = std::string("packet engine not run: ") + buf + "; times are the analytic engine's";
-      plan.engine_refused = {"a packet-level window of at most 5e8 events (--window-ms shortens it; --engine flow runs longer windows)",
-                             buf};
-      return;
+      std::snprintf(buf, sizeof buf, "about %.3g packet events over the %.3g ms window", events, e.schedule->window_s * 1e3);
+      e.summary = std::string("packet engine not run: ") + buf + "; times are the analytic engine's";
+      e.refused = {"a packet-level window of at most 5e8 events (--window-ms shortens it; --engine flow runs longer windows)",
+                   buf};
+      e.schedule.reset();
     }
   }
+  return e;
+}
+
+namespace {
+
+// Runs the plan's chosen splits on an engine (spec_schedule.h, spec_run.h) and records
+// per class the measured operation times and per group the busiest links.
+void confirm_on_engine(PlanResult& plan, const ClusterSpec& spec, const PlanOptions& options) {
+  EngineRunSetup setup = prepare_engine_run(plan, spec, options);
+  if (!setup.schedule) {
+    plan.engine_summary = setup.summary;
+    plan.engine_refused = setup.refused;
+    return;
+  }
+  const SpecFabric& fabric = setup.on.fabric;
+  const std::map<std::string, NodePools>& pools = setup.on.pools;
+  const SpecScheduleOptions& so = setup.options;
+  SpecSchedule schedule = std::move(*setup.schedule);
   const SpecRunResult run = run_spec_schedule(spec, fabric, std::move(schedule), options.engine);
   plan.engine = options.engine;
   plan.engine_window_s = run.window_s;

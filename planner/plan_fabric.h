@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "planner/plan.h"
@@ -18,5 +19,17 @@ struct PlanOnFabric {
 };
 
 PlanOnFabric plan_on_fabric(const ClusterSpec& spec, const PlanResult& plan);
+
+// What an engine run of a plan's chosen splits takes (the fabric, the pools, the schedule
+// and its options), or why it cannot run (`schedule` empty: `summary` and `refused` say
+// why, from estimates made before anything large is built). `plan` and `simulate SPEC`.
+struct EngineRunSetup {
+  PlanOnFabric on;
+  SpecScheduleOptions options;
+  std::optional<SpecSchedule> schedule;
+  std::string summary;
+  PlanResult::Refusal refused;
+};
+EngineRunSetup prepare_engine_run(const PlanResult& plan, const ClusterSpec& spec, const PlanOptions& options);
 
 }  // namespace fabricplan

@@ -30,13 +30,13 @@ OpTimes summarize_op_times(std::vector<double> samples_us, std::size_t incomplet
 }
 
 SpecRunResult run_spec_schedule(const ClusterSpec& spec, const SpecFabric& fabric, SpecSchedule schedule,
-                                const std::string& engine, std::size_t busiest_per_group, bool each_op) {
+                                const std::string& engine, std::size_t busiest_per_group, bool each_op, bool progress) {
   SpecRunResult out;
   out.engine = engine;
   out.window_s = schedule.window_s;
   out.window_reason = schedule.window_reason;
   out.transfers = schedule.transfers;
-  out.sim = engine == "packet" ? sim::run_scenario(schedule.scenario) : sim::run_scenario_flow(schedule.scenario);
+  out.sim = engine == "packet" ? sim::run_scenario(schedule.scenario, progress) : sim::run_scenario_flow(schedule.scenario);
   const sim::SimulationResult& r = out.sim;
 
   // Per operation; per (group, class, workload, step) where ops belong to steps.

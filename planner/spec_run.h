@@ -42,6 +42,7 @@ OpTimes summarize_op_times(std::vector<double> samples_us, std::size_t incomplet
 // `each_op`: time every operation on its own (a short slice: per MoE layer dispatch or
 // combine), never summed per step.
 SpecRunResult run_spec_schedule(const ClusterSpec& spec, const SpecFabric& fabric, SpecSchedule schedule,
-                                const std::string& engine, std::size_t busiest_per_group = 5, bool each_op = false);
+                                const std::string& engine, std::size_t busiest_per_group = 5, bool each_op = false,
+                                bool progress = false);
 
 }  // namespace fabricplan

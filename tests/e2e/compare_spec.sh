@@ -156,23 +156,47 @@ for bad in "--ib-routing ecmp" "--ib p5.48xlarge" "--ib nosuch" "--engine analyt
 done
 set +e; "$bin" compare "$src/configs/scenarios/bench-t-128-ib.json" --ib ib-dgx-h100 >/dev/null 2>"$tmp/err"; rc=$?; set -e
 [[ $rc == 2 ]] && grep -q "applies to a cluster SPEC" "$tmp/err"
-# simulate SPEC: flow and packet engines; a window too large for the packet engine is
-# refused with the estimate, naming the spec.
+# simulate SPEC: the simulate report of the spec's schedule (flow and packet engines):
+# transport statistics, busiest links and the spec's operations timed, in the simulate
+# report's schema; CSV and --flows-csv as for a scenario, --progress on stderr only; a
+# window too large for the packet engine is refused with the estimate, naming the spec.
 "$bin" simulate "$src/configs/clusters/p5-moe-pd.json" --format json -o "$tmp/sim-flow.json"
-"$bin" simulate "$src/configs/clusters/p5-moe-pd.json" --engine packet --window-ms 5 --format json -o "$tmp/sim-packet.json"
-SRC="$src" "$py" - "$tmp/sim-flow.json" "$tmp/sim-packet.json" <<'PY'
+"$bin" simulate "$src/configs/clusters/p5-moe-pd.json" --engine packet --window-ms 5 --format json -o "$tmp/sim-packet.json" \
+  --flows-csv "$tmp/sim-flows.csv" --progress 2>"$tmp/sim-progress.txt"
+"$bin" simulate "$src/configs/clusters/p5-moe-pd.json" --engine packet --window-ms 5 --format json -o "$tmp/sim-packet-quiet.json"
+# The same report with and without --progress, but for the wall-clock figures.
+"$py" - "$tmp/sim-packet.json" "$tmp/sim-packet-quiet.json" <<'PY'
 import json, sys
+def strip(o):
+    if isinstance(o, dict):
+        return {k: strip(v) for k, v in o.items() if "wall" not in k and k != "events_per_s"}
+    return [strip(x) for x in o] if isinstance(o, list) else o
+a, b = (strip(json.load(open(p))) for p in sys.argv[1:])
+assert a == b, "--progress changed the report"
+PY
+"$bin" simulate "$src/configs/clusters/p5-moe-pd.json" --engine packet --window-ms 5 --format csv > "$tmp/sim.csv"
+head -1 "$tmp/sim.csv" | grep -q "^engine,class,flows,fct_p50_us" && grep -q "^packet,moe_all2all," "$tmp/sim.csv"
+head -1 "$tmp/sim-flows.csv" | grep -q "bytes" && (( $(wc -l < "$tmp/sim-flows.csv") > 100 ))
+"$bin" simulate "$src/configs/clusters/p5-moe-pd.json" --engine packet --window-ms 5 > "$tmp/sim.txt"
+grep -q "^NIC splits (the analytic plan's): prefill all 32 NICs shared; decode 8 KV / 24 collectives" "$tmp/sim.txt" \
+  && grep -q "packets sent .* dropped" "$tmp/sim.txt" && grep -q "busiest links:" "$tmp/sim.txt" \
+  || { echo "simulate SPEC text"; cat "$tmp/sim.txt"; exit 1; }
+SRC="$src" "$py" - "$tmp/sim-flow.json" "$tmp/sim-packet.json" <<'PY'
+import json, sys, os, jsonschema
 flow, packet = (json.load(open(p)) for p in sys.argv[1:])
+schema = json.load(open(os.path.join(os.environ["SRC"], "configs/schema/simulate-report.schema.json")))
+for r in (flow, packet):
+    jsonschema.validate(r, schema)
 assert flow["engine"]["kind"] == "flow" and packet["engine"]["kind"] == "packet", (flow["engine"], packet["engine"])
-assert abs(packet["engine"]["window_s"] - 0.005) < 1e-12, packet["engine"]
-assert "5.000 ms" in packet["engine"]["summary"] or "0.005 s" in packet["engine"]["summary"], packet["engine"]["summary"]
-# The packet run says what its transports saw, per class, in the plan report's schema.
-import jsonschema, os
-schema = json.load(open(os.path.join(os.environ["SRC"], "configs/schema/plan-report.schema.json")))
-jsonschema.validate(packet, schema)
-moe = [t for t in packet["engine"]["transport"] if t["class"] == "moe_all2all"]
-assert moe and moe[0]["packets_sent"] > 0 and moe[0]["spurious_timeouts"] <= moe[0]["timeouts"], packet["engine"]["transport"]
-assert "transport" not in flow["engine"], flow["engine"]
+assert flow["spec_run"]["engine"] == "flow" and abs(packet["spec_run"]["window_s"] - 0.005) < 1e-12, packet["spec_run"]
+# The packet run's transport figures per class, and the spec's operations timed.
+moe = [c for c in packet["classes"] if c["class"] == "moe_all2all"]
+assert moe and moe[0]["flows"] > 0, packet["classes"]
+ops = {(o["group"], o["class"]): o for o in flow["spec_run"]["operations"]}
+assert ops[("decode", "moe_all2all")]["count"] > 0 and ops[("decode", "kv_transfer")]["count"] > 0, ops
+assert all(o["p99_us"] is None for o in ops.values() if o["count"] < 20), ops
+splits = {s["group"]: s for s in flow["spec_run"]["splits"]}
+assert len(splits["decode"]["kv_nics"]) == 8 and len(splits["decode"]["collective_nics"]) == 24, splits
 PY
 set +e; "$bin" simulate "$src/configs/clusters/p5-moe-pd.json" --engine packet --window-ms 100000 >/dev/null 2>"$tmp/err"; rc=$?; set -e
 [[ $rc == 2 ]] && grep -Eq "packet events|transfers in a" "$tmp/err" && grep -q "p5-moe-pd.json" "$tmp/err" || { echo "oversized packet window: exit $rc"; cat "$tmp/err"; exit 1; }

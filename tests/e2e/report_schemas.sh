@@ -31,7 +31,7 @@ pairs = {"plan.json": "plan-report.schema.json", "simulate-packet.json": "simula
          "catalog.json": "catalog-report.schema.json", "expect.json": "expect-report.schema.json",
          "expect-moe.json": "expect-report.schema.json", "doctor.json": "doctor-report.schema.json",
          "calibration.json": "calibration.schema.json", "compare-spec.json": "compare-spec-report.schema.json",
-         "simulate-spec.json": "plan-report.schema.json"}
+         "simulate-spec.json": "simulate-report.schema.json"}
 for out, schema in pairs.items():
     doc = json.load(open(os.path.join(tmp, out)))
     for k in ("report", "report_version", "tool_version"):
