@@ -14,6 +14,7 @@
 #include "models/workload/training.h"
 #include "planner/format_text.h"
 #include "planner/kv_timing.h"
+#include "planner/leaf_crossing.h"
 #include "planner/spec_schedule.h"
 
 namespace fabricplan {
@@ -97,7 +98,7 @@ class GroupTimer {
   };
   Contention contention(TrafficClass cls) const {
     const NicPool p = pool_of(cls);
-    const double capacity = static_cast<double>(nics(p).size()) * in_.nic_bytes_per_s * in_.fabric_factor;
+    const double capacity = static_cast<double>(nics(p).size()) * in_.nic_bytes_per_s * fabric(cls);
     double own = 0;
     if (auto it = in_.demand->classes.find(cls); it != in_.demand->classes.end()) own = it->second.bytes_per_s;
     const double pool_load = split_.shared ? kv_load_ + coll_load_ : (p == NicPool::kKv ? kv_load_ : coll_load_);
@@ -109,14 +110,18 @@ class GroupTimer {
     return {mean, busy};
   }
 
+  // The share of its NICs' bandwidth the leaf uplinks leave a class: its crossing share
+  // of them (leaf_crossing.h); a class not listed crosses with all of its traffic.
+  double fabric(TrafficClass cls) const { return class_fabric(in_, cls); }
+
   // The collective model's tiers for this group's collective pool, at `factor` of its bandwidth.
-  std::optional<NodeTiers> pool_tiers(double factor) const {
+  std::optional<NodeTiers> pool_tiers(TrafficClass cls, double factor) const {
     if (!no_nccl_.empty()) return std::nullopt;
     NodeTiers t = base_;
     const std::vector<int>& pool = nics(NicPool::kCollective);
     const double catalog_beta = units::gbit_per_s_to_bytes_per_s(in_.instance->interface_gbit_per_s) * in_.instance->default_efficiency;
     t.nics = static_cast<int>(pool.size());
-    t.nic_bytes_per_s *= in_.nic_bytes_per_s / catalog_beta * in_.fabric_factor * factor;
+    t.nic_bytes_per_s *= in_.nic_bytes_per_s / catalog_beta * fabric(cls) * factor;
     t.local_nics.clear();
     for (const auto& local : in_.instance->accelerator_nics) {
       std::vector<int> in_pool;
@@ -169,7 +174,8 @@ class GroupTimer {
     ClassTime t;
     const double per_token = kv_bytes_per_token(kv.shape);
     const double mean_f = contention(TrafficClass::kKvTransfer).mean;
-    const double bw = static_cast<double>(split_.kv_nics.size()) * in_.nic_bytes_per_s * in_.fabric_factor * mean_f;
+    const double kv_fabric = fabric(TrafficClass::kKvTransfer);
+    const double bw = static_cast<double>(split_.kv_nics.size()) * in_.nic_bytes_per_s * kv_fabric * mean_f;
     const double sigma = lognormal_sigma_for_p99(kv.prompt_tokens_p99 / kv.prompt_tokens_mean);
     // A replayed trace gives its own median and second moment; else the lognormal's.
     const double median_tokens = kv.trace ? kv.prompt_tokens_p50 : kv.prompt_tokens_mean * std::exp(-sigma * sigma / 2);
@@ -179,7 +185,7 @@ class GroupTimer {
     auto service_us = [&](double tokens) {
       const double bytes = tokens * per_token;
       if (const FitSegment* seg = segment_for(bytes / k)) {
-        return seg->alpha_us + bytes / k / (seg->beta_bytes_per_s * in_.fabric_factor * mean_f) * 1e6;
+        return seg->alpha_us + bytes / k / (seg->beta_bytes_per_s * kv_fabric * mean_f) * 1e6;
       }
       return in_.kv_alpha_us + bytes / bw * 1e6;
     };
@@ -232,7 +238,7 @@ class GroupTimer {
             format_us(in_.kv_alpha_us) + " + bytes / " +
             num(units::bytes_per_s_to_gbit_per_s(bw), "%.0f") + " Gbit/s" +
             (mean_f < 1 ? " (" + format_percent(mean_f) + " left by the collectives on shared NICs)" : "") +
-            (in_.fabric_factor < 1 ? " (fabric uplinks give " + format_percent(in_.fabric_factor) + " of the NICs)" : "") +
+            (kv_fabric < 1 ? " (fabric uplinks give " + format_percent(kv_fabric) + " of the NICs)" : "") +
             ": p50 " + format_us(t.p50_us) + ", p99 " + format_us(added_us(kv.prompt_tokens_p99)) + wait_text +
             (kv.layerwise ? "; sent " + kv_timing_text(kv) + ": the p99 prompt's prefill takes " +
                                 format_us(prefill_us(kv, kv.prompt_tokens_p99)) + " and hides all but " +
@@ -246,7 +252,7 @@ class GroupTimer {
   // One MoE layer's dispatch + combine, by the collective model or alpha + bytes / B.
   double moe_layer_us(int tokens_per_rank, int hidden, int topk, int ep_ranks, bool low_latency, double factor,
                       double remote_bytes_per_node) const {
-    if (auto tiers = pool_tiers(factor)) {
+    if (auto tiers = pool_tiers(TrafficClass::kMoeAll2all, factor)) {
       collective::MoeLayer l;
       l.tokens = std::max(1, tokens_per_rank);
       l.hidden = hidden;
@@ -259,7 +265,7 @@ class GroupTimer {
       const double c = collective::predict_moe(l, *tiers).time_us;
       return d + c;
     }
-    const double bw = static_cast<double>(split_.collective_nics.size()) * in_.nic_bytes_per_s * in_.fabric_factor * factor;
+    const double bw = static_cast<double>(split_.collective_nics.size()) * in_.nic_bytes_per_s * fabric(TrafficClass::kMoeAll2all) * factor;
     return 2 * in_.kv_alpha_us + remote_bytes_per_node / bw * 1e6;
   }
 
@@ -310,17 +316,17 @@ class GroupTimer {
     }
     double p50 = 0, p99 = 0;
     std::string how;
-    if (auto tiers = pool_tiers(mean_f)) {
+    if (auto tiers = pool_tiers(TrafficClass::kTpAllreduce, mean_f)) {
       const int nodes = std::max(1, tp.nodes_spanned);
       NodeTiers per = *tiers;
       per.gpus = std::max(1, tp.ranks / nodes);
       const auto pr = collective::predict(Op::kAllReduce, tp.bytes_per_op, nodes, per);
       p50 = pr.time_us;
-      p99 = collective::predict(Op::kAllReduce, tp.bytes_per_op, nodes, *pool_tiers(busy_f)).time_us;
+      p99 = collective::predict(Op::kAllReduce, tp.bytes_per_op, nodes, *pool_tiers(TrafficClass::kTpAllreduce, busy_f)).time_us;
       how = pr.algorithm + "/" + pr.protocol + " by the collective model";
     } else {
       const double bytes = 2.0 * (tp.ranks - 1) / tp.ranks * tp.bytes_per_op;
-      const double bw = static_cast<double>(split_.collective_nics.size()) * in_.nic_bytes_per_s * in_.fabric_factor;
+      const double bw = static_cast<double>(split_.collective_nics.size()) * in_.nic_bytes_per_s * fabric(TrafficClass::kTpAllreduce);
       p50 = in_.kv_alpha_us * 2 * (tp.nodes_spanned - 1) + bytes / (bw * mean_f) * 1e6;
       p99 = in_.kv_alpha_us * 2 * (tp.nodes_spanned - 1) + bytes / (bw * busy_f) * 1e6;
       how = model_name();
@@ -340,13 +346,13 @@ class GroupTimer {
 
   // A collective of `op` over the stage's nodes with tp x per-GPU bytes (the TP ranks'
   // concurrent rings move those bytes per node).
-  double nccl_us(Op op, double bytes, int nodes, double factor, std::string* how) const {
-    if (auto tiers = pool_tiers(factor)) {
+  double nccl_us(TrafficClass cls, Op op, double bytes, int nodes, double factor, std::string* how) const {
+    if (auto tiers = pool_tiers(cls, factor)) {
       const auto pr = collective::predict(op, bytes, std::max(1, nodes), *tiers);
       if (how) *how = pr.algorithm + "/" + pr.protocol;
       return pr.time_us;
     }
-    const double bw = static_cast<double>(split_.collective_nics.size()) * in_.nic_bytes_per_s * in_.fabric_factor * factor;
+    const double bw = static_cast<double>(split_.collective_nics.size()) * in_.nic_bytes_per_s * fabric(cls) * factor;
     const double n = std::max(1, nodes);
     const double per_node = op == Op::kAllReduce ? 2 * (n - 1) / n * bytes : op == Op::kSendRecv ? bytes : (n - 1) / n * bytes;
     if (how) *how = "alpha + bytes / B";
@@ -362,10 +368,11 @@ class GroupTimer {
     std::string how;
     if (w.fsdp) {
       std::string h2;
-      t.p50_us = nccl_us(Op::kReduceScatter, bytes, nodes, mean_f, &how) + 2 * nccl_us(Op::kAllGather, bytes, nodes, mean_f, &h2);
+      t.p50_us = nccl_us(TrafficClass::kDpGradients, Op::kReduceScatter, bytes, nodes, mean_f, &how) +
+                2 * nccl_us(TrafficClass::kDpGradients, Op::kAllGather, bytes, nodes, mean_f, &h2);
       how = "reduce-scatter " + how + " + 2 all-gathers " + h2;
     } else {
-      t.p50_us = nccl_us(Op::kAllReduce, bytes, nodes, mean_f, &how);
+      t.p50_us = nccl_us(TrafficClass::kDpGradients, Op::kAllReduce, bytes, nodes, mean_f, &how);
       how = "all-reduce " + how;
     }
     t.p99_us = t.p50_us;
@@ -384,7 +391,7 @@ class GroupTimer {
     const double mean_f = contention(TrafficClass::kPpActivations).mean;
     const double per_gpu = w.micro_batch_tokens * w.hidden_size * w.activation_dtype_bytes / w.tp;
     std::string how;
-    const double one = nccl_us(Op::kSendRecv, per_gpu, 2, mean_f, &how);
+    const double one = nccl_us(TrafficClass::kPpActivations, Op::kSendRecv, per_gpu, 2, mean_f, &how);
     t.p50_us = t.p99_us = 2.0 * w.micro_batches * one;
     t.op = "pipeline sends per step: " + std::to_string(w.micro_batches) + " micro-batches forward and backward, " +
            num(per_gpu / 1e6, "%.1f") + " MB per GPU each";
@@ -439,6 +446,11 @@ double kv_alpha_us(const InstanceType& t, const CalibrationProfile* profile, std
     if (source) *source = "NCCL's network hwLat (14 us); no fitted figure for " + t.name;
     return kNcclNetHopUs;
   }
+}
+
+double class_fabric(const GroupTimeInputs& in, TrafficClass cls) {
+  const auto it = in.crossing.find(cls);
+  return class_fabric_factor(in.fabric_factor, it == in.crossing.end() ? 1.0 : it->second);
 }
 
 std::map<TrafficClass, ClassTime> analytic_op_times(const GroupTimeInputs& in, const SplitCandidate& split) {

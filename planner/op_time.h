@@ -63,12 +63,19 @@ struct GroupTimeInputs {
   double kv_alpha_us = 0;            // alpha of one KV transfer
   std::string alpha_source;
   double fabric_factor = 1;          // min(1, node uplink share / NIC total)
+  // Per class, the share of its traffic that leaves the leaf (leaf_crossing.h): a class
+  // gets min(1, fabric_factor / share) of its NICs; absent: all of it crosses.
+  std::map<TrafficClass, double> crossing;
   const GroupDemand* demand = nullptr;
   const CalibrationProfile* profile = nullptr;
   VerdictThresholds thresholds;
 };
 
 std::map<TrafficClass, ClassTime> analytic_op_times(const GroupTimeInputs& in, const SplitCandidate& split);
+
+// The share of a class's NICs the leaf uplinks leave it: min(1, fabric_factor / its
+// crossing share), the one effective bandwidth its time and its utilization use.
+double class_fabric(const GroupTimeInputs& in, TrafficClass cls);
 
 // alpha for a KV transfer: the calibrated NIC fit's intercept, else the collective
 // model's one network hop on this instance (NCCL's hwLat plus the fitted EFA extra).

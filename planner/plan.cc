@@ -8,6 +8,7 @@
 #include "planner/demand.h"
 #include "planner/intra_node.h"
 #include "planner/kv_trace.h"
+#include "planner/leaf_crossing.h"
 #include "planner/format_text.h"
 #include "planner/plan_fabric.h"
 #include "planner/recommendation.h"
@@ -65,9 +66,11 @@ TimeJudge time_judge_for(const GroupTimeInputs& inputs) {
   };
 }
 
+// `fabric`: the share of the class's NICs the leaf uplinks leave it (leaf_crossing.h),
+// the same effective bandwidth its time is computed with.
 ClassResult class_result(TrafficClass cls, const ClassDemand& d, const SplitCandidate& s,
                          const PoolLoad& kv, const PoolLoad& coll, double b,
-                         const InstanceType& t, const VerdictThresholds& th) {
+                         const InstanceType& t, const VerdictThresholds& th, double fabric = 1) {
   ClassResult r;
   r.cls = cls;
   r.demand_bytes_per_s = d.bytes_per_s;
@@ -76,7 +79,7 @@ ClassResult class_result(TrafficClass cls, const ClassDemand& d, const SplitCand
   r.shared = s.shared;
   bool is_kv = pool_of(cls) == NicPool::kKv;
   r.interfaces = is_kv ? s.kv_interfaces : s.collective_interfaces;
-  r.budget_bytes_per_s = r.interfaces * b;
+  r.budget_bytes_per_s = r.interfaces * b * fabric;
   double load = s.shared ? kv.bytes_per_s + coll.bytes_per_s
                          : (is_kv ? kv.bytes_per_s : coll.bytes_per_s);
   double peak = s.shared ? kv.peak_bytes_per_s + coll.peak_bytes_per_s
@@ -97,8 +100,8 @@ ClassResult class_result(TrafficClass cls, const ClassDemand& d, const SplitCand
   if (load > d.bytes_per_s * (1 + 1e-12)) others = " plus " + format_gbit(load - d.bytes_per_s) + " of other classes";
   r.why = format_gbit(d.bytes_per_s) + others + " on " + std::to_string(r.interfaces) + " " +
           (s.shared ? "shared " : "dedicated ") + nic_word(t) + " (" + std::to_string(r.interfaces) +
-          " x " + format_gbit(b) + " = " + format_gbit(r.budget_bytes_per_s) + "): utilization " +
-          format_percent(r.utilization);
+          " x " + format_gbit(b) + (fabric < 1 ? " x " + format_percent(fabric) + " through the leaf uplinks" : "") +
+          " = " + format_gbit(r.budget_bytes_per_s) + "): utilization " + format_percent(r.utilization);
   if (r.verdict == Verdict::kInsufficient) r.why += " >= " + format_percent(th.insufficient_utilization);
   else if (r.utilization >= th.tight_utilization) r.why += " >= " + format_percent(th.tight_utilization);
   else r.why += " < " + format_percent(th.tight_utilization);
@@ -511,6 +514,7 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
   plan.fabric_notes = fabric.notes;
 
   auto demand = compute_demand(spec);
+  const auto crossing = leaf_crossing_shares(spec, fabric);
   std::vector<GroupTimeInputs> time_inputs;  // per group, for the rate sweep's split choices
   for (std::size_t gi = 0; gi < spec.groups.size(); ++gi) {
     const NodeGroupSpec& g = spec.groups[gi];
@@ -531,6 +535,7 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
     ti.nic_bytes_per_s = gr.per_interface_bytes_per_s;
     ti.kv_alpha_us = kv_alpha_us(t, profile, &ti.alpha_source);
     ti.fabric_factor = gr.fabric_factor;
+    if (auto c = crossing.find(g.name); c != crossing.end()) ti.crossing = c->second;
     ti.demand = &gd;
     ti.profile = profile;
     ti.thresholds = plan.thresholds;
@@ -542,7 +547,7 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
       auto it = gd.classes.find(cls);
       if (it == gd.classes.end()) continue;
       ClassResult r = class_result(cls, it->second, gr.split.chosen, kv, coll, gr.per_interface_bytes_per_s, t,
-                                   plan.thresholds);
+                                   plan.thresholds, class_fabric(ti, cls));
       apply_intra_node(r, spec, g.name, profile, 1.0, plan.thresholds);
       r.utilization_verdict = r.verdict;
       if (auto tt = times.find(cls); tt != times.end()) {
@@ -586,7 +591,7 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
                                     kv, coll, plan.thresholds, &ignored, time_judge_for(ti));
       for (const auto& [cls, c] : gd.classes) {
         ClassResult r = class_result(cls, c, sc.chosen, kv, coll, gr.per_interface_bytes_per_s,
-                                     *gr.instance, plan.thresholds);
+                                     *gr.instance, plan.thresholds, class_fabric(ti, cls));
         apply_intra_node(r, spec, gr.spec->name, profile, scale, plan.thresholds);
         p.utilization[gr.spec->name][cls] = r.utilization;
       }

@@ -31,8 +31,8 @@ std::int64_t to_ps(double s) {
   return static_cast<std::int64_t>(std::llround(ps));
 }
 
-// Splits a group's nodes into runs of `size` (the last may be shorter); runs of one node
-// put nothing on the fabric and are dropped.
+}  // namespace
+
 std::vector<std::vector<int>> node_sets(int first, int count, int size) {
   std::vector<std::vector<int>> sets;
   for (int i = 0; i < count; i += size) {
@@ -42,6 +42,8 @@ std::vector<std::vector<int>> node_sets(int first, int count, int size) {
   }
   return sets;
 }
+
+namespace {
 
 class Builder {
  public:

@@ -116,4 +116,8 @@ SpecSchedule build_spec_schedule(const ClusterSpec& spec, const SpecFabric& fabr
 // Lognormal sigma whose p99 / mean is `ratio` (0 for ratio <= 1).
 double lognormal_sigma_for_p99(double ratio);
 
+// A group's nodes [first, first + count) in runs of `size` (the last may be shorter);
+// runs of one node put nothing on the fabric and are left out. The EP and TP sets.
+std::vector<std::vector<int>> node_sets(int first, int count, int size);
+
 }  // namespace fabricplan

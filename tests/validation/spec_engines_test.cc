@@ -146,6 +146,28 @@ TEST(SpecEngines, LayerwiseKvAddsWhatPrefillDoesNotHide) {
   }
 }
 
+TEST(SpecEngines, ARingOnAnOversubscribedFabricGetsOneAnswer) {
+  // 64 p4d with DDP on a 4:1 leaf-spine (tests/data/specs): the analytic model applied the
+  // leaf's uplink share (1/4) to the whole all-reduce, 26.0 s per step, where the flow
+  // engine measured 6.4 s: a ring's neighbours mostly share a leaf, and only one node's
+  // worth of its traffic leaves each leaf (12.5 nodes per 50-port leaf). Counting only the
+  // traffic that crosses (leaf_crossing.h), the two agree within 25%, and the verdict needs
+  // no engine to overrule it.
+  Catalog catalog = Catalog::load(Catalog::default_path());
+  ClusterSpec spec =
+      parse_cluster_spec(std::string(FABRICPLAN_SOURCE_DIR) + "/tests/data/specs/p4d-ddp-64-4to1.json", catalog);
+  PlanOptions o;
+  o.sweep = false;
+  const PlanResult plan = make_plan(spec, catalog, nullptr, o);
+  const ClassResult* dp = find_class(plan.groups.at(0), TrafficClass::kDpGradients);
+  ASSERT_NE(dp, nullptr);
+  ASSERT_GT(dp->engine_count, 0u);
+  std::printf("p4d DDP 64 nodes at 4:1: analytic %.2f s, flow engine %.2f s (n=%zu)\n", dp->time.p99_us / 1e6,
+              dp->engine_p99_us / 1e6, dp->engine_count);
+  EXPECT_NEAR(dp->time.p99_us, dp->engine_p99_us, 0.25 * dp->engine_p99_us);
+  EXPECT_FALSE(dp->verdict_from_engine);
+}
+
 TEST(SpecEngines, BandwidthBoundMoeStepAgreesBetweenAnalyticAndFlowEngines) {
   // p4d decode: MoE on 3 dedicated EFAs is bandwidth-bound (114% of them), so the
   // collective model's DeepEP time and the flow engine's max-min fluid time of the same
