@@ -339,6 +339,43 @@ void confirm_kv_on_flow_engine(PlanResult& plan, const ClusterSpec& spec, const 
   plan.engine_summary += buf + kv_trace_window_text(spec, run.window_s);
 }
 
+// A KV request moves once, from a prefill node to a decode node: its time is one figure,
+// set by the slower end (fewer KV NICs, a busier pool), not one per group. Both groups
+// carry that figure, and it says which end set it.
+void one_figure_per_kv_request(PlanResult& plan, const ClusterSpec& spec) {
+  auto find = [&](const std::string& group) -> std::pair<GroupResult*, ClassResult*> {
+    for (auto& g : plan.groups) {
+      if (g.spec->name != group) continue;
+      for (auto& c : g.classes) {
+        if (c.cls == TrafficClass::kKvTransfer && c.time.known) return {&g, &c};
+      }
+    }
+    return {nullptr, nullptr};
+  };
+  for (const auto& kv : spec.kv) {
+    if (kv.prefill_group == kv.decode_group) continue;
+    auto [pg, pre] = find(kv.prefill_group);
+    auto [dg, dec] = find(kv.decode_group);
+    if (!pre || !dec) continue;
+    const bool decode_slower = dec->time.unbounded || (!pre->time.unbounded && dec->time.p99_us >= pre->time.p99_us);
+    ClassResult& slow = decode_slower ? *dec : *pre;
+    ClassResult& fast = decode_slower ? *pre : *dec;
+    const std::string end = decode_slower ? kv.decode_group : kv.prefill_group;
+    const std::string other = decode_slower ? kv.prefill_group : kv.decode_group;
+    slow.time.why += "; end to end, this (" + end + ") side is the slower of the two";
+    fast.time = slow.time;
+    fast.time.why = "one figure per request, end to end: the " + end + " side (" + std::to_string(slow.interfaces) +
+                    " KV NICs) is slower than this " + other + " side (" + std::to_string(fast.interfaces) + "): " + slow.time.why;
+    fast.verdict = std::max(fast.utilization_verdict, fast.time.verdict);
+    for (GroupResult* g : {pg, dg}) {
+      g->verdict = Verdict::kComfortable;
+      for (const auto& c : g->classes) g->verdict = std::max(g->verdict, c.verdict);
+    }
+  }
+  plan.verdict = Verdict::kComfortable;
+  for (const auto& g : plan.groups) plan.verdict = std::max(plan.verdict, g.verdict);
+}
+
 }  // namespace
 
 EngineRunSetup prepare_engine_run(const PlanResult& plan, const ClusterSpec& spec, const PlanOptions& options) {
@@ -563,8 +600,28 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
     plan.groups.push_back(std::move(gr));
   }
 
+  one_figure_per_kv_request(plan, spec);
   if (options.engine == "flow" || options.engine == "packet") {
     confirm_on_engine(plan, spec, options);
+    // The engines time a KV request once (under its decode group): the prefill side's
+    // row carries the same measurement, as it carries the same analytic figure.
+    for (const auto& kv : spec.kv) {
+      ClassResult *pre = nullptr, *dec = nullptr;
+      for (auto& g : plan.groups) {
+        for (auto& c : g.classes) {
+          if (c.cls != TrafficClass::kKvTransfer) continue;
+          if (g.spec->name == kv.prefill_group) pre = &c;
+          if (g.spec->name == kv.decode_group) dec = &c;
+        }
+      }
+      if (pre && dec && pre != dec && pre->engine_count == 0 && dec->engine_count > 0) {
+        pre->engine_count = dec->engine_count;
+        pre->engine_incomplete = dec->engine_incomplete;
+        pre->engine_p50_us = dec->engine_p50_us;
+        pre->engine_p99_us = dec->engine_p99_us;
+        pre->engine_samples_us = dec->engine_samples_us;
+      }
+    }
     apply_engine_verdicts(plan);
   }
 

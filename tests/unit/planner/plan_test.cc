@@ -173,6 +173,25 @@ TEST(ExamplePlans, TheRateSweepAtOneIsTheTable) {
   }
 }
 
+TEST(ExamplePlans, AKvRequestHasOneTimeSetByItsSlowerEnd) {
+  // p5: prefill sends KV on all 32 shared EFAs, decode receives on 8 dedicated ones; a
+  // request is one transfer, so both groups report the decode end's time (5867.1 us
+  // median by the hand calculation above), and the prefill row says which end set it.
+  Catalog catalog = Catalog::load(Catalog::default_path());
+  ClusterSpec spec = parse_cluster_spec(spec_path("p5-moe-pd.json"), catalog);
+  PlanResult plan = make_plan(spec, catalog, nullptr, analytic());
+  const ClassResult* pre = find_class(plan.groups.at(0), TrafficClass::kKvTransfer);
+  const ClassResult* dec = find_class(plan.groups.at(1), TrafficClass::kKvTransfer);
+  ASSERT_NE(pre, nullptr);
+  ASSERT_NE(dec, nullptr);
+  EXPECT_EQ(pre->interfaces, 32);
+  EXPECT_EQ(dec->interfaces, 8);
+  EXPECT_DOUBLE_EQ(pre->time.p50_us, dec->time.p50_us);
+  EXPECT_DOUBLE_EQ(pre->time.p99_us, dec->time.p99_us);
+  EXPECT_NEAR(dec->time.p50_us, 5867.1, 0.05);
+  EXPECT_NE(pre->time.why.find("the decode side (8 KV NICs) is slower"), std::string::npos) << pre->time.why;
+}
+
 TEST(ExamplePlans, P5SameWorkloadIsComfortable) {
   Catalog catalog = Catalog::load(Catalog::default_path());
   ClusterSpec spec = parse_cluster_spec(spec_path("p5-moe-pd.json"), catalog);
