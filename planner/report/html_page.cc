@@ -28,7 +28,7 @@ window.onerror = function (msg) { document.body.dataset.render = 'error: ' + msg
   var fabrics = report.fabrics ? report.fabrics : [{fabric: report.groups[0].fabric, instance_type: report.groups[0].instance_type,
                                                       verdict: report.verdict, groups: report.groups, engine: report.engine}];
   var root = document.getElementById('root');
-  var charts = 0, empty = 0;
+  var charts = 0, empty = 0, minShare = 1;
   var palette = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#17becf', '#bcbd22'];
   function add(tag, parent, text, cls) {
     var e = document.createElement(tag);
@@ -42,9 +42,16 @@ window.onerror = function (msg) { document.body.dataset.render = 'error: ' + msg
   function chart(parent, id, config, points) {
     var box = add('div', parent, undefined, 'chart');
     var canvas = add('canvas', box);
-    canvas.id = id; canvas.width = 520; canvas.height = 300;
+    canvas.id = id; canvas.width = 580; canvas.height = 360;
     config.options = Object.assign({animation: false, responsive: false}, config.options || {});
-    new Chart(canvas, config);
+    // Compact legends: a legend that wraps onto three lines eats the plot.
+    config.options.plugins = config.options.plugins || {};
+    config.options.plugins.legend = Object.assign({labels: {boxWidth: 12, font: {size: 11}}}, config.options.plugins.legend || {});
+    var made = new Chart(canvas, config);
+    var a = made.chartArea;
+    var share = (a.right - a.left) * (a.bottom - a.top) / (canvas.width * canvas.height);
+    canvas.dataset.plotShare = share.toFixed(3);
+    minShare = Math.min(minShare, share);
     charts++;
     if (!points) empty++;
     canvas.dataset.points = String(points);
@@ -84,27 +91,33 @@ window.onerror = function (msg) { document.body.dataset.render = 'error: ' + msg
         var cdf = c.engine_op_time_us && c.engine_op_time_us.cdf;
         if (!cdf || !cdf.length) return;
         points += cdf.length;
-        datasets.push({label: f.fabric + ' ' + c['class'], showLine: true, pointRadius: 0, borderColor: palette[k++ % palette.length],
+        // Fewer than 20 samples are no distribution: each sample is drawn as a point.
+        var few = c.engine_op_time_us.count < 20, colour = palette[k++ % palette.length];
+        datasets.push({label: f.fabric + ' ' + c['class'] + (few ? ' (n=' + c.engine_op_time_us.count + ')' : ''),
+                       showLine: !few, pointRadius: few ? 4 : 0, borderColor: colour, backgroundColor: colour,
                        data: cdf.map(function (p) { return {x: p[0] / 1000, y: p[1]}; })});
       });
     });
     if (datasets.length) {
       chart(sec, 'cdf-' + gi, {type: 'scatter', data: {datasets: datasets},
         options: {plugins: {title: {display: true, text: name + ': operation time CDF (engine run)'}},
-                  scales: {x: {type: 'logarithmic', title: {display: true, text: 'ms'}}, y: {min: 0, max: 1, title: {display: true, text: 'fraction'}}}}}, points);
+                  scales: {x: {type: 'logarithmic', ticks: {maxRotation: 0, autoSkip: true}, title: {display: true, text: 'operation time (ms, log scale)'}},
+                           y: {min: 0, max: 1, title: {display: true, text: 'fraction of operations'}}}}}, points);
     }
     // Busiest links, every fabric.
     var labels = [], values = [], colors = [];
     fabrics.forEach(function (f, fi) {
       (f.groups[gi].busiest_links || []).forEach(function (l) {
-        labels.push(f.fabric + ' ' + l.link + ' [' + l.classes.join('+') + ']');
+        // The link alone on the axis (the classes on it are in the table above and the tooltip).
+        labels.push((fabrics.length > 1 ? f.fabric + ' ' : '') + l.link);
         values.push(100 * l.utilization);
         colors.push(palette[fi]);
       });
     });
     if (labels.length) {
       chart(sec, 'links-' + gi, {type: 'bar', data: {labels: labels, datasets: [{label: 'utilization %', data: values, backgroundColor: colors}]},
-        options: {indexAxis: 'y', plugins: {title: {display: true, text: name + ': busiest links (engine run)'}}, scales: {x: {min: 0, max: 100}}}}, values.length);
+        options: {indexAxis: 'y', plugins: {title: {display: true, text: name + ': busiest links (engine run)'}, legend: {display: false}},
+                  scales: {x: {min: 0, max: 100, title: {display: true, text: 'utilization over the run (%)'}}}}}, values.length);
     }
     // The NIC split per GPU: each GPU with its PCIe-local NICs, colored by pool.
     fabrics.forEach(function (f) {
@@ -154,12 +167,18 @@ window.onerror = function (msg) { document.body.dataset.render = 'error: ' + msg
         Object.keys(p.utilization[g]).forEach(function (c) { (series[g + ' ' + c] = series[g + ' ' + c] || []).push(100 * p.utilization[g][c]); });
       });
     });
-    var ds = Object.keys(series).map(function (key, i) { return {label: key, data: series[key], borderColor: palette[i % palette.length]}; });
+    var ds = Object.keys(series).map(function (key, i) {
+      return {label: key, data: series[key], borderColor: palette[i % palette.length], backgroundColor: palette[i % palette.length]};
+    });
     chart(root, 'sweep', {type: 'line', data: {labels: report.sweep.map(function (p) { return 'x' + p.rate_scale; }), datasets: ds},
-      options: {plugins: {title: {display: true, text: 'utilization % as every workload rate grows'}}}}, ds.length);
+      options: {plugins: {title: {display: true, text: 'utilization as every workload rate grows'},
+                          legend: {position: 'top', labels: {boxWidth: 12, font: {size: 11}}}},
+                scales: {x: {title: {display: true, text: 'every workload rate, times the spec\'s'}},
+                         y: {beginAtZero: true, title: {display: true, text: '% of its interfaces'}}}}}, ds.length);
   }
   document.body.dataset.charts = String(charts);
   document.body.dataset.emptyCharts = String(empty);
+  document.body.dataset.minPlotShare = minShare.toFixed(3);
   document.body.dataset.render = 'ok';
 })();
 )JS";

@@ -30,6 +30,11 @@ for page in "${pages[@]}"; do
   charts=$(sed -n 's/.*data-charts="\([0-9]*\)".*/\1/p' <<<"$body")
   empty=$(sed -n 's/.*data-empty-charts="\([0-9]*\)".*/\1/p' <<<"$body")
   [[ ${charts:-0} -ge 2 && ${empty:-1} == 0 ]] || { echo "charts $charts, empty $empty"; exit 1; }
+  # Readable charts: every plot area is at least half of its box (no legend or tick
+  # labels eating it).
+  share=$(sed -n 's/.*data-min-plot-share="\([0-9.]*\)".*/\1/p' <<<"$body")
+  /usr/bin/python3 -c "import sys; sys.exit(0 if float('${share:-0}') >= 0.5 else 1)" \
+    || { echo "$page: a chart's plot area is ${share:-?} of its box"; grep -o 'id="[^"]*" [^>]*data-plot-share="[0-9.]*"' "$tmp/$page.dom"; exit 1; }
   # The canvases Chart.js drew into are in the DOM, one per chart, and the NIC split per GPU.
   [[ $(grep -o '<canvas' "$tmp/$page.dom" | wc -l) == "$charts" ]]
   [[ $(grep -o 'class="gpu"' "$tmp/$page.dom" | wc -l) -gt 0 ]]

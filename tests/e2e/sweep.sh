@@ -82,7 +82,20 @@ timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --no-first-run --d
 body=$(grep -o '<body[^>]*>' "$tmp/table.dom" | head -1)
 charts=$(sed -n 's/.*data-charts="\([0-9]*\)".*/\1/p' <<<"$body")
 [[ $body == *'data-render="ok"'* && ${charts:-0} -ge 2 ]] || { echo "HTML: $body"; tail -5 "$tmp/chromium.log"; exit 1; }
-echo "ok   HTML table: $charts charts rendered"
+# Readable: every chart's plot area takes at least half its box (legends do not eat it),
+# the series are coloured, each axis has a title, and the table's numbers carry units
+# instead of raw floats like 393691.79058618017.
+share=$(sed -n 's/.*data-min-plot-share="\([0-9.]*\)".*/\1/p' <<<"$body")
+$py -c "import sys; s = float('$share'); sys.exit(0 if s >= 0.5 else 1)" || { echo "a chart's plot area is $share of its box"; exit 1; }
+grep -q "borderColor: palette" "$tmp/table.html" && grep -q "title: {display: true, text: u.text || fig.name}" "$tmp/table.html"
+table=$(sed -n '/<table>/,/<\/table>/p' "$tmp/table.dom")
+! grep -Eq '[0-9]\.[0-9]{7,}' <<<"$table" || { echo "raw floats in the table: $(grep -Eo '[0-9]+\.[0-9]{7,}' <<<"$table" | head -3)"; exit 1; }
+grep -Eq '<td>[0-9.]+ (us|ms|s)</td>' <<<"$table" && grep -Eq '<td>[0-9.]+%</td>' <<<"$table" || { echo "no units in the table"; exit 1; }
+if [[ -n ${FABRICPLAN_SCREENSHOTS:-} ]]; then
+  timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$tmp/profile" \
+    --virtual-time-budget=5000 --window-size=1400,2400 --screenshot="$FABRICPLAN_SCREENSHOTS/sweep.png" "file://$tmp/table.html" 2>/dev/null || true
+fi
+echo "ok   HTML table: $charts charts rendered, the smallest plot area $share of its box, numbers with units"
 
 # Nothing on disk is trusted (issue 26). A tampered cell outside the grid, a base that
 # changed since the cells were made, and a link planted as a cell file: each refused or
