@@ -24,7 +24,9 @@ std::string pod_yaml(const InstanceType& t, const std::string& pod, int nics, in
   y += "spec:\n  containers:\n  - name: " + pod + "\n    resources:\n      limits:\n";
   y += "        " + nic_resource + ": " + std::to_string(nics) + "\n";
   if (accelerators > 0) y += "        " + accel_resource + ": " + std::to_string(accelerators) + "\n";
-  if (efa) y += "        hugepages-2Mi: 5120Mi\n        memory: 64Gi\n";
+  // Kubernetes wants a memory (or cpu) limit beside huge pages; how much the serving
+  // process needs is not a network figure, so the value is marked as a placeholder.
+  if (efa) y += "        hugepages-2Mi: 5120Mi\n        memory: 64Gi  # placeholder: the process's own need, not planned here\n";
   if (efa) {
     y += "    volumeMounts:\n    - {name: hugepage-2mi, mountPath: /dev/hugepages}\n";
     y += "  volumes:\n  - name: hugepage-2mi\n    emptyDir: {medium: HugePages-2Mi}\n";
@@ -74,13 +76,20 @@ Recommendation recommend(const InstanceType& t, const SplitCandidate& s, bool ha
     r.pod_resources.emplace_back(pod, t.interfaces);
     r.pod_yaml = pod_yaml(t, role == NodeRole::kTraining ? "trainer" : "server", t.interfaces, accelerators, role);
   } else {
-    if (has_kv) r.pod_resources.emplace_back("kv-transfer engine", s.kv_interfaces);
+    // One pod holds the accelerators and both pools: the device plugin allocates the
+    // EFAs to the pod, the environment above splits them between the two libraries.
+    if (has_kv) r.pod_resources.emplace_back("kv-transfer engine (of the server pod's)", s.kv_interfaces);
     // Trainium's collectives are the Neuron runtime's, not NCCL's.
     const bool neuron = t.accelerator.find("Trainium") != std::string::npos;
-    if (has_collectives) r.pod_resources.emplace_back(neuron ? "collectives (Neuron)" : "collectives (NCCL)", s.collective_interfaces);
-    // One pod holds the accelerators and both pools: the device plugin allocates the
-    // EFAs, the environment above splits them between the two libraries.
-    r.pod_yaml = pod_yaml(t, "server", s.kv_interfaces + s.collective_interfaces, accelerators, role);
+    if (has_collectives) {
+      r.pod_resources.emplace_back(neuron ? "collectives (Neuron, of the server pod's)" : "collectives (NCCL, of the server pod's)",
+                                   s.collective_interfaces);
+    }
+    const int all = s.kv_interfaces + s.collective_interfaces;
+    r.pod_yaml = "# one container holds both pools: the device plugin gives the pod all " + std::to_string(all) + " " +
+                 (efa ? "EFAs" : "HCAs") + "; the environment above gives the KV engine " + std::to_string(s.kv_interfaces) +
+                 " and the collectives " + std::to_string(s.collective_interfaces) + " of them\n" +
+                 pod_yaml(t, "server", all, accelerators, role);
   }
   if (efa) {
     r.notes.push_back(

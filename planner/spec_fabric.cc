@@ -120,6 +120,11 @@ SpecFabric build_spec_fabric(const ClusterSpec& spec, const std::vector<const In
     // Each of the node's NICs shares its rail switch's uplinks with h - 1 others.
     f.node_uplink_bytes_per_s = f.single_switch ? 1e30 : f.nics_per_node * uplink / leaf.nic_ports;
   }
+  if (spec.fabric.kind == FabricKind::kEfa) {
+    f.notes.push_back("on AWS the EFA fabric is AWS's: its radix, oversubscription and link rate are not the user's to "
+                      "choose, so these fields are what-ifs (the default, non-blocking, is the usual assumption inside a "
+                      "cluster placement group); the instance type, node counts and NIC split are the real choices");
+  }
   if (std::abs(real_ratio - fs.oversubscription) > 0.05 * fs.oversubscription) {
     f.notes.push_back(fmt("oversubscription %.3g asked; whole ports at radix %.0f give ", fs.oversubscription, fs.radix) +
                       fmt("%.3g:1", real_ratio));

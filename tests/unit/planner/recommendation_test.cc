@@ -64,9 +64,13 @@ TEST(Recommendation, TrainiumCollectivesAreTheNeuronRuntimes) {
   bool neuron_pool = false;
   for (const auto& [pool, count] : r.pod_resources) {
     EXPECT_EQ(pool.find("NCCL"), std::string::npos) << pool;
-    neuron_pool = neuron_pool || (pool == "collectives (Neuron)" && count == 12);
+    neuron_pool = neuron_pool || (pool.rfind("collectives (Neuron", 0) == 0 && count == 12);
   }
   EXPECT_TRUE(neuron_pool);
+  // One container, all 16 EFAs, and the YAML says how the environment splits them.
+  EXPECT_NE(r.pod_yaml.find("vpc.amazonaws.com/efa: 16"), std::string::npos) << r.pod_yaml;
+  EXPECT_NE(r.pod_yaml.find("gives the KV engine 4 and the collectives 12 of them"), std::string::npos) << r.pod_yaml;
+  EXPECT_NE(r.pod_yaml.find("memory: 64Gi  # placeholder"), std::string::npos) << r.pod_yaml;
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ TEST(SpecFabric, LeafSpineIsSizedFromRadixOversubscriptionAndRates) {
   EXPECT_EQ(o.topology.spines, 4);
   EXPECT_EQ(o.topology.hosts_per_leaf, 3);
   EXPECT_EQ(o.topology.leaves, 86);
-  EXPECT_EQ(o.notes.size(), 2u);
+  EXPECT_EQ(o.notes.size(), 3u);  // spine radix, whole ports, and EFA's knobs being what-ifs on AWS
   EXPECT_LT(o.node_uplink_bytes_per_s, 32 * 11.25e9 * 0.2);
 }
 
@@ -93,6 +93,22 @@ TEST(SpecFabric, OversubscriptionAndSlowLinksChangeTimesAndBusiestLinks) {
   ASSERT_FALSE(a.busiest_links.empty());
   EXPECT_NE(a.busiest_links.front().link.find("host"), std::string::npos) << a.busiest_links.front().link;
   EXPECT_GT(b.busiest_links.front().utilization, 0.6);
+}
+
+TEST(SpecFabric, OnAwsTheEfaFabricKnobsAreWhatIfs) {
+  // AWS builds the EFA fabric; radix and oversubscription are the user's only on IB.
+  Catalog catalog = Catalog::load(Catalog::default_path());
+  ClusterSpec spec = p5_spec(catalog);
+  const InstanceType* p5 = catalog.find("p5.48xlarge");
+  auto says = [](const SpecFabric& f) {
+    for (const auto& n : f.notes) {
+      if (n.find("these fields are what-ifs") != std::string::npos) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(says(build_spec_fabric(spec, {p5, p5}, 11.25e9)));
+  spec.fabric.kind = FabricKind::kInfiniband;
+  EXPECT_FALSE(says(build_spec_fabric(spec, {p5, p5}, 11.25e9)));
 }
 
 }  // namespace
