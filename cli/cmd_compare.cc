@@ -12,7 +12,7 @@
 #include "cli/scenario_input.h"
 #include "cli/spec_input.h"
 #include "planner/report/compare_report.h"
-#include "planner/spec_parser.h"
+#include "planner/spec/spec_parser.h"
 #include "sim/scenario/compare.h"
 
 namespace fabricplan::cli {

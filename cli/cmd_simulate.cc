@@ -11,9 +11,9 @@
 #include "cli/scenario_input.h"
 #include "cli/spec_input.h"
 #include "models/json_input/input_error.h"
-#include "planner/plan_fabric.h"
+#include "planner/engine_run/plan_fabric.h"
 #include "planner/report/spec_simulate_report.h"
-#include "planner/spec_parser.h"
+#include "planner/spec/spec_parser.h"
 #include "sim/scenario/run.h"
 
 namespace fabricplan::cli {

@@ -5,9 +5,9 @@
 #include <cstdlib>
 
 #include "models/json_input/input_error.h"
-#include "planner/kv_trace.h"
+#include "planner/spec/kv_trace.h"
 #include "planner/plan.h"
-#include "planner/spec_parser.h"
+#include "planner/spec/spec_parser.h"
 
 namespace fabricplan::cli {
 namespace {

@@ -11,7 +11,7 @@
 #include "cli/args.h"
 #include "models/catalog/catalog.h"
 #include "planner/plan.h"
-#include "planner/spec.h"
+#include "planner/spec/spec.h"
 
 namespace fabricplan::cli {
 

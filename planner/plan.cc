@@ -5,16 +5,16 @@
 #include <cstdio>
 
 #include "models/units/units.h"
-#include "planner/demand.h"
-#include "planner/intra_node.h"
-#include "planner/kv_trace.h"
-#include "planner/leaf_crossing.h"
+#include "planner/analytic/demand.h"
+#include "planner/analytic/intra_node.h"
+#include "planner/spec/kv_trace.h"
+#include "planner/engine_run/leaf_crossing.h"
 #include "planner/format_text.h"
-#include "planner/plan_fabric.h"
+#include "planner/engine_run/plan_fabric.h"
 #include "planner/recommendation.h"
-#include "planner/spec_fabric.h"
-#include "planner/spec_run.h"
-#include "planner/spec_schedule.h"
+#include "planner/engine_run/spec_fabric.h"
+#include "planner/engine_run/spec_run.h"
+#include "planner/engine_run/spec_schedule.h"
 #include "sim/scenario/scenario_schedule.h"
 
 namespace fabricplan {

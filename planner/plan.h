@@ -13,9 +13,9 @@
 
 #include "calib/profile.h"
 #include "models/catalog/catalog.h"
-#include "planner/op_time.h"
-#include "planner/spec.h"
-#include "planner/split_search.h"
+#include "planner/analytic/op_time.h"
+#include "planner/spec/spec.h"
+#include "planner/analytic/split_search.h"
 #include "planner/verdict.h"
 #include "sim/scenario/run.h"
 

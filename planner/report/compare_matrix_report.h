@@ -6,7 +6,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 
-#include "planner/compare_matrix.h"
+#include "planner/compare/compare_matrix.h"
 
 namespace fabricplan {
 

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "models/json_input/report_fields.h"
-#include "planner/compare_matrix.h"
+#include "planner/compare/compare_matrix.h"
 #include "planner/report/compare_matrix_report.h"
 #include "planner/report/html_page.h"
 #include "planner/report/plan_table.h"

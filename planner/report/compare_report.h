@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "planner/spec_compare.h"
+#include "planner/compare/spec_compare.h"
 
 namespace fabricplan {
 

@@ -17,9 +17,11 @@ std::string engine_times_text(double p50_us, double p99_us, std::size_t count) {
 
 }  // namespace
 
-Table class_table(const GroupResult& g) {
+Table class_table(const GroupResult& g, const PlanResult& plan) {
   Table t;
-  const bool engine = std::any_of(g.classes.begin(), g.classes.end(), [](const ClassResult& c) { return c.engine_count > 0; });
+  // The column stays whenever an engine ran: a class it could not time says so in its cell.
+  const bool engine = plan.engine != "analytic" ||
+                      std::any_of(g.classes.begin(), g.classes.end(), [](const ClassResult& c) { return c.engine_count > 0; });
   std::vector<std::string> head = {"class", "demand", "interfaces", "utilization", "op p50", "op p99", "budget share"};
   if (engine) head.push_back("engine p50 / p99");
   head.push_back("verdict");
@@ -36,7 +38,8 @@ Table class_table(const GroupResult& g) {
     if (engine) {
       row.push_back(c.engine_count > 0 ? engine_times_text(c.engine_p50_us, c.engine_p99_us, c.engine_count)
                     : c.engine_incomplete > 0 ? std::to_string(c.engine_incomplete) + " incomplete"
-                                              : "-");
+                    : c.demand_bytes_per_s <= 0 ? "no network traffic"
+                                                : "none in the " + format_us(plan.engine_window_s * 1e6) + " window");
     }
     row.push_back(verdict_name(c.verdict));
     t.push_back(row);

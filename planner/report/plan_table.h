@@ -12,7 +12,8 @@ namespace fabricplan {
 
 using Table = std::vector<std::vector<std::string>>;  // first row: header
 
-Table class_table(const GroupResult& group);
+// The engine column appears whenever an engine ran (`plan.engine`).
+Table class_table(const GroupResult& group, const PlanResult& plan);
 // Columns padded to their widest cell, a rule under the header, two spaces of indent.
 void print_table(std::ostream& os, const Table& t);
 std::string split_summary(const GroupResult& group);

@@ -25,7 +25,7 @@ std::string render_plan_text(const PlanResult& plan) {
        << node_role_name(g.spec->role) << "), " << g.instance->interfaces << " x "
        << format_gbit(g.per_interface_bytes_per_s) << " effective [" << g.bandwidth_source
        << "] -> " << verdict_name(g.verdict) << "\n";
-    print_table(os, class_table(g));
+    print_table(os, class_table(g, plan));
     os << "  split: " << split_summary(g) << "\n";
     os << "  why: " << g.why << "\n";
     for (const auto& c : g.classes) {
@@ -88,7 +88,7 @@ std::string render_plan_markdown(const PlanResult& plan) {
        << node_role_name(g.spec->role) << ") — " << verdict_name(g.verdict) << "\n\n";
     os << g.instance->interfaces << " interfaces x " << format_gbit(g.per_interface_bytes_per_s)
        << " effective (source: " << g.bandwidth_source << ").\n\n";
-    Table t = class_table(g);
+    Table t = class_table(g, plan);
     for (std::size_t r = 0; r < t.size(); ++r) {
       os << "|";
       for (const auto& cell : t[r]) os << " " << cell << " |";

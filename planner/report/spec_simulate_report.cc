@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "planner/format_text.h"
-#include "planner/kv_trace.h"
+#include "planner/spec/kv_trace.h"
 #include "planner/report/plan_table.h"
 
 namespace fabricplan {

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "planner/plan_fabric.h"
-#include "planner/spec_run.h"
+#include "planner/engine_run/plan_fabric.h"
+#include "planner/engine_run/spec_run.h"
 
 namespace fabricplan {
 

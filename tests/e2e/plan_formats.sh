@@ -82,4 +82,10 @@ kv = [c for g in r["groups"] for c in g["classes"] if c["class"] == "kv_transfer
 assert kv and all(c["op_time_us"]["p99"] is None and "rho" in c["p99_unbounded"] for c in kv), kv
 PY
 echo "ok: an unstable KV pool's p99 is unbounded in every format"
+# An engine column never vanishes: a window too short to time a class says so in its cell
+# (the README's own example, --engine packet --window-ms 5, times no MoE step).
+out=$("$bin" plan "$src/configs/clusters/p5-moe-pd.json" --engine packet --window-ms 5)
+grep -q "engine p50 / p99" <<<"$out" && grep -Eq "^  moe_all2all .*none in the 5.00 ms window" <<<"$out" \
+  || { echo "the packet run's engine column vanished"; echo "$out" | head -30; exit 1; }
+echo "ok: a class the engine could not time says so in its cell"
 echo "ok: $n reports"

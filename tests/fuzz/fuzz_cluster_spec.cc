@@ -2,7 +2,7 @@
 #include "models/catalog/catalog.h"
 #include "models/json_input/input_error.h"
 #include "planner/plan.h"
-#include "planner/spec_parser.h"
+#include "planner/spec/spec_parser.h"
 #include "tests/fuzz/fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -20,7 +20,7 @@
 #include "models/catalog/catalog.h"
 #include "planner/plan.h"
 #include "planner/report/report.h"
-#include "planner/spec_parser.h"
+#include "planner/spec/spec_parser.h"
 #include "sim/scenario/run.h"
 #include "sim/scenario/scenario.h"
 

@@ -10,11 +10,11 @@
 #include "models/collective/tiers.h"
 #include "models/workload/kv_cache.h"
 #include "planner/plan.h"
-#include "planner/plan_fabric.h"
-#include "planner/spec_fabric.h"
-#include "planner/spec_parser.h"
-#include "planner/spec_run.h"
-#include "planner/spec_schedule.h"
+#include "planner/engine_run/plan_fabric.h"
+#include "planner/engine_run/spec_fabric.h"
+#include "planner/spec/spec_parser.h"
+#include "planner/engine_run/spec_run.h"
+#include "planner/engine_run/spec_schedule.h"
 
 namespace fabricplan {
 namespace {

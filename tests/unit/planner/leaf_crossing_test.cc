@@ -1,11 +1,11 @@
 // Which share of a class's traffic leaves its leaf, by hand on small fabrics, and the
 // per-class fabric factor that follows (leaf_crossing.h).
-#include "planner/leaf_crossing.h"
+#include "planner/engine_run/leaf_crossing.h"
 
 #include <gtest/gtest.h>
 
 #include "models/catalog/catalog.h"
-#include "planner/spec_parser.h"
+#include "planner/spec/spec_parser.h"
 
 namespace fabricplan {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "calib/profile.h"
 #include "planner/plan.h"
-#include "planner/spec_parser.h"
+#include "planner/spec/spec_parser.h"
 
 namespace fabricplan {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "models/catalog/catalog.h"
 #include "planner/recommendation.h"
-#include "planner/split_search.h"
+#include "planner/analytic/split_search.h"
 
 namespace fabricplan {
 namespace {

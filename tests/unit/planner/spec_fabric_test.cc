@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "planner/plan.h"
-#include "planner/spec_fabric.h"
-#include "planner/spec_parser.h"
+#include "planner/engine_run/spec_fabric.h"
+#include "planner/spec/spec_parser.h"
 
 namespace fabricplan {
 namespace {

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "models/catalog/catalog.h"
-#include "planner/split_search.h"
+#include "planner/analytic/split_search.h"
 
 namespace fabricplan {
 namespace {
