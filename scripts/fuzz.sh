@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-10}
 command -v clang++ >/dev/null || { echo "fuzz.sh needs clang (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
 cmake --preset fuzz >/dev/null
-targets=(fuzz_cluster_spec fuzz_scenario fuzz_profile fuzz_logs fuzz_sweep fuzz_collectives fuzz_session)
+targets=(fuzz_cluster_spec fuzz_scenario fuzz_profile fuzz_logs fuzz_sweep fuzz_collectives fuzz_trace fuzz_session)
 cmake --build build-fuzz -j"${FABRICPLAN_JOBS:-2}" --target "${targets[@]}" >/dev/null
 seed() {  # seed TARGET FILES...: a fresh corpus directory of copies
   local dir=build-fuzz/corpus/$1; shift
@@ -21,6 +21,7 @@ seed fuzz_scenario configs/scenarios/bench-t-128-*.json configs/scenarios/fault-
 seed fuzz_profile bench/gpu/results/*/profile*.json bench/gpu/results/*/gpu.json
 seed fuzz_logs tests/data/calib/*.txt
 seed fuzz_sweep configs/sweeps/*.json
+seed fuzz_trace tests/data/traces/*.jsonl tests/data/traces/*.csv
 seed fuzz_collectives bench/gpu/results/*collectives*/intra-node.json tests/fuzz/regressions/collectives/empty-sweep-row.json tests/fuzz/regressions/collectives/negative-time.json
 seed fuzz_session
 printf '{"fabricplan_calibrate": 1, "provider": "tcp", "rails": 2, "max_bytes": 1024, "window": 4, "names": ["00ff", "00ee"]}' \
