@@ -366,7 +366,15 @@ void one_figure_per_kv_request(PlanResult& plan, const ClusterSpec& spec) {
     fast.time = slow.time;
     fast.time.why = "one figure per request, end to end: the " + end + " side (" + std::to_string(slow.interfaces) +
                     " KV NICs) is slower than this " + other + " side (" + std::to_string(fast.interfaces) + "): " + slow.time.why;
-    fast.verdict = std::max(fast.utilization_verdict, fast.time.verdict);
+    // The request is one answer: both rows take the worse end's verdict (its NICs' load
+    // included), the faster side saying whose it is.
+    const Verdict request = std::max(slow.verdict, std::max(fast.utilization_verdict, fast.time.verdict));
+    if (request > std::max(fast.utilization_verdict, fast.time.verdict)) {
+      fast.why += "; the request's verdict is the " + end + " side's (" + verdict_name(request) + ")";
+    }
+    fast.utilization_verdict = std::max(fast.utilization_verdict, slow.utilization_verdict);
+    slow.utilization_verdict = fast.utilization_verdict;
+    fast.verdict = slow.verdict = request;
     for (GroupResult* g : {pg, dg}) {
       g->verdict = Verdict::kComfortable;
       for (const auto& c : g->classes) g->verdict = std::max(g->verdict, c.verdict);

@@ -190,6 +190,17 @@ TEST(ExamplePlans, AKvRequestHasOneTimeSetByItsSlowerEnd) {
   EXPECT_DOUBLE_EQ(pre->time.p99_us, dec->time.p99_us);
   EXPECT_NEAR(dec->time.p50_us, 5867.1, 0.05);
   EXPECT_NE(pre->time.why.find("the decode side (8 KV NICs) is slower"), std::string::npos) << pre->time.why;
+  EXPECT_EQ(pre->verdict, dec->verdict);
+  // p4d: the decode end (1 EFA for KV) is tight on its p99-prompt burst while the prefill
+  // end's 4 shared EFAs are not: the request, and so both rows, are tight.
+  ClusterSpec p4d = parse_cluster_spec(spec_path("p4d-moe-pd.json"), catalog);
+  PlanResult q = make_plan(p4d, catalog, nullptr, analytic());
+  const ClassResult* qp = find_class(q.groups.at(0), TrafficClass::kKvTransfer);
+  const ClassResult* qd = find_class(q.groups.at(1), TrafficClass::kKvTransfer);
+  ASSERT_NE(qp, nullptr);
+  ASSERT_NE(qd, nullptr);
+  EXPECT_EQ(qd->verdict, Verdict::kTight);
+  EXPECT_EQ(qp->verdict, Verdict::kTight);
 }
 
 TEST(ExamplePlans, P5SameWorkloadIsComfortable) {
