@@ -24,12 +24,19 @@ std::string nic_word(const InstanceType& t) {
   return t.fabric == FabricKind::kEfa ? "EFA" : "HCA";
 }
 
-PoolLoad pool_load(const GroupDemand& d, NicPool pool) {
+// A pool's load; with `fabric` (the group's time inputs), also as the NICs feel it once the
+// leaf uplinks are counted (each class over its share of the NICs: class_fabric).
+PoolLoad pool_load(const GroupDemand& d, NicPool pool, const GroupTimeInputs* fabric = nullptr) {
   PoolLoad p;
   for (const auto& [cls, c] : d.classes) {
     if (pool_of(cls) != pool) continue;
     p.bytes_per_s += c.bytes_per_s;
     p.peak_bytes_per_s += c.peak_bytes_per_s;
+    if (fabric) {
+      const double f = class_fabric(*fabric, cls);
+      p.fabric_bytes_per_s += c.bytes_per_s / f;
+      p.fabric_peak_bytes_per_s += c.peak_bytes_per_s / f;
+    }
   }
   return p;
 }
@@ -571,8 +578,6 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
     gr.bandwidth_source = sources[gi];
     gr.fabric_factor = std::min(1.0, fabric.node_uplink_bytes_per_s / (t.interfaces * gr.per_interface_bytes_per_s));
     const GroupDemand& gd = demand.at(g.name);
-    PoolLoad kv = pool_load(gd, NicPool::kKv);
-    PoolLoad coll = pool_load(gd, NicPool::kCollective);
     GroupTimeInputs ti;
     ti.spec = &spec;
     ti.group = &g;
@@ -584,6 +589,8 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
     ti.demand = &gd;
     ti.profile = profile;
     ti.thresholds = plan.thresholds;
+    const PoolLoad kv = pool_load(gd, NicPool::kKv, &ti);
+    const PoolLoad coll = pool_load(gd, NicPool::kCollective, &ti);
     gr.split = choose_split(spec, g, t, gr.per_interface_bytes_per_s, kv, coll, plan.thresholds,
                             &gr.split_explicit, time_judge_for(ti));
     time_inputs.push_back(ti);
@@ -645,13 +652,13 @@ PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,
     for (std::size_t gi = 0; gi < plan.groups.size(); ++gi) {
       const GroupResult& gr = plan.groups[gi];
       const GroupDemand& gd = d.at(gr.spec->name);
-      PoolLoad kv = pool_load(gd, NicPool::kKv);
-      PoolLoad coll = pool_load(gd, NicPool::kCollective);
       bool ignored;
       // The split is chosen as the table's is (times included), at this point's demand:
       // at x1 the series is the table.
       GroupTimeInputs ti = time_inputs[gi];
       ti.demand = &gd;
+      const PoolLoad kv = pool_load(gd, NicPool::kKv, &ti);
+      const PoolLoad coll = pool_load(gd, NicPool::kCollective, &ti);
       SplitChoice sc = choose_split(spec, *gr.spec, *gr.instance, gr.per_interface_bytes_per_s,
                                     kv, coll, plan.thresholds, &ignored, time_judge_for(ti));
       for (const auto& [cls, c] : gd.classes) {

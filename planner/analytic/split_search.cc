@@ -49,8 +49,8 @@ SplitCandidate evaluate_split(const InstanceType& instance, double b, const Pool
     c.kv_interfaces = c.collective_interfaces = instance.interfaces;
     c.kv_nics = c.collective_nics = all;
     double capacity = instance.interfaces * b;
-    double load = kv.bytes_per_s + collective.bytes_per_s;
-    double peak = kv.peak_bytes_per_s + collective.peak_bytes_per_s;
+    double load = kv.effective() + collective.effective();
+    double peak = kv.effective_peak() + collective.effective_peak();
     c.kv_utilization = c.collective_utilization = load / capacity;
     c.kv_peak_utilization = peak / capacity;
   } else {
@@ -65,9 +65,9 @@ SplitCandidate evaluate_split(const InstanceType& instance, double b, const Pool
       if (demand <= 0) return 0.0;
       return n > 0 ? demand / (n * b) : 1e9;  // demand with no interface: hopeless
     };
-    c.kv_utilization = util(kv.bytes_per_s, kv_interfaces);
-    c.kv_peak_utilization = util(kv.peak_bytes_per_s, kv_interfaces);
-    c.collective_utilization = util(collective.bytes_per_s, collective_interfaces);
+    c.kv_utilization = util(kv.effective(), kv_interfaces);
+    c.kv_peak_utilization = util(kv.effective_peak(), kv_interfaces);
+    c.collective_utilization = util(collective.effective(), collective_interfaces);
     c.locality_preserved =
         (kv.bytes_per_s <= 0 || every_accelerator_has_one_of(instance, c.kv_nics)) &&
         (collective.bytes_per_s <= 0 || every_accelerator_has_one_of(instance, c.collective_nics));
@@ -76,7 +76,7 @@ SplitCandidate evaluate_split(const InstanceType& instance, double b, const Pool
                                           : Verdict::kComfortable;
   double coll_peak = collective.bytes_per_s > 0
                          ? (shared ? c.kv_peak_utilization
-                                   : collective.peak_bytes_per_s / (std::max(1, collective_interfaces) * b))
+                                   : collective.effective_peak() / (std::max(1, collective_interfaces) * b))
                          : 0;
   Verdict coll_verdict = collective.bytes_per_s > 0
                              ? judge(c.collective_utilization, coll_peak, t)

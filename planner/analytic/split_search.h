@@ -24,6 +24,11 @@ namespace fabricplan {
 struct PoolLoad {
   double bytes_per_s = 0;
   double peak_bytes_per_s = 0;
+  // The same load as the NICs feel it once the leaf uplinks are counted: each class's bytes
+  // over the share of its NICs the uplinks leave it (leaf_crossing.h). 0: as bytes_per_s.
+  double fabric_bytes_per_s = 0, fabric_peak_bytes_per_s = 0;
+  double effective() const { return fabric_bytes_per_s > 0 ? fabric_bytes_per_s : bytes_per_s; }
+  double effective_peak() const { return fabric_peak_bytes_per_s > 0 ? fabric_peak_bytes_per_s : peak_bytes_per_s; }
 };
 
 struct SplitCandidate {

@@ -203,6 +203,26 @@ TEST(ExamplePlans, AKvRequestHasOneTimeSetByItsSlowerEnd) {
   EXPECT_EQ(qp->verdict, Verdict::kTight);
 }
 
+TEST(ExamplePlans, TheSplitSearchJudgesTheUtilizationTheTableShows) {
+  // p5 at 8:1: the leaf uplinks leave KV, which all leaves its leaf, an eighth of its NICs.
+  // The split search's figures for the chosen candidate are the table's (both count the
+  // fabric), not the NICs' alone.
+  Catalog catalog = Catalog::load(Catalog::default_path());
+  ClusterSpec spec = parse_cluster_spec(spec_path("p5-moe-pd.json"), catalog);
+  spec.fabric.oversubscription = 8;
+  const PlanResult plan = make_plan(spec, catalog, nullptr, analytic());
+  const GroupResult& decode = plan.groups.at(1);
+  const ClassResult* kv = find_class(decode, TrafficClass::kKvTransfer);
+  const ClassResult* moe = find_class(decode, TrafficClass::kMoeAll2all);
+  ASSERT_NE(kv, nullptr);
+  ASSERT_NE(moe, nullptr);
+  ASSERT_FALSE(decode.split.chosen.shared);
+  EXPECT_LT(decode.fabric_factor, 0.2);
+  EXPECT_NEAR(decode.split.chosen.kv_utilization, kv->utilization, 1e-12);
+  EXPECT_NEAR(decode.split.chosen.collective_utilization, moe->utilization, 1e-12);
+  EXPECT_GT(kv->utilization, kKv / (decode.split.chosen.kv_interfaces * 11.25e9) * 4);  // well above the NICs' own
+}
+
 TEST(ExamplePlans, P5SameWorkloadIsComfortable) {
   Catalog catalog = Catalog::load(Catalog::default_path());
   ClusterSpec spec = parse_cluster_spec(spec_path("p5-moe-pd.json"), catalog);
