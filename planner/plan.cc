@@ -324,6 +324,14 @@ void confirm_kv_on_flow_engine(PlanResult& plan, const ClusterSpec& spec, const 
   for (const auto& kv : spec.kv) lambda += kv.requests_per_s;
   const double rate = spec_transfers_per_s(spec, pools, true);
   double window = std::max(main_run.window_s, 200 / lambda);
+  // A replayed trace ends: past its last arrival (at its speed-up) there is nothing to time.
+  double trace_end_s = 0;
+  bool all_traced = true;
+  for (const auto& kv : spec.kv) {
+    all_traced = all_traced && kv.trace;
+    if (kv.trace) trace_end_s = std::max(trace_end_s, kv.trace->span_s() / kv.trace_rate_scale);
+  }
+  if (all_traced) window = std::min(window, std::max(main_run.window_s, trace_end_s + main_run.window_s));
   if (rate * window > static_cast<double>(so.max_transfers)) window = std::max(main_run.window_s, so.max_transfers / rate);
   if (window <= main_run.window_s * 1.01) return;  // the main run sampled as many
   so.window_s = window;
