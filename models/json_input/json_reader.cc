@@ -222,14 +222,12 @@ JsonDocument::~JsonDocument() = default;
 JsonNode JsonDocument::root() const { return JsonNode(*value_, file_, ""); }
 
 namespace {
-
 constexpr int kMaxJsonDepth = 128;
+}  // namespace
 
-// Nesting deeper than any input of ours needs is refused before parsing (anything
-// walking a deep value recursively would overflow the stack). One linear pass over the
-// text: nlohmann's callback parser, which did this before, is quadratic in the length of
-// an array of objects (4 MB took minutes).
-bool nested_too_deep(const std::string& text) {
+// One linear pass over the text: nlohmann's callback parser, which did this before, is
+// quadratic in the length of an array of objects (4 MB took minutes).
+bool json_nested_deeper_than(std::string_view text, int limit) {
   int depth = 0;
   bool in_string = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -240,7 +238,7 @@ bool nested_too_deep(const std::string& text) {
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) return true;
+      if (++depth > limit) return true;
     } else if (c == ']' || c == '}') {
       --depth;
     }
@@ -248,11 +246,11 @@ bool nested_too_deep(const std::string& text) {
   return false;
 }
 
-}  // namespace
-
 JsonDocument JsonDocument::parse(const std::string& text, const std::string& name) {
   auto value = std::make_unique<nlohmann::json>();
-  if (nested_too_deep(text)) {
+  // Nesting deeper than any input of ours needs is refused before parsing (anything
+  // walking a deep value recursively would overflow the stack).
+  if (json_nested_deeper_than(text, kMaxJsonDepth)) {
     throw InputError(name, "", "JSON nested at most " + std::to_string(kMaxJsonDepth) + " levels deep", "deeper nesting");
   }
   try {

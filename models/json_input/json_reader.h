@@ -20,6 +20,10 @@
 
 namespace fabricplan {
 
+// Whether `text` nests arrays and objects (outside its strings) deeper than `limit`: one
+// linear pass, to refuse a text before a recursive parser or destructor meets it.
+bool json_nested_deeper_than(std::string_view text, int limit);
+
 class JsonNode {
  public:
   JsonNode(const nlohmann::json& value, std::shared_ptr<const std::string> file,

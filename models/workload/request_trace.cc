@@ -9,6 +9,7 @@
 
 #include "models/json_input/input_error.h"
 #include "models/json_input/input_file.h"
+#include "models/json_input/json_reader.h"
 
 namespace fabricplan {
 namespace {
@@ -52,27 +53,6 @@ bool parse_count(std::string_view s, double& out) {
   }
   out = static_cast<double>(v);
   return out <= kMaxTokens;
-}
-
-// Nesting depth of a JSON text outside its strings: a trace object is 2 deep, and a
-// line of 64 KiB of brackets is refused before a parser recurses into it.
-int json_depth(std::string_view text) {
-  int depth = 0, deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return deepest;
 }
 
 class TraceReader {
@@ -125,7 +105,8 @@ class TraceReader {
         "a JSON object with \"timestamp\" (ms, >= 0), \"input_length\" (tokens, 1..1e8), \"output_length\" (tokens, 0..1e8) "
         "and optional \"hash_ids\" (non-negative integers)";
     nlohmann::json j;
-    if (json_depth(text) > 4) fail(number, expected, text);
+    // A trace object nests 2 deep: a line of 64 KiB of brackets is refused before parsing.
+    if (json_nested_deeper_than(text, 4)) fail(number, expected, text);
     try {
       j = nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception&) {

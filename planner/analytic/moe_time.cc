@@ -7,17 +7,14 @@
 
 namespace fabricplan {
 
-using collective::NodeTiers;
-using collective::Op;
-
 ClassTime moe_time(const GroupTimer& timer, const MoeWorkloadSpec& m) {
-  const GroupTimeInputs& in_ = timer.in();
-  const SplitCandidate& split_ = timer.split();
+  const GroupTimeInputs& in = timer.in();
+  const SplitCandidate& split = timer.split();
   ClassTime t;
   const GroupTimer::Contention shares = timer.contention(TrafficClass::kMoeAll2all);
   const double mean_f = shares.mean, busy_f = shares.busy;
-  const int gpus = in_.instance->accelerators;
-  const bool ll = in_.group->role == NodeRole::kDecode;
+  const int gpus = in.instance->accelerators;
+  const bool ll = in.group->role == NodeRole::kDecode;
   const int tokens = static_cast<int>(std::lround(m.tokens_per_step_per_node / gpus));
   const double remote = m.tokens_per_step_per_node * m.shape.top_k * m.shape.hidden_size *
                         (m.shape.dispatch_dtype_bytes + m.shape.combine_dtype_bytes) *
@@ -34,16 +31,16 @@ ClassTime moe_time(const GroupTimer& timer, const MoeWorkloadSpec& m) {
          std::to_string(tokens) + " tokens per GPU, EP " + std::to_string(m.ep_nodes * gpus) + ", " +
          (ll ? "low-latency" : "normal") + " kernels)";
   t.why = m.name + ": " + format_us(l50) + " per layer by " + timer.model_name() + " on " +
-          std::to_string(split_.collective_nics.size()) + " NICs" +
+          std::to_string(split.collective_nics.size()) + " NICs" +
           (busy_f < mean_f ? "; " + format_us(l99) + " while a KV transfer shares them (p99)" : "") + "; " +
           format_percent(t.step_share) + " of a " + format_us(period_us) + " step";
-  const bool decode = in_.group->role != NodeRole::kPrefill;
-  timer.finish_per_step(t, decode ? in_.spec->slo.tpot_ms : 0, "slo.tpot_ms");
+  const bool decode = in.group->role != NodeRole::kPrefill;
+  timer.finish_per_step(t, decode ? in.spec->slo.tpot_ms : 0, "slo.tpot_ms");
   return t;
 }
 
 ClassTime training_moe_time(const GroupTimer& timer, const TrainingWorkloadSpec& w) {
-  const GroupTimeInputs& in_ = timer.in();
+  const GroupTimeInputs& in = timer.in();
   ClassTime t;
   const TrainingShape s = training_shape(w);
   const double mean_f = timer.contention(TrafficClass::kMoeAll2all).mean;
@@ -56,7 +53,7 @@ ClassTime training_moe_time(const GroupTimer& timer, const TrainingWorkloadSpec&
   const double period_us = w.step_time_s * 1e6;
   t.step_share = t.p99_us / period_us;
   t.why = w.name + ": " + format_us(layer) + " per layer by " + timer.model_name() + ", " + format_percent(t.step_share) + " of the step";
-  timer.finish_per_step(t, in_.spec->slo.training_step_ms, "slo.training_step_ms");
+  timer.finish_per_step(t, in.spec->slo.training_step_ms, "slo.training_step_ms");
   return t;
 }
 

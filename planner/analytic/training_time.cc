@@ -7,15 +7,14 @@
 
 namespace fabricplan {
 
-using collective::NodeTiers;
 using collective::Op;
 
 ClassTime dp_time(const GroupTimer& timer, const TrainingWorkloadSpec& w) {
-  const GroupTimeInputs& in_ = timer.in();
+  const GroupTimeInputs& in = timer.in();
   ClassTime t;
   const TrainingShape s = training_shape(w);
   const double mean_f = timer.contention(TrafficClass::kDpGradients).mean;
-  const int nodes = in_.group->count / w.pp;
+  const int nodes = in.group->count / w.pp;
   const double bytes = training_gradient_shard_bytes(s) * w.tp;
   std::string how;
   if (w.fsdp) {
@@ -34,12 +33,12 @@ ClassTime dp_time(const GroupTimer& timer, const TrainingWorkloadSpec& w) {
   t.step_share = t.p99_us / period_us;
   t.why = w.name + ": " + how + " by " + timer.model_name() + ": " + format_us(t.p50_us) + ", " + format_percent(t.step_share) +
           " of the " + format_us(period_us) + " step (overlapped with backward where the framework buckets it)";
-  timer.finish_per_step(t, in_.spec->slo.training_step_ms, "slo.training_step_ms");
+  timer.finish_per_step(t, in.spec->slo.training_step_ms, "slo.training_step_ms");
   return t;
 }
 
 ClassTime pp_time(const GroupTimer& timer, const TrainingWorkloadSpec& w) {
-  const GroupTimeInputs& in_ = timer.in();
+  const GroupTimeInputs& in = timer.in();
   ClassTime t;
   const double mean_f = timer.contention(TrafficClass::kPpActivations).mean;
   const double per_gpu = w.micro_batch_tokens * w.hidden_size * w.activation_dtype_bytes / w.tp;
@@ -52,7 +51,7 @@ ClassTime pp_time(const GroupTimer& timer, const TrainingWorkloadSpec& w) {
   t.step_share = t.p99_us / period_us;
   t.why = w.name + ": " + format_us(one) + " per send (" + how + ") x " + std::to_string(2 * w.micro_batches) + ", " +
           format_percent(t.step_share) + " of the step (1F1B hides most of it behind compute)";
-  timer.finish_per_step(t, in_.spec->slo.training_step_ms, "slo.training_step_ms");
+  timer.finish_per_step(t, in.spec->slo.training_step_ms, "slo.training_step_ms");
   return t;
 }
 

@@ -11,10 +11,6 @@
 #include "planner/engine_run/schedule_workloads.h"
 
 namespace fabricplan {
-namespace {
-std::int64_t to_ps(double s) { return spec_to_ps(s); }
-}  // namespace
-
 SpecSchedule ScheduleBuilder::build(double window_s) {
   window_ps_ = to_ps(window_s);
   for (std::size_t i = 0; i < spec_.kv.size(); ++i) add_kv(*this, spec_.kv[i], i);

@@ -16,6 +16,7 @@ namespace fabricplan {
 
 // Seconds to picoseconds, saturating (a step of 1e9 s is past int64 ps: as good as never).
 std::int64_t spec_to_ps(double s);
+inline std::int64_t to_ps(double s) { return spec_to_ps(s); }
 
 class ScheduleBuilder {
  public:

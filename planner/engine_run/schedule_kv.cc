@@ -8,10 +8,6 @@
 #include "sim/core/rng.h"
 
 namespace fabricplan {
-namespace {
-std::int64_t to_ps(double s) { return spec_to_ps(s); }
-}  // namespace
-
 void add_kv(ScheduleBuilder& sb, const KvWorkloadSpec& kv, std::size_t index) {
   sim::Rng rng(sb.options().seed, "spec.kv." + std::to_string(index));
   const double per_token = kv_bytes_per_token(kv.shape);

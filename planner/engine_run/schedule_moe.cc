@@ -5,10 +5,6 @@
 #include "models/workload/moe.h"
 
 namespace fabricplan {
-namespace {
-std::int64_t to_ps(double s) { return spec_to_ps(s); }
-}  // namespace
-
 void add_moe(ScheduleBuilder& sb, const MoeWorkloadSpec& m) {
   const double period = 1 / m.steps_per_s;
   const double layer_s = period / m.shape.moe_layers;

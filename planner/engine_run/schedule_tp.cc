@@ -4,10 +4,6 @@
 
 
 namespace fabricplan {
-namespace {
-std::int64_t to_ps(double s) { return spec_to_ps(s); }
-}  // namespace
-
 void add_tp(ScheduleBuilder& sb, const TpWorkloadSpec& tp) {
   if (tp.nodes_spanned <= 1) return;  // NVLink only
   const int n = tp.nodes_spanned;

@@ -6,10 +6,6 @@
 #include "planner/analytic/demand.h"
 
 namespace fabricplan {
-namespace {
-std::int64_t to_ps(double s) { return spec_to_ps(s); }
-}  // namespace
-
 void add_training(ScheduleBuilder& sb, const TrainingWorkloadSpec& t) {
   const TrainingShape shape = training_shape(t);
   const int first = sb.fabric().first_node.at(t.group), count = sb.spec().group(t.group)->count;

@@ -44,6 +44,14 @@ print(r["spec"]["name"], sys.argv[3], "ok:", r["kv_traces"][0]["requests_per_s"]
 PY
   done
 done
+# A plan with a replayed trace (kv_traces, the engine's replay) in the plan report's schema.
+SRC="$src" "$py" - "$tmp/p5-moe-pd-flow.json" "$tmp/p5-moe-pd-packet.json" <<'PY'
+import json, os, sys, jsonschema
+schema = json.load(open(os.path.join(os.environ["SRC"], "configs/schema/plan-report.schema.json")))
+for p in sys.argv[1:]:
+    jsonschema.validate(json.load(open(p)), schema)
+print("ok   traced plans validate against plan-report.schema.json")
+PY
 # Azure's CSV, sped up to the spec's rate: the mean rate is the spec's 20 requests/s.
 "$bin" plan "$src/configs/clusters/p5-moe-pd.json" --trace "$azure" --trace-rate-scale spec --engine analytic --format json -o "$tmp/azure.json"
 "$py" -c "

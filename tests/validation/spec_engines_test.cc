@@ -30,6 +30,31 @@ const ClassResult* find_class(const GroupResult& g, TrafficClass c) {
   return nullptr;
 }
 
+// The ops whose transfers' first send to last delivery overlaps neither neighbour's (by
+// release order): index, first send, last delivery (ps).
+struct LoneOp {
+  std::size_t index;
+  std::int64_t start, end;
+};
+std::vector<LoneOp> lone_ops(const std::vector<SpecOp>& ops, const SpecRunResult& run) {
+  auto span = [&](const SpecOp& op) {
+    std::int64_t start = INT64_MAX, end = 0;
+    for (std::uint32_t t = op.first; t < op.end; ++t) {
+      const auto& f = run.sim.flows[run.sim.transfer_flow[t]];
+      start = std::min<std::int64_t>(start, f.first_send_ps);
+      end = std::max<std::int64_t>(end, f.last_delivery_ps);
+    }
+    return std::make_pair(start, end);
+  };
+  std::vector<LoneOp> out;
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    const auto [start, end] = span(ops[i]);
+    const bool overlaps = (i > 0 && span(ops[i - 1]).second > start) || (i + 1 < ops.size() && span(ops[i + 1]).first < end);
+    if (!overlaps) out.push_back({i, start, end});
+  }
+  return out;
+}
+
 TEST(SpecEngines, KvTransferAloneMatchesAlphaPlusBytesOverThePool) {
   // Only KV on p5 (no collectives, so every one of a node's 32 EFAs carries KV at
   // 11.25e9 B/s payload): the flow engine's time of a request that overlaps no other is
@@ -62,27 +87,14 @@ TEST(SpecEngines, KvTransferAloneMatchesAlphaPlusBytesOverThePool) {
   SpecSchedule sched = build_spec_schedule(spec, fabric, pools, so);
   const std::vector<SpecOp> ops = sched.ops;
   const SpecRunResult run = run_spec_schedule(spec, fabric, std::move(sched), "flow");
-  std::size_t alone = 0;
-  for (std::size_t i = 0; i < ops.size(); ++i) {
-    auto span = [&](const SpecOp& op) {
-      std::int64_t start = INT64_MAX, end = 0;
-      for (std::uint32_t t = op.first; t < op.end; ++t) {
-        const auto& f = run.sim.flows[run.sim.transfer_flow[t]];
-        start = std::min<std::int64_t>(start, f.first_send_ps);
-        end = std::max<std::int64_t>(end, f.last_delivery_ps);
-      }
-      return std::make_pair(start, end);
-    };
-    const auto [start, end] = span(ops[i]);
-    const bool overlaps = (i > 0 && span(ops[i - 1]).second > start) || (i + 1 < ops.size() && span(ops[i + 1]).first < end);
-    if (overlaps) continue;
-    ++alone;
-    const double fluid_us = ops[i].bytes / (32 * 11.25e9) * 1e6;
-    const double us = (end - start) * 1e-6;
+  const std::vector<LoneOp> alone = lone_ops(ops, run);
+  for (const LoneOp& o : alone) {
+    const double fluid_us = ops[o.index].bytes / (32 * 11.25e9) * 1e6;
+    const double us = (o.end - o.start) * 1e-6;
     EXPECT_GT(us, fluid_us);
-    EXPECT_LT(us, fluid_us + 10) << "request " << i << ": " << ops[i].bytes << " B";
+    EXPECT_LT(us, fluid_us + 10) << "request " << o.index << ": " << ops[o.index].bytes << " B";
   }
-  EXPECT_GT(alone, 300u);
+  EXPECT_GT(alone.size(), 300u);
 }
 
 TEST(SpecEngines, LayerwiseKvAddsWhatPrefillDoesNotHide) {
@@ -114,22 +126,12 @@ TEST(SpecEngines, LayerwiseKvAddsWhatPrefillDoesNotHide) {
     const std::vector<SpecOp> ops = sched.ops;
     const SpecRunResult run = run_spec_schedule(spec, on.fabric, std::move(sched), "flow");
     const double layers = kv.shape.layers, pool = 32 * 11.25e9, per_token = kv_bytes_per_token(kv.shape);
-    std::size_t alone = 0;
+    const std::vector<LoneOp> lone = lone_ops(ops, run);
+    const std::size_t alone = lone.size();
     double worst = 0, hidden_share = 0;
-    for (std::size_t i = 0; i < ops.size(); ++i) {
-      auto span = [&](const SpecOp& op) {
-        std::int64_t start = INT64_MAX, end = 0;
-        for (std::uint32_t t = op.first; t < op.end; ++t) {
-          const auto& f = run.sim.flows[run.sim.transfer_flow[t]];
-          start = std::min<std::int64_t>(start, f.first_send_ps);
-          end = std::max<std::int64_t>(end, f.last_delivery_ps);
-        }
-        return std::make_pair(start, end);
-      };
-      const auto [start, end] = span(ops[i]);
-      const bool overlaps = (i > 0 && span(ops[i - 1]).second > start) || (i + 1 < ops.size() && span(ops[i + 1]).first < end);
-      if (overlaps) continue;
-      ++alone;
+    for (const LoneOp& o : lone) {
+      const std::size_t i = o.index;
+      const std::int64_t end = o.end;
       const double prefill = ops[i].bytes / per_token / tokens_per_s * 1e6;
       const double all = ops[i].bytes / pool * 1e6;
       const double want = std::max(all / layers, all - prefill * (layers - 1) / layers);
