@@ -38,9 +38,10 @@ constexpr double kEfaPayloadFraction = 8192.0 / (8192 + 82);
 constexpr double kIbPayloadFraction = 4096.0 / (4096 + 26);
 
 struct Candidate {
-  double time_us;
+  TimeParts parts;
   const char* algorithm;
   Proto proto;
+  double time_us() const { return parts.fixed_us + std::max(parts.network_us, parts.local_us); }
 };
 
 // Chunks of at most `max_chunk` bytes that split `bytes` over c channels evenly (NCCL
@@ -65,28 +66,51 @@ double tree_chunk_bytes(double bytes, int channels, int levels, double max_chunk
   return chunk;
 }
 
+// A protocol's data share of the wire, as NCCL's model costs it: LL takes a quarter of the
+// link across nodes and for all_reduce (the flag polled per 8 bytes, and the reduction,
+// cost more than LL's wire half), a third otherwise (tuning.cc).
+double proto_factor(Proto p, bool quarter_ll) { return p != kLL ? kProtoFactor[p] : quarter_ll ? 0.25 : 1.0 / 3; }
+
+// The parts every candidate shares: its protocol's wire and cost factors and channels.
+TimeParts parts_of(Proto p, double cost_factor, int channels, double fixed_us) {
+  TimeParts t;
+  t.fixed_us = fixed_us;
+  t.wire_factor = 1 / kProtoFactor[p];
+  t.network_cost_factor = kProtoFactor[p] / cost_factor;
+  t.channels = channels;
+  return t;
+}
+
 // A pipeline of `depth` distinct hops (tree, NVLS tree): k chunks of m over c channels
 // fill it in `depth` chunk times and then leave one per chunk time; the path's latency
-// is paid once, since NCCL_STEPS slots keep several chunks in flight per hop.
-double pipelined_us(double base, double path_latency_us, int depth, double bytes, double bandwidth, int channels,
-                    double max_chunk) {
+// is paid once, since NCCL_STEPS slots keep several chunks in flight per hop. `net_bw`
+// 0: nothing crosses nodes.
+TimeParts pipelined(Proto p, double cost_factor, double base, double path_latency_us, int depth, double bytes,
+                    double net_bw, double local_bw, int channels, double max_chunk) {
   const Chunking k = chunking(bytes, channels, tree_chunk_bytes(bytes, channels, std::max(1, depth / 2), max_chunk));
-  return base + path_latency_us + (depth + k.count - 1) * k.bytes * channels / bandwidth * 1e6;
+  TimeParts t = parts_of(p, cost_factor, channels, base + path_latency_us);
+  if (net_bw > 0) t.network_us = (depth + k.count - 1) * k.bytes * channels / net_bw * 1e6;
+  t.local_us = (depth + k.count - 1) * k.bytes * channels / local_bw * 1e6;
+  t.chunks = k.count;
+  t.chunk_bytes = k.bytes;
+  t.pipeline_depth = depth;
+  return t;
 }
 
 // `steps` ring steps each moving `step_bytes` per rank: chunks stream around the ring,
 // so the path latency is paid once and every link carries steps x step_bytes.
-double ring_us(double base, double path_latency_us, int steps, double step_bytes, double bandwidth) {
-  return base + path_latency_us + steps * step_bytes / bandwidth * 1e6;
+TimeParts ring(Proto p, double cost_factor, double base, double path_latency_us, int steps, double step_bytes,
+               double net_bw, double local_bw, int channels) {
+  TimeParts t = parts_of(p, cost_factor, channels, base + path_latency_us);
+  if (net_bw > 0) t.network_us = steps * step_bytes / net_bw * 1e6;
+  t.local_us = steps * step_bytes / local_bw * 1e6;
+  return t;
 }
 
 // A protocol's bandwidth over a resource of `raw` bytes/s: its data share of the wire,
 // and LL128's per-channel cap (7/9 of it for a tree, NCCL's factor).
 double proto_bw(double raw, Proto p, const NodeTiers& t, bool tree, bool quarter_ll) {
-  // LL: NCCL's model takes a quarter of the link across nodes and for all_reduce (the
-  // flag polled per 8 bytes, and the reduction, cost more than LL's wire half), a third
-  // otherwise (tuning.cc).
-  double bw = raw * (p != kLL ? kProtoFactor[p] : quarter_ll ? 0.25 : 1.0 / 3);
+  double bw = raw * proto_factor(p, quarter_ll);
   const double tree_cap = t.tree_ll128_channel_bytes_per_s > 0 ? t.tree_ll128_channel_bytes_per_s
                                                                   : t.ll128_channel_bytes_per_s * 7.0 / 9;
   const double cap = tree ? tree_cap : t.ll128_channel_bytes_per_s;
@@ -113,6 +137,9 @@ double gpu_local_bytes_per_s(const NodeTiers& t) {
   return (t.infiniband ? 1 : local) * t.nic_bytes_per_s;
 }
 
+// Each candidate's data term is split where the model takes the least of two bandwidths
+// (the network's and the node's): proto_bw(min(net, nv)) = min(net x factor, proto_bw(nv)),
+// so its time is the larger of the two terms, bit for bit.
 std::vector<Candidate> all_reduce_candidates(double S, int N, const NodeTiers& t) {
   const int G = t.gpus, n = G * N, c = t.channels;
   const double net = node_network_bytes_per_s(t, G), nv = t.nvlink_bytes_per_s;
@@ -121,29 +148,38 @@ std::vector<Candidate> all_reduce_candidates(double S, int N, const NodeTiers& t
   const int up = N > 1 ? static_cast<int>(std::ceil(std::log2(N))) : 0;
   const double f = N == 2 ? 1.0 : 2.0;
   for (Proto p : {kLL, kLL128, kSimple}) {
+    const double pf = proto_factor(p, true);
     const int steps = 2 * (n - 1);
     const int inter = N > 1 ? 2 * N : 0;
     const double lat = (steps - inter) * kHwNvlinkRing[p] + inter * net_hop(kHwNetRing, p);
-    const double ring_raw = N > 1 ? std::min(net, nv) : nv;
-    if (n > 1) out.push_back({ring_us(kBaseLatRing[p], lat, steps, S / n, proto_bw(ring_raw, p, t, false, true)), "ring", p});
+    if (n > 1) {
+      out.push_back({ring(p, pf, kBaseLatRing[p], lat, steps, S / n, N > 1 ? net * pf : 0, proto_bw(nv, p, t, false, true), c),
+                     "ring", p});
+    }
     if (N > 1) {
       const int depth = 2 * ((G - 1) + up);
       const double tree_lat = 2 * ((G - 1) * kHwNvlinkTree[p] + up * net_hop(kHwNetTree, p));
       // A GPU of the intra-node chain sends what it reduced up and what it received down:
       // twice the data on its NVLink each way, as a ring does.
-      const double bw = proto_bw(std::min(net / f, nv / 2), p, t, true, true);
-      out.push_back({pipelined_us(kBaseLatTree[p], tree_lat, std::max(1, depth), S, bw, c, kChunkBytes[p]), "tree", p});
+      out.push_back({pipelined(p, pf, kBaseLatTree[p], tree_lat, std::max(1, depth), S, net / f * pf,
+                               proto_bw(nv / 2, p, t, true, true), c, kChunkBytes[p]),
+                     "tree", p});
     }
     if (t.nvls && p == kSimple && G > 1) {
+      TimeParts parts = parts_of(p, pf, c, kHwNvls);
       if (N == 1) {
         // The switch reduces in place: one latency and the data once through (α-β).
-        out.push_back({kHwNvls + S / t.nvls_bytes_per_s * 1e6, "nvls", p});
+        parts.local_us = S / t.nvls_bytes_per_s * 1e6;
+        out.push_back({parts, "nvls", p});
       } else {
-        const double bw = std::min(net / f, t.nvls_bytes_per_s) * t.nvls_tree_efficiency;
-        const double tree_lat = kHwNvls + 2 * up * net_hop(kHwNetTree, p);
+        parts.fixed_us = kHwNvls + 2 * up * net_hop(kHwNetTree, p);
         const Chunking k = chunking(S, c, t.nvls_tree_chunk_bytes);
-        const double us = tree_lat + (2 * (up + 1) + k.count - 1) * k.bytes * c / bw * 1e6;
-        out.push_back({us, "nvls_tree", p});
+        parts.pipeline_depth = 2 * (up + 1);
+        parts.chunks = k.count;
+        parts.chunk_bytes = k.bytes;
+        parts.network_us = (2 * (up + 1) + k.count - 1) * k.bytes * c / (net / f * t.nvls_tree_efficiency) * 1e6;
+        parts.local_us = (2 * (up + 1) + k.count - 1) * k.bytes * c / (t.nvls_bytes_per_s * t.nvls_tree_efficiency) * 1e6;
+        out.push_back({parts, "nvls_tree", p});
       }
     }
   }
@@ -159,25 +195,28 @@ std::vector<Candidate> candidates(Op op, double S, int N, const NodeTiers& t) {
   for (Proto p : {kLL, kLL128, kSimple}) {
     if (op == Op::kAllGather || op == Op::kReduceScatter) {
       if (n <= 1) break;
+      const double pf = proto_factor(p, N > 1);
       const int steps = n - 1;
       const int inter = N > 1 ? N : 0;
       const double lat = (steps - inter) * kHwNvlinkRing[p] + inter * net_hop(kHwNetRing, p);
-      const double raw = N > 1 ? std::min(net, nv) : nv;
-      out.push_back({ring_us(kBaseLatRing[p], lat, steps, S / n, proto_bw(raw, p, t, false, N > 1)), "ring", p});
+      out.push_back({ring(p, pf, kBaseLatRing[p], lat, steps, S / n, N > 1 ? net * pf : 0,
+                          proto_bw(nv, p, t, false, N > 1), t.channels),
+                     "ring", p});
       continue;
     }
     if (p == kLL128) continue;  // NCCL's point-to-point uses LL (small) and Simple
     const double gpu_net = (op == Op::kAllToAll ? gpu_share_bytes_per_s(t, G) : gpu_local_bytes_per_s(t)) * kProtoFactor[p];
-    const double lat = kBaseLatRing[p] + (N > 1 ? net_hop(kHwNetRing, p) : kHwNvlinkRing[p]);
-    double us;
+    TimeParts parts = parts_of(p, kProtoFactor[p], t.channels,
+                               kBaseLatRing[p] + (N > 1 ? net_hop(kHwNetRing, p) : kHwNvlinkRing[p]));
     if (op == Op::kAllToAll) {
-      const double intra = n > 1 ? S * (G - 1) / n / (nv * kProtoFactor[p]) : 0;
-      const double inter = N > 1 ? S * (n - G) / n / gpu_net : 0;
-      us = lat + 1e6 * std::max(intra, inter);
+      parts.local_us = 1e6 * (n > 1 ? S * (G - 1) / n / (nv * kProtoFactor[p]) : 0);
+      parts.network_us = 1e6 * (N > 1 ? S * (n - G) / n / gpu_net : 0);
+    } else if (N > 1) {
+      parts.network_us = 1e6 * S / gpu_net;
     } else {
-      us = lat + 1e6 * S / (N > 1 ? gpu_net : nv * kProtoFactor[p]);
+      parts.local_us = 1e6 * S / (nv * kProtoFactor[p]);
     }
-    out.push_back({us, "p2p", p});
+    out.push_back({parts, "p2p", p});
   }
   return out;
 }
@@ -185,7 +224,7 @@ std::vector<Candidate> candidates(Op op, double S, int N, const NodeTiers& t) {
 const Candidate* fastest(const std::vector<Candidate>& cands) {
   const Candidate* best = &cands[0];
   for (const auto& x : cands) {
-    if (x.time_us < best->time_us) best = &x;
+    if (x.time_us() < best->time_us()) best = &x;
   }
   return best;
 }
@@ -255,12 +294,15 @@ Prediction predict(Op op, double S, int nodes, const NodeTiers& t) {
     out.algorithm = "local";
     out.protocol = "-";
     out.time_us = kBaseLatRing[kSimple] + S / t.nvlink_bytes_per_s * 1e6;
+    out.parts.fixed_us = kBaseLatRing[kSimple];
+    out.parts.local_us = S / t.nvlink_bytes_per_s * 1e6;
     out.chosen_by = "-";
   } else {
     const Candidate* best = tuner_pick(op, S, N, t, cands);
     out.chosen_by = best ? std::string("aws-ofi-nccl tuner (") + tuner_platform_name(t.tuner) + ")" : "NCCL cost model";
     if (best == nullptr) best = fastest(cands);
-    out.time_us = best->time_us;
+    out.time_us = best->time_us();
+    out.parts = best->parts;
     out.algorithm = best->algorithm;
     out.protocol = kProtoNames[best->proto];
   }

@@ -78,11 +78,31 @@ struct NodeTiers {
   std::string source;                 // where the figures came from
 };
 
+// The chosen candidate's time in parts, so an engine can put its own figure in place of
+// the network's (planner/expect/expect_engine.h): time_us = fixed_us + max(network_us,
+// local_us), exactly as the model adds them (the data term's bandwidth is the least of
+// the network's and the node's, so its time is the larger of the two).
+struct TimeParts {
+  double fixed_us = 0;      // NCCL's base latency and the path's hop latencies
+  double network_us = 0;    // the data term were the nodes' NICs the only limit (0: nothing crosses nodes)
+  double local_us = 0;      // were NVLink (or NVLS) and the protocol's per-channel caps the only limit
+  double wire_factor = 1;   // protocol bytes on the wire per data byte: LL 2, LL128 128/120, Simple 1
+  // The model's network cost per wire byte: LL's flag polling and reduction cost more than
+  // its wire half (NCCL takes a quarter or a third of the link), so LL is 2 or 1.5; else 1.
+  double network_cost_factor = 1;
+  int channels = 1;
+  // Pipelines (tree, NVLS tree): chunks per channel and their data bytes; the pipeline's
+  // depth in hops as the model counts it (network and NVLink levels).
+  double chunks = 1, chunk_bytes = 0;
+  int pipeline_depth = 0;
+};
+
 struct Prediction {
   double time_us = 0;
   double algbw_bytes_per_s = 0, busbw_bytes_per_s = 0;
   std::string algorithm, protocol;
   std::string chosen_by;  // "aws-ofi-nccl tuner (p5/p5e)" or "NCCL cost model"
+  TimeParts parts;
 };
 
 // The share of a NIC's line rate left for payload after each packet's headers.
