@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 
 #include <algorithm>
 
@@ -121,6 +123,19 @@ std::optional<unsigned long long> Args::unsigned_in(const std::string& name, uns
                      ", found \"" + *text + "\"");
   }
   return v * scale;
+}
+
+std::optional<double> Args::number_in(const std::string& name, double lo, double hi) const {
+  std::optional<std::string> text = get(name);
+  if (!text) return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(text->c_str(), &end);
+  if (text->empty() || end != text->c_str() + text->size() || !(v >= lo && v <= hi)) {
+    char range[96];
+    std::snprintf(range, sizeof range, "[%g, %g]", lo, hi);
+    throw UsageError(name + ": expected a number in " + range + ", found \"" + *text + "\"");
+  }
+  return v;
 }
 
 }  // namespace fabricplan::cli

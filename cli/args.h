@@ -37,6 +37,8 @@ class Args {
   // and the text. With `byte_suffixes`, K, M or G (powers of 1024) may follow.
   std::optional<unsigned long long> unsigned_in(const std::string& name, unsigned long long lo, unsigned long long hi,
                                                 bool byte_suffixes = false) const;
+  // The value of `name` as a number (strtod's forms) in [lo, hi]; nullopt when absent.
+  std::optional<double> number_in(const std::string& name, double lo, double hi) const;
 
  private:
   std::string canonical(const std::string& name) const;

@@ -8,6 +8,7 @@
 
 #include "cli/args.h"
 #include "cli/collective_tiers.h"
+#include "cli/expect_engine_rows.h"
 #include "cli/command.h"
 #include "cli/guard.h"
 #include "cli/output.h"
@@ -19,7 +20,9 @@ namespace {
 
 struct Row {
   double bytes = 0;
-  collective::Prediction p;
+  collective::Prediction p;  // the engine's time where one ran (model: the model's own)
+  collective::Prediction model;
+  std::optional<ExpectEngineRow> engine;
 };
 
 std::string choice_text(const collective::NodeTiers& t) {
@@ -31,7 +34,8 @@ std::string choice_text(const collective::NodeTiers& t) {
 }
 
 // nccl-tests' columns: a float sum for reductions, root -1.
-std::string render_text(const std::string& op, const collective::NodeTiers& t, int nodes, const std::vector<Row>& rows) {
+std::string render_text(const std::string& op, const collective::NodeTiers& t, int nodes, const std::vector<Row>& rows,
+                        const std::optional<ExpectEngineRun>& engine) {
   std::ostringstream os;
   char line[256];
   os << "# fabricplan expect: " << op << " on " << nodes << " x " << t.instance_type << " (" << nodes * t.gpus
@@ -39,6 +43,7 @@ std::string render_text(const std::string& op, const collective::NodeTiers& t, i
   if (!t.network_measured) {
     os << "# network tier EXTRAPOLATED: no measurement of this instance's network backs it (see figures)\n";
   }
+  if (engine) os << expect_engine_header(*engine);
   std::snprintf(line, sizeof line, "#%12s %12s %8s %6s %6s %10s %9s %9s  %-9s %-6s\n", "size", "count", "type", "redop",
                 "root", "time", "algbw", "busbw", "algo", "proto");
   os << line;
@@ -54,10 +59,22 @@ std::string render_text(const std::string& op, const collective::NodeTiers& t, i
                   r.p.protocol.c_str());
     os << line;
   }
+  if (engine) {
+    std::vector<double> sizes;
+    std::vector<collective::Prediction> model;
+    std::vector<ExpectEngineRow> detail;
+    for (const Row& r : rows) {
+      sizes.push_back(r.bytes);
+      model.push_back(r.model);
+      detail.push_back(*r.engine);
+    }
+    os << expect_engine_detail_text(sizes, model, detail);
+  }
   return os.str();
 }
 
-std::string render_json(const std::string& op, const collective::NodeTiers& t, int nodes, const std::vector<Row>& rows) {
+std::string render_json(const std::string& op, const collective::NodeTiers& t, int nodes, const std::vector<Row>& rows,
+                        const std::optional<ExpectEngineRun>& engine) {
   nlohmann::ordered_json j;
   stamp_report_fields(j, "fabricplan.expect", 1);
   j["instance_type"] = t.instance_type;
@@ -67,11 +84,45 @@ std::string render_json(const std::string& op, const collective::NodeTiers& t, i
   j["figure_sources"] = t.source;
   j["network_tier"] = t.network_measured ? "measured" : "extrapolated";
   j["choice"] = choice_text(t);
+  j["engine"] = engine ? engine->options.engine : "analytic";
+  if (engine) {
+    const SpecFabric& f = engine->fabric.fabric;
+    j["fabric"] = {{"description", f.description},
+                   {"topology", f.topology.kind},
+                   {"nodes", f.nodes},
+                   {"nics_per_node", f.nics_per_node},
+                   {"nic_payload_bytes_per_s", f.nic_payload_bytes_per_s},
+                   {"transport", engine->fabric.transport},
+                   {"seed", engine->options.seed},
+                   {"notes", f.notes}};
+  }
   j["rows"] = nlohmann::ordered_json::array();
   for (const Row& r : rows) {
-    j["rows"].push_back({{"size_bytes", r.bytes}, {"time_us", r.p.time_us}, {"algbw_bytes_per_s", r.p.algbw_bytes_per_s},
-                         {"busbw_bytes_per_s", r.p.busbw_bytes_per_s}, {"algorithm", r.p.algorithm},
-                         {"protocol", r.p.protocol}, {"chosen_by", r.p.chosen_by}});
+    nlohmann::ordered_json row = {{"size_bytes", r.bytes}, {"time_us", r.p.time_us}, {"algbw_bytes_per_s", r.p.algbw_bytes_per_s},
+                                  {"busbw_bytes_per_s", r.p.busbw_bytes_per_s}, {"algorithm", r.p.algorithm},
+                                  {"protocol", r.p.protocol}, {"chosen_by", r.p.chosen_by}};
+    if (r.engine) {
+      const ExpectEngineRow& e = *r.engine;
+      row["model_time_us"] = r.model.time_us;
+      row["engine_detail"] = {{"fixed_us", e.fixed_us},
+                              {"model_network_us", e.model_network_us},
+                              {"network_us", e.network_us},
+                              {"local_us", e.local_us},
+                              {"bound_by", e.shape.transfers <= 0 ? "nothing crosses nodes" : e.network_bound ? "network" : "local"},
+                              {"span_us", e.span_us},
+                              {"zero_load_span_us", e.zero_load_span_us},
+                              {"pipeline_factor", e.pipeline_factor},
+                              {"transfers", e.shape.transfers},
+                              {"wire_bytes", e.shape.wire_bytes},
+                              {"packets_sent", e.counters.data_packets_sent},
+                              {"drops", e.counters.drops},
+                              {"timeouts", e.counters.timeouts},
+                              {"spurious_timeouts", e.counters.spurious_timeouts},
+                              {"retransmissions", e.counters.retransmissions},
+                              {"busiest_link", e.busiest_link},
+                              {"max_link_utilization", e.max_link_utilization}};
+    }
+    j["rows"].push_back(row);
   }
   return j.dump(2) + "\n";
 }
@@ -115,8 +166,13 @@ int run_expect(const std::vector<std::string>& argv) {
       }
       tiers.gpus = static_cast<int>(*g);
     }
+    const std::optional<ExpectEngineRun> engine = expect_engine_setup(args, tiers, nodes);
     std::vector<Row> rows;
     if (op_name == "moe_dispatch" || op_name == "moe_combine") {
+      if (engine) {
+        throw UsageError("--engine " + engine->options.engine + " runs NCCL collectives; one MoE layer on a fabric is " +
+                         "`plan` with a moe workload (or --op alltoall for the all-to-all alone)");
+      }
       collective::MoeLayer l;
       const std::string mode = args.get_or("--mode", "normal");
       if (mode != "normal" && mode != "low_latency") throw UsageError("--mode must be normal or low_latency");
@@ -151,13 +207,33 @@ int run_expect(const std::vector<std::string>& argv) {
       if (end == factor_text.c_str() || *end != '\0' || !(factor > 1) || factor > 1024) {
         throw UsageError("--step-factor must be a number above 1 and at most 1024, not \"" + factor_text + "\"");
       }
-      for (double b = lo; b <= hi * (1 + 1e-12) && rows.size() < 4096; b *= factor) rows.push_back({b, collective::predict(op, b, nodes, tiers)});
+      for (double b = lo; b <= hi * (1 + 1e-12) && rows.size() < 4096; b *= factor) {
+        const collective::Prediction p = collective::predict(op, b, nodes, tiers);
+        rows.push_back({b, p, p, std::nullopt});
+      }
+      if (engine) {
+        std::vector<double> sizes;
+        std::vector<collective::Prediction> model;
+        for (const Row& r : rows) {
+          sizes.push_back(r.bytes);
+          model.push_back(r.model);
+        }
+        const std::vector<ExpectEngineRow> measured = run_expect_rows(*engine, op, sizes, model);
+        const int ranks = nodes * tiers.gpus;
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+          Row& r = rows[i];
+          r.engine = measured[i];
+          r.p.time_us = measured[i].time_us;
+          r.p.algbw_bytes_per_s = r.bytes / (r.p.time_us * 1e-6);
+          r.p.busbw_bytes_per_s = r.p.algbw_bytes_per_s * collective::bus_factor(op, ranks);
+        }
+      }
     }
     std::optional<std::string> out = args.get("-o");
     if (!out) out = args.get("--output");
-    emit(out, format == "json"  ? render_json(op_name, tiers, nodes, rows)
+    emit(out, format == "json"  ? render_json(op_name, tiers, nodes, rows, engine)
               : format == "csv" ? render_csv(rows)
-                                : render_text(op_name, tiers, nodes, rows));
+                                : render_text(op_name, tiers, nodes, rows, engine));
     return kExitOk;
   });
 }

@@ -167,6 +167,9 @@ std::vector<Candidate> all_reduce_candidates(double S, int N, const NodeTiers& t
     }
     if (t.nvls && p == kSimple && G > 1) {
       TimeParts parts = parts_of(p, pf, c, kHwNvls);
+      // The fitted efficiency is the algorithm's whichever resource bounds it: an engine
+      // timing the network part pays it too.
+      parts.network_cost_factor /= t.nvls_tree_efficiency;
       if (N == 1) {
         // The switch reduces in place: one latency and the data once through (α-β).
         parts.local_us = S / t.nvls_bytes_per_s * 1e6;

@@ -1,0 +1,219 @@
+#include "planner/expect/expect_engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
+
+#include "models/flow/flow_engine.h"
+#include "models/units/units.h"
+#include "planner/spec/ib_stack.h"
+#include "sim/scenario/run.h"
+#include "sim/scenario/scenario_schedule.h"
+
+namespace fabricplan {
+namespace {
+
+// The packet formats of each fabric, as the collective model counts their headers
+// (nccl_model.cc): EFA's 8 KiB jumbo frames behind Ethernet, IPv4, UDP and SRD's header
+// (82 bytes); InfiniBand's 4 KiB MTU behind LRH, BTH, ICRC and VCRC (26 bytes).
+sim::PacketFormat packet_format(bool infiniband) {
+  sim::PacketFormat f;
+  f.mtu_payload_bytes = infiniband ? 4096 : 8192;
+  f.header_bytes = infiniband ? 26 : 82;
+  f.ack_bytes = infiniband ? 26 : 82;
+  return f;
+}
+
+// Events per data packet: SRD ~7 (send, hops, ACK); lossless IB ~18 (credits per hop),
+// as the spec path estimates them (spec_schedule.cc).
+double events_per_packet(bool infiniband) { return infiniband ? 18.0 : 7.0; }
+
+ScheduleStream stream_of(const ExpectFabric& f) {
+  ScheduleStream st;
+  st.traffic_class = "collective";
+  st.transport = f.infiniband ? "ib_rc" : "srd";
+  st.path = f.infiniband ? PathPolicy::kDestModK : PathPolicy::kSpray;
+  const sim::PacketFormat fmt = packet_format(f.infiniband);
+  st.mtu_payload_bytes = fmt.mtu_payload_bytes;
+  st.header_bytes = fmt.header_bytes;
+  st.source = "/expect";
+  return st;
+}
+
+sim::Scenario scenario_of(const ExpectFabric& f, const ExpectEngineOptions& o, Schedule schedule) {
+  sim::Scenario s;
+  s.name = "expect";
+  s.file = "expect";
+  s.seed = o.seed;
+  s.engine = o.engine;
+  s.topology = f.fabric.topology;
+  s.fabric.seed = o.seed;
+  s.fabric.lossless = f.infiniband;
+  s.fabric.routing = f.infiniband ? sim::RoutingPolicy::kDestModK : sim::RoutingPolicy::kSpray;
+  s.routing_name = f.infiniband ? "dmodk" : "spray";
+  sim::TrafficSpec t;
+  t.traffic_class = "collective";
+  t.kind = "message";
+  t.transport.name = f.infiniband ? "ib_rc" : "srd";
+  t.transport.srd.format = packet_format(false);
+  // SRD's window figures (srd.h) are argued for the engines' 4 KiB packets; jumbo frames
+  // keep them in bytes, not in packets (twice the bytes per packet, half the packets).
+  const double per_4k = 4096.0 / t.transport.srd.format.mtu_payload_bytes;
+  t.transport.srd.init_window_packets *= per_4k;
+  t.transport.srd.min_window_packets *= per_4k;
+  t.transport.srd.max_window_packets *= per_4k;
+  t.transport.ib.format = packet_format(true);
+  const IbStackTimeouts ib = nccl_ib_defaults();
+  t.transport.ib.timeout_exponent = ib.timeout_exponent;
+  t.transport.ib.retry_count = ib.retry_count;
+  s.traffic = {t};
+  s.limits = sim::default_run_limits();
+  s.limits.max_transfers = std::max<std::uint64_t>(s.limits.max_transfers, schedule.transfers.size());
+  // expect_engine_refusal has judged the run; the engine's own check is a backstop.
+  s.limits.max_events = static_cast<std::uint64_t>(std::max(o.max_packet_events, 1.0) * 2);
+  s.prebuilt_schedule = std::make_shared<const Schedule>(std::move(schedule));
+  return s;
+}
+
+struct Span {
+  double us = 0;
+  bool complete = true;
+};
+
+Span span_of(const sim::SimulationResult& r) {
+  Span s;
+  std::int64_t first = INT64_MAX, last = 0;
+  for (std::uint32_t f : r.transfer_flow) {
+    if (f == UINT32_MAX || r.flows[f].last_delivery_ps < 0 || (r.engine == "packet" && !r.flows[f].complete())) {
+      s.complete = false;
+      continue;
+    }
+    first = std::min<std::int64_t>(first, r.flows[f].first_send_ps);
+    last = std::max<std::int64_t>(last, r.flows[f].last_delivery_ps);
+  }
+  s.us = last > first ? static_cast<double>(last - first) * 1e-6 : 0;
+  return s;
+}
+
+sim::SimulationResult run(const sim::Scenario& s, const std::string& engine) {
+  return engine == "packet" ? sim::run_scenario(s) : sim::run_scenario_flow(s);
+}
+
+}  // namespace
+
+ExpectFabric expect_fabric(const InstanceType& instance, const collective::NodeTiers& tiers, int nodes,
+                           const ExpectEngineOptions& options) {
+  ExpectFabric out;
+  out.infiniband = tiers.infiniband;
+  ClusterSpec spec;
+  spec.name = "expect";
+  NodeGroupSpec g;
+  g.name = "nodes";
+  g.instance_type = instance.name;
+  g.count = nodes;
+  spec.groups.push_back(g);
+  spec.fabric = options.fabric;
+  spec.fabric.kind = tiers.infiniband ? FabricKind::kInfiniband : FabricKind::kEfa;
+  if (!options.topology_given) spec.fabric.topology = tiers.infiniband ? TopologyKind::kRailOptimized : TopologyKind::kLeafSpine;
+  out.fabric = build_spec_fabric(spec, {&instance}, tiers.nic_bytes_per_s);
+  // The NIC links carry the fitted payload rate in this fabric's own packet format.
+  const sim::PacketFormat fmt = packet_format(tiers.infiniband);
+  out.fabric.topology.host_link_gbit_per_s = units::bytes_per_s_to_gbit_per_s(tiers.nic_bytes_per_s) *
+                                             (fmt.mtu_payload_bytes + fmt.header_bytes) / fmt.mtu_payload_bytes;
+  out.layout.nodes = nodes;
+  out.layout.gpus = tiers.gpus;
+  out.layout.nics_per_node = out.fabric.nics_per_node;
+  out.layout.gpu_nics = tiers.local_nics;
+  out.layout.infiniband = tiers.infiniband;
+  out.transport = tiers.infiniband ? "RC, one path per QP (D-mod-K), lossless links, NCCL's QP timeouts"
+                                   : "SRD, per-packet spraying over 64 paths, 8 KiB jumbo frames";
+  return out;
+}
+
+ExpectEngineEstimate estimate_expect_engine(collective::Op op, double size_bytes, const collective::Prediction& p,
+                                            const ExpectFabric& f, const ExpectEngineOptions& options) {
+  ExpectEngineEstimate e;
+  e.shape = collective_schedule_shape(op, size_bytes, p, f.layout);
+  const sim::PacketFormat fmt = packet_format(f.infiniband);
+  // The real run and its one-byte twin (one packet per transfer).
+  e.packet_events = (std::ceil(e.shape.wire_bytes / fmt.mtu_payload_bytes) + e.shape.transfers) * events_per_packet(f.infiniband);
+  const Topology topo = sim::build_topology(f.fabric.topology);
+  const NextHops hops = compute_next_hops(topo);
+  const std::size_t entries = sim::route_entries_of_sample(topo, hops, f.infiniband ? PathPolicy::kDestModK : PathPolicy::kSpray,
+                                                           1, options.seed);
+  e.flow_memory_bytes = static_cast<double>(
+      flow::estimate_flow_memory_bytes(static_cast<std::size_t>(e.shape.transfers), entries, 2 * topo.links.size()));
+  return e;
+}
+
+std::string expect_engine_refusal(const ExpectEngineEstimate& e, const ExpectEngineOptions& options) {
+  char buf[400];
+  const double memory_limit = sim::default_run_limits().max_memory_bytes;
+  if (e.shape.transfers > 5e6) {
+    std::snprintf(buf, sizeof buf, "%.3g transfers (at most 5e6; fewer --max-chunks, or fewer nodes)", e.shape.transfers);
+    return buf;
+  }
+  if (e.flow_memory_bytes > memory_limit) {
+    std::snprintf(buf, sizeof buf, "an estimated %.2f GiB of engine state (this machine allows %.2f GiB)",
+                  e.flow_memory_bytes / (1 << 30), memory_limit / (1 << 30));
+    return buf;
+  }
+  if (options.engine == "packet" && e.packet_events > options.max_packet_events) {
+    std::snprintf(buf, sizeof buf,
+                  "about %.3g packet events for %.3g GB on the wire (at most %.3g, --max-events: ~%.0f s at the engine's "
+                  "1.5 M events/s; --engine flow runs it in seconds)",
+                  e.packet_events, e.shape.wire_bytes / 1e9, options.max_packet_events, e.packet_events / 1.5e6);
+    return buf;
+  }
+  return "";
+}
+
+ExpectEngineRow run_expect_engine(collective::Op op, double size_bytes, const collective::Prediction& p,
+                                  const ExpectFabric& f, const ExpectEngineOptions& options) {
+  ExpectEngineRow row;
+  const auto wall_start = std::chrono::steady_clock::now();
+  const collective::TimeParts& parts = p.parts;
+  row.fixed_us = parts.fixed_us;
+  row.local_us = parts.local_us;
+  row.model_network_us = parts.network_us;
+  row.shape = collective_schedule_shape(op, size_bytes, p, f.layout);
+  if (row.shape.transfers <= 0) {  // nothing crosses nodes: the model's figure stands
+    row.time_us = p.time_us;
+    return row;
+  }
+  const ScheduleStream stream = stream_of(f);
+  const sim::Scenario full =
+      scenario_of(f, options, build_collective_schedule(op, size_bytes, p, f.layout, stream));
+  const sim::SimulationResult r = run(full, options.engine);
+  const Span span = span_of(r);
+  if (!span.complete) {
+    throw std::runtime_error("the " + options.engine + " engine did not complete the " + p.algorithm + " schedule of " +
+                             std::to_string(static_cast<long long>(size_bytes)) + " bytes" +
+                             (r.stop_reason.empty() ? "" : ": " + r.stop_reason));
+  }
+  const sim::SimulationResult r0 =
+      run(scenario_of(f, options, build_collective_schedule(op, size_bytes, p, f.layout, stream, true)),
+          options.engine);
+  row.span_us = span.us;
+  row.zero_load_span_us = span_of(r0).us;
+  if (row.shape.network_depth > 0) {  // a pipeline's steady state: the model's fill on the engine's rate
+    const double k = std::max(1.0, parts.chunks);
+    row.pipeline_factor = (std::max(1, parts.pipeline_depth) + k - 1) / k;
+  }
+  row.network_us = std::max(0.0, row.span_us - row.zero_load_span_us) * row.pipeline_factor * parts.network_cost_factor;
+  row.network_bound = row.network_us > row.local_us;
+  row.time_us = row.fixed_us + std::max(row.network_us, row.local_us);
+  row.counters = r.transport;
+  row.events = r.events + r0.events;
+  if (!r.busiest_links.empty()) {
+    row.max_link_utilization = r.busiest_links.front().utilization;
+    row.busiest_link = r.busiest_links.front().link;
+  }
+  row.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return row;
+}
+
+}  // namespace fabricplan
