@@ -11,43 +11,13 @@
 #include "models/catalog/catalog.h"
 #include "models/collective/moe_model.h"
 #include "models/collective/tiers.h"
+#include "training_set.h"
 
 namespace fabricplan::collective {
 namespace {
 
-nlohmann::json training() {
-  std::ifstream in(std::string(FABRICPLAN_SOURCE_DIR) + "/tests/data/training/training.json");
-  if (!in) return nullptr;
-  return nlohmann::json::parse(in);
-}
-
-// One training row as the model sees it: nodes, size and the measured out-of-place time.
-struct Row {
-  int nodes;
-  double bytes, measured_us, measured_busbw;
-};
-
-// Both layouts of the training set: per-set `nodes` with times (secs. 1), or per-row
-// `nodes` with busbw only (sec. 6; the time follows from nccl-tests' busbw definition).
-std::vector<Row> rows_of(const nlohmann::json& set) {
-  std::vector<Row> out;
-  for (const auto& r : set["rows"]) {
-    Row row;
-    row.bytes = r["size_bytes"].get<double>();
-    if (r.contains("nodes")) {
-      row.nodes = r["nodes"].get<int>();
-      row.measured_busbw = r["oop_busbw"].get<double>();
-      const int ranks = r["ranks"].get<int>();
-      row.measured_us = row.bytes / (row.measured_busbw * 1e9 / bus_factor(Op::kAllReduce, ranks)) * 1e6;
-    } else {
-      row.nodes = set["nodes"].get<int>();
-      row.measured_us = r["oop_time_us"].get<double>();
-      row.measured_busbw = r["oop_busbw_GBps"].get<double>();
-    }
-    out.push_back(row);
-  }
-  return out;
-}
+using validation::ran_region_tuner;
+using Row = validation::TrainingRow;
 
 struct Errors {
   double sum_abs = 0, max_abs = 0;
@@ -64,10 +34,6 @@ struct Errors {
   }
 };
 
-// The runs of sec. 6 state aws-ofi-nccl's tuner plugin; those of sec. 1 ran aws-ofi-nccl
-// 1.8.1, before the plugin had a tuner, so NCCL chose by its own model there.
-bool ran_region_tuner(const nlohmann::json& set) { return set.value("conditions", "").find("tuner plugin") != std::string::npos; }
-
 Errors check_set(const nlohmann::json& set, Errors& all) {
   Catalog cat = Catalog::load(Catalog::default_path());
   const InstanceType* it = cat.find(set["instance_type"].get<std::string>());
@@ -78,7 +44,7 @@ Errors check_set(const nlohmann::json& set, Errors& all) {
   std::printf("%s (%s; choice: %s)\n%5s %12s %10s %10s %8s %9s %9s %10s %6s\n", set["id"].get<std::string>().c_str(),
               it->name.c_str(), tiers.use_platform_tuner ? "aws-ofi-nccl region tuner" : "NCCL's cost model", "nodes",
               "bytes", "meas us", "model us", "err", "busbw", "model", "algo", "proto");
-  for (const Row& r : rows_of(set)) {
+  for (const Row& r : validation::training_rows(set)) {
     Prediction p = predict(Op::kAllReduce, r.bytes, r.nodes, tiers);
     const double err = p.time_us / r.measured_us - 1;
     std::printf("%5d %12.0f %10.1f %10.1f %+7.1f%% %9.2f %9.2f %10s %6s\n", r.nodes, r.bytes, r.measured_us, p.time_us,
@@ -95,7 +61,7 @@ Errors check_set(const nlohmann::json& set, Errors& all) {
 // none past 25%. The small rows (latency-bound, where NCCL's LL/LL128 switch points and
 // EFA's per-message costs are modelled coarsely) are held to a 20% sweep mean per set.
 TEST(CollectiveModel, TrainingSetErrorTable) {
-  nlohmann::json t = training();
+  nlohmann::json t = validation::training_set();
   if (t.is_null()) GTEST_SKIP() << "tests/data/training/training.json not found";
   Errors all;
   for (const auto& set : t["sets"]) {
