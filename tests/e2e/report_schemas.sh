@@ -15,6 +15,8 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 "$bin" catalog --format json > "$tmp/catalog.json"
 "$bin" expect --instance p5.48xlarge --nodes 2 --format json -o "$tmp/expect.json"
 "$bin" expect --instance ib-dgx-h100 --nodes 4 --op moe_dispatch --mode low_latency --format json -o "$tmp/expect-moe.json"
+"$bin" expect --instance p5.48xlarge --nodes 4 --engine flow --max-bytes 64M --format json -o "$tmp/expect-flow.json"
+"$bin" expect --instance ib-dgx-h100 --nodes 3 --op alltoall --engine packet --min-bytes 1M --max-bytes 16M --format json -o "$tmp/expect-packet.json"
 set +e; "$bin" doctor "$src/tests/data/calib/all_reduce_perf_8xH100.txt" --instance p5.48xlarge --format json -o "$tmp/doctor.json"; set -e
 "$bin" calibrate import "$src/tests/data/calib/fi_pingpong_tcp_localhost.txt" "$src/tests/data/calib/all_reduce_perf_8xH100.txt" \
   -o "$tmp/calibration.json" 2>/dev/null
@@ -29,7 +31,8 @@ store.update({s["$id"]: s for s in schemas.values() if "$id" in s})
 pairs = {"plan.json": "plan-report.schema.json", "simulate-packet.json": "simulate-report.schema.json",
          "simulate-flow.json": "simulate-report.schema.json", "compare.json": "compare-report.schema.json",
          "catalog.json": "catalog-report.schema.json", "expect.json": "expect-report.schema.json",
-         "expect-moe.json": "expect-report.schema.json", "doctor.json": "doctor-report.schema.json",
+         "expect-moe.json": "expect-report.schema.json", "expect-flow.json": "expect-report.schema.json",
+         "expect-packet.json": "expect-report.schema.json", "doctor.json": "doctor-report.schema.json",
          "calibration.json": "calibration.schema.json", "compare-spec.json": "compare-spec-report.schema.json",
          "simulate-spec.json": "simulate-report.schema.json"}
 for out, schema in pairs.items():
