@@ -19,11 +19,15 @@ namespace {
 // The packet formats of each fabric, as the collective model counts their headers
 // (nccl_model.cc): EFA's 8 KiB jumbo frames behind Ethernet, IPv4, UDP and SRD's header
 // (82 bytes); InfiniBand's 4 KiB MTU behind LRH, BTH, ICRC and VCRC (26 bytes).
-sim::PacketFormat packet_format(bool infiniband) {
+// `twin`: the zero-load twin's packets carry one payload byte behind the rest of a full
+// packet's bytes as header, so each hop's store-and-forward is a full packet's, as in the
+// real run, while the payload's own transmission is nil.
+sim::PacketFormat packet_format(bool infiniband, bool twin = false) {
   sim::PacketFormat f;
   f.mtu_payload_bytes = infiniband ? 4096 : 8192;
   f.header_bytes = infiniband ? 26 : 82;
   f.ack_bytes = infiniband ? 26 : 82;
+  if (twin) f.header_bytes += f.mtu_payload_bytes - 1;
   return f;
 }
 
@@ -31,19 +35,19 @@ sim::PacketFormat packet_format(bool infiniband) {
 // as the spec path estimates them (spec_schedule.cc).
 double events_per_packet(bool infiniband) { return infiniband ? 18.0 : 7.0; }
 
-ScheduleStream stream_of(const ExpectFabric& f) {
+ScheduleStream stream_of(const ExpectFabric& f, bool twin) {
   ScheduleStream st;
   st.traffic_class = "collective";
   st.transport = f.infiniband ? "ib_rc" : "srd";
   st.path = f.infiniband ? PathPolicy::kDestModK : PathPolicy::kSpray;
-  const sim::PacketFormat fmt = packet_format(f.infiniband);
+  const sim::PacketFormat fmt = packet_format(f.infiniband, twin);
   st.mtu_payload_bytes = fmt.mtu_payload_bytes;
   st.header_bytes = fmt.header_bytes;
   st.source = "/expect";
   return st;
 }
 
-sim::Scenario scenario_of(const ExpectFabric& f, const ExpectEngineOptions& o, Schedule schedule) {
+sim::Scenario scenario_of(const ExpectFabric& f, const ExpectEngineOptions& o, Schedule schedule, bool twin) {
   sim::Scenario s;
   s.name = "expect";
   s.file = "expect";
@@ -58,14 +62,14 @@ sim::Scenario scenario_of(const ExpectFabric& f, const ExpectEngineOptions& o, S
   t.traffic_class = "collective";
   t.kind = "message";
   t.transport.name = f.infiniband ? "ib_rc" : "srd";
-  t.transport.srd.format = packet_format(false);
+  t.transport.srd.format = packet_format(false, twin);
   // SRD's window figures (srd.h) are argued for the engines' 4 KiB packets; jumbo frames
   // keep them in bytes, not in packets (twice the bytes per packet, half the packets).
   const double per_4k = 4096.0 / t.transport.srd.format.mtu_payload_bytes;
   t.transport.srd.init_window_packets *= per_4k;
   t.transport.srd.min_window_packets *= per_4k;
   t.transport.srd.max_window_packets *= per_4k;
-  t.transport.ib.format = packet_format(true);
+  t.transport.ib.format = packet_format(true, twin);
   const IbStackTimeouts ib = nccl_ib_defaults();
   t.transport.ib.timeout_exponent = ib.timeout_exponent;
   t.transport.ib.retry_count = ib.retry_count;
@@ -184,9 +188,8 @@ ExpectEngineRow run_expect_engine(collective::Op op, double size_bytes, const co
     row.time_us = p.time_us;
     return row;
   }
-  const ScheduleStream stream = stream_of(f);
   const sim::Scenario full =
-      scenario_of(f, options, build_collective_schedule(op, size_bytes, p, f.layout, stream));
+      scenario_of(f, options, build_collective_schedule(op, size_bytes, p, f.layout, stream_of(f, false)), false);
   const sim::SimulationResult r = run(full, options.engine);
   const Span span = span_of(r);
   if (!span.complete) {
@@ -195,7 +198,7 @@ ExpectEngineRow run_expect_engine(collective::Op op, double size_bytes, const co
                              (r.stop_reason.empty() ? "" : ": " + r.stop_reason));
   }
   const sim::SimulationResult r0 =
-      run(scenario_of(f, options, build_collective_schedule(op, size_bytes, p, f.layout, stream, true)),
+      run(scenario_of(f, options, build_collective_schedule(op, size_bytes, p, f.layout, stream_of(f, true), true), true),
           options.engine);
   row.span_us = span.us;
   row.zero_load_span_us = span_of(r0).us;
