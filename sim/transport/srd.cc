@@ -115,9 +115,21 @@ void SrdTransport::transmit(std::uint32_t c, std::uint32_t seq, bool retransmiss
   Sent& s = sent(k, seq);
   const std::uint32_t n = params_.paths;
   // A retransmission goes along another path than the one that lost it.
-  s.slot = static_cast<std::uint16_t>(retransmission && n > 1 ? (s.slot + 1 + rng_.below(n - 1)) % n
-                                                              : k.next_slot++ % n);
   const std::int64_t now = sim_.now().ps();
+  if (retransmission && n > 1) {
+    s.slot = static_cast<std::uint16_t>((s.slot + 1 + rng_.below(n - 1)) % n);
+  } else {
+    // Round robin, passing over slots found slow less than an srtt ago.
+    const std::int64_t fresh = (k.srtt_ps > 0 ? k.srtt_ps : k.base_rtt_ps) / kSlowTickPs;
+    const std::int64_t tick = now / kSlowTickPs;
+    std::uint32_t slot = k.next_slot++ % n;
+    for (std::uint32_t tries = 1; tries < n; ++tries) {
+      const std::uint32_t since = k.slots[slot].slow_since;
+      if (since == 0 || tick - since >= fresh) break;
+      slot = k.next_slot++ % n;
+    }
+    s.slot = static_cast<std::uint16_t>(slot);
+  }
   s.in_flight = true;
   ++k.in_flight;
   if (k.cwnd < 1) {  // paced: the next packet may leave one srtt / cwnd from now (Swift)
@@ -193,9 +205,12 @@ void SrdTransport::on_ack(const Packet& p) {
     s.in_flight = false;
     --k.in_flight;
   }
-  k.slots[s.slot].consecutive_timeouts = 0;
-  k.slots[s.slot].last = PathSlot::kAcked;
-  on_rtt(k, sim_.now().ps() - p.sent_ps);
+  PathSlot& slot = k.slots[s.slot];
+  slot.consecutive_timeouts = 0;
+  slot.last = PathSlot::kAcked;
+  const std::int64_t now = sim_.now().ps(), rtt = now - p.sent_ps;
+  slot.slow_since = rtt > target_rtt_ps(k) ? static_cast<std::uint32_t>(std::clamp<std::int64_t>(now / kSlowTickPs, 1, UINT32_MAX)) : 0;
+  on_rtt(k, rtt);
   while (k.una < k.next_new && sent(k, k.una).acked) ++k.una;
   if (k.una - k.sent_base >= kTrimStep) {
     k.sent.erase(k.sent.begin(), k.sent.begin() + (k.una - k.sent_base));
@@ -214,10 +229,23 @@ void SrdTransport::on_rtt(Conn& k, std::int64_t rtt) {
     k.rttvar_ps += (std::llabs(k.srtt_ps - rtt) - k.rttvar_ps) / 4;
     k.srtt_ps += (rtt - k.srtt_ps) / 8;
   }
-  // Measured against the path's unloaded RTT: a minimum learned from samples would
-  // learn the standing queue of a fabric that is congested from the first packet.
-  const double base = k.base_rtt_ps > 0 ? static_cast<double>(k.base_rtt_ps) : static_cast<double>(k.min_rtt_ps);
-  const double target = base + params_.target_queue_delay_us * 1e6;
+  // The window's delay signal: the median of the latest samples (MSwift).
+  // The sorted copy is kept by taking out the sample the new one replaces and sliding
+  // the new one into place: a few compares per ACK, no sort.
+  const std::size_t have = std::min<std::size_t>(k.rtt_samples, kRttSamples);
+  std::size_t at = have;  // where the replaced sample was (a new slot at the end while filling)
+  if (k.rtt_samples >= kRttSamples) {
+    const std::int64_t old = k.recent_rtt_ps[k.rtt_samples % kRttSamples];
+    at = static_cast<std::size_t>(std::lower_bound(k.sorted_rtt_ps.begin(), k.sorted_rtt_ps.begin() + have, old) -
+                                  k.sorted_rtt_ps.begin());
+  }
+  k.recent_rtt_ps[k.rtt_samples++ % kRttSamples] = rtt;
+  const std::size_t count = std::min<std::size_t>(k.rtt_samples, kRttSamples);
+  while (at > 0 && k.sorted_rtt_ps[at - 1] > rtt) { k.sorted_rtt_ps[at] = k.sorted_rtt_ps[at - 1]; --at; }
+  while (at + 1 < count && k.sorted_rtt_ps[at + 1] < rtt) { k.sorted_rtt_ps[at] = k.sorted_rtt_ps[at + 1]; ++at; }
+  k.sorted_rtt_ps[at] = rtt;
+  rtt = k.sorted_rtt_ps[count / 2];
+  const double target = static_cast<double>(target_rtt_ps(k));
   if (rtt <= target) {
     // Grow only while the window is what limits the sender (RFC 7661): an idle or
     // application-limited connection must not bank a window it has not used. The
@@ -238,6 +266,13 @@ void SrdTransport::on_rtt(Conn& k, std::int64_t rtt) {
     decrease(k, std::min(params_.beta * (rtt - target) / rtt, params_.max_decrease));
   }
   k.cwnd = std::clamp(k.cwnd, params_.min_window_packets, params_.max_window_packets);
+}
+
+std::int64_t SrdTransport::target_rtt_ps(const Conn& k) const {
+  // Measured against the path's unloaded RTT: a minimum learned from samples would
+  // learn the standing queue of a fabric that is congested from the first packet.
+  const std::int64_t base = k.base_rtt_ps > 0 ? k.base_rtt_ps : k.min_rtt_ps;
+  return base + static_cast<std::int64_t>(params_.target_queue_delay_us * 1e6);
 }
 
 void SrdTransport::decrease(Conn& k, double fraction) {

@@ -37,6 +37,16 @@
 // - cwnd may fall below one packet (down to min_window_packets): then one packet is in
 //   flight and the next leaves srtt / cwnd after the previous one (Swift's pacing), so
 //   hundreds of senders into one port can share it without overflowing its buffer.
+// - Spraying over many paths, the window reacts to the median of the latest 8 RTT
+//   samples, not to the latest one: a sample reflects one path, and a few congested
+//   paths among many must not cut the whole connection's window (Gerstein, Silberstein
+//   and Keslassy, "Congestion Control for Spraying with Congested Paths", 2025: MSwift).
+//   A hop every path shares (the receiver's downlink under incast) raises every sample,
+//   and the median with them.
+// - Path avoidance (Shalev et al.: SRD sends over as many paths as it can "while
+//   avoiding overloaded paths"): a slot whose latest round trip came back above the
+//   window's target is passed over by new packets for one srtt, then probed again;
+//   when every slot is, the round robin goes on as if none were.
 // - Timeouts: the packet moves to another path. Whether the window shrinks depends on
 //   where the loss is. A failed link loses the packets of the few path slots through
 //   it; congestion at a hop every path shares (the receiver's downlink under incast)
@@ -58,6 +68,7 @@
 //   There is no receiver-side reorder buffer limit and no host processing time.
 #pragma once
 
+#include <array>
 #include <deque>
 
 #include "sim/transport/nic_line.h"
@@ -84,6 +95,8 @@ struct SrdParams {
 
 class SrdTransport : public Transport {
  public:
+  static constexpr std::size_t kRttSamples = 8;  // the window's delay signal: their median
+  static constexpr std::int64_t kSlowTickPs = 64'000;  // PathSlot::slow_since's unit
   SrdTransport(Simulator& sim, Fabric& fabric, FlowStats& stats, const SrdParams& params);
 
   void post(std::uint32_t src, std::uint32_t dst, std::uint64_t bytes, std::uint32_t message) override;
@@ -105,8 +118,12 @@ class SrdTransport : public Transport {
   };
   struct PathSlot {
     std::uint32_t entropy;
-    std::uint32_t consecutive_timeouts = 0;
+    std::uint16_t consecutive_timeouts = 0;
     enum Outcome : std::uint8_t { kNone, kAcked, kTimedOut } last = kNone;  // of its latest packet
+    // When its latest round trip came back above the window's target, in kSlowTick
+    // units (0: it did not): new packets pass over the slot for one srtt from then.
+    // 32 bits keep a slot at 12 bytes (64 per connection); they last 274 s of run.
+    std::uint32_t slow_since = 0;
   };
   struct Chunk {  // a posted message's packets [first, end) on this connection
     std::uint32_t message, first, end;
@@ -128,6 +145,11 @@ class SrdTransport : public Transport {
     double cwnd;
     std::int64_t srtt_ps = 0, rttvar_ps = 0, min_rtt_ps = INT64_MAX, last_decrease_ps = INT64_MIN / 2;
     std::int64_t base_rtt_ps = 0;  // unloaded round trip of a full data packet and its ACK
+    // The latest RTT samples over whichever paths they took; the window reacts to their
+    // median (see the header comment).
+    std::array<std::int64_t, kRttSamples> recent_rtt_ps{};  // in arrival order (a ring)
+    std::array<std::int64_t, kRttSamples> sorted_rtt_ps{};  // the same samples, sorted
+    std::uint32_t rtt_samples = 0;
     std::int64_t max_rtt_ps = 0;   // the longest round trip of a packet not dropped (0: unbounded)
     std::uint32_t backoff = 0;     // RTO doublings since the last RTT sample (RFC 6298 5.5)
     double bdp_packets = 0;        // base_rtt at the NIC's rate: where slow start ends
@@ -157,6 +179,8 @@ class SrdTransport : public Transport {
   void on_ack(const Packet& p);
   void on_rtt(Conn& k, std::int64_t rtt_ps);
   std::int64_t rto_ps(const Conn& k) const;
+  // The RTT the window aims at: the unloaded round trip plus target_queue_delay_us.
+  std::int64_t target_rtt_ps(const Conn& k) const;
   void arm_timer(std::uint32_t c, std::int64_t at_ps);
   void on_timeout(std::uint32_t c);
   // Multiplies cwnd by (1 - fraction) unless it was cut less than an RTT ago.

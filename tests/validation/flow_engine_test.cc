@@ -152,22 +152,31 @@ TEST(FlowEngineValidation, SrdSprayingReachesTheFluidOptimumLessWhatItsWindowCos
   SimulationResult flow = run_scenario_flow(s);
   EXPECT_NEAR(flow.classes[0].fct_max_us, 162.5 + 4 + 3 * 0.3328, 1e-3);
   EXPECT_NEAR(flow.classes[0].fct_p50_us, flow.classes[0].fct_max_us, 1e-9);
-  // The packet engine is slower by what SRD's delay-based window costs when its paths
-  // are unevenly loaded: each connection hashes 64 path entropies onto 8 spines, so a
-  // leaf's uplinks carry unequal shares at 100% mean load; the longest queue is at a
-  // leaf uplink (measured 10.9 us at leaf0->spine0 on bench-t-128-srd), the RTT passes
-  // the target and the windows hold the senders below line rate. A rate cost, not a
-  // ramp-up paid once: the same multiple at 2 MB and at 8 MB (measured 1.23x and
-  // 1.22x). Steering slots away from slow paths by per-path RTT would close it; not
-  // modelled yet.
+  // The packet engine is slower by what SRD's window costs at 100% load. Two parts, told
+  // apart by measurement:
+  // - the hash's imbalance (each connection hashes 64 path entropies onto 8 spines, so at
+  //   100% mean load some uplinks and downlinks are over it): path avoidance (a slot
+  //   whose round trip came back above the target is passed over for an srtt) and the
+  //   window's median delay signal remove it. Without them the gap was 1.23x at 2 MB and
+  //   1.22x at 8 MB; with them 64 hashed paths do as well as 4096 (an even split by the
+  //   law of large numbers), held below within 3%;
+  // - the delay-based window's own equilibrium at rho = 1: queues held near the target
+  //   and a window that grows one packet per RTT from the unloaded BDP leave the
+  //   bottleneck idle part of the time. A ramp, partly paid once: the gap shrinks with
+  //   the size (measured 1.18x at 2 MB, 1.12x at 8 MB). The issue asks 10% at 8 MB: not
+  //   met; a rate-based sender (SRD's own, per Shalev et al.) is what would close it.
   const double slow_2mb = run_scenario(s).classes[0].fct_mean_us / flow.classes[0].fct_mean_us;
   s.traffic[0].bytes = 8'000'000;
-  const double slow_8mb = run_scenario(s).classes[0].fct_mean_us / run_scenario_flow(s).classes[0].fct_mean_us;
-  EXPECT_GT(slow_2mb, 1.1);
-  EXPECT_LT(slow_2mb, 1.4);
-  EXPECT_NEAR(slow_8mb / slow_2mb, 1, 0.05) << "packet / fluid mean FCT: " << slow_2mb << " at 2 MB, " << slow_8mb
-                                            << " at 8 MB";
-  std::printf("SRD spraying / fluid mean FCT: %.3fx at 2 MB, %.3fx at 8 MB\n", slow_2mb, slow_8mb);
+  const double fluid_8mb = run_scenario_flow(s).classes[0].fct_mean_us;
+  const double slow_8mb = run_scenario(s).classes[0].fct_mean_us / fluid_8mb;
+  s.traffic[0].transport.srd.paths = 4096;
+  const double slow_8mb_even = run_scenario(s).classes[0].fct_mean_us / fluid_8mb;
+  std::printf("SRD spraying / fluid mean FCT: %.3fx at 2 MB, %.3fx at 8 MB (4096 paths: %.3fx)\n", slow_2mb, slow_8mb,
+              slow_8mb_even);
+  EXPECT_GT(slow_2mb, 1.0);
+  EXPECT_LT(slow_8mb, slow_2mb);
+  EXPECT_LT(slow_8mb, 1.15);
+  EXPECT_NEAR(slow_8mb / slow_8mb_even, 1, 0.03);
 }
 
 TEST(FlowEngineValidation, EveryShippedScenarioRunsOnTheFlowEngine) {

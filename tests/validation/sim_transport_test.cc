@@ -240,7 +240,9 @@ TEST(TransportValidation, NoSpuriousTimeoutsInTheShippedScenarios) {
                 static_cast<unsigned long long>(t.data_packets_sent), static_cast<unsigned long long>(t.drops),
                 static_cast<unsigned long long>(t.timeouts), static_cast<unsigned long long>(t.spurious_timeouts));
     EXPECT_LE(static_cast<double>(t.spurious_timeouts), 0.01 * static_cast<double>(t.data_packets_sent)) << name;
-    if (s.fabric.lossless) EXPECT_EQ(t.spurious_timeouts, 0u) << name;
+    if (s.fabric.lossless) {
+      EXPECT_EQ(t.spurious_timeouts, 0u) << name;
+    }
     ++runs;
   }
   EXPECT_GE(runs, 5u);

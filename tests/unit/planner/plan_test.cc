@@ -147,7 +147,9 @@ TEST(EngineVerdicts, TheEngineDecidesWhenItDiffersFromTheAnalyticFigureByMoreTha
     EXPECT_EQ(r.verdict_from_engine, k.from_engine) << k.engine_us;
     EXPECT_NEAR(r.engine_time_share, 0.8 * k.engine_us / 100, 1e-12);
     EXPECT_EQ(plan.verdict, k.want);
-    if (k.from_engine) EXPECT_NE(r.time.why.find("the time verdict follows the engine"), std::string::npos) << r.time.why;
+    if (k.from_engine) {
+      EXPECT_NE(r.time.why.find("the time verdict follows the engine"), std::string::npos) << r.time.why;
+    }
   }
 }
 
