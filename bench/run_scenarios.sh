@@ -14,7 +14,8 @@
 # built where libsimgrid-dev is installed) on the same core in the same run: both wall
 # times (whole process) and their ratio, both last completions, and the targets of the
 # flow-engine issue. bench-f-ft1024-a2a1024 is not given to SimGrid unless SIMGRID_ALL=1
-# (it did not finish in 300 s here); SIMGRID=0 skips the peer.
+# (it did not finish in 300 s here); SIMGRID=0 skips the peer. HTSIM_DIR=/path/to/csg-htsim
+# adds htsim beside the BENCH-T SRD and ECMP scenarios (bench/peers/htsim_bench.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=build/fabricplan
@@ -115,3 +116,13 @@ if name.startswith("bench-t-"):
 PY
   rm -f "$out" "$out.rss"
 done
+# With HTSIM_DIR (a checkout of Broadcom/csg-htsim), the BENCH-T SRD and single-path
+# scenarios that matched also run beside htsim in the same run (bench/peers/htsim_bench.sh).
+if [[ -n ${HTSIM_DIR:-} ]]; then
+  peers=()
+  for f in configs/scenarios/$pattern.json; do
+    name=$(basename "$f" .json)
+    [[ $name == bench-t-*-srd || $name == bench-t-*-ecmp ]] && peers+=("$name")
+  done
+  if ((${#peers[@]})); then bench/peers/htsim_bench.sh "${peers[@]}"; fi
+fi
