@@ -156,7 +156,9 @@ TEST(CollectiveSchedule, ModelTimeIsItsParts) {
         for (double S = 8; S < 2e10; S *= 16) {
           const collective::Prediction p = collective::predict(op, S, nodes, t);
           EXPECT_EQ(p.time_us, p.parts.fixed_us + std::max(p.parts.network_us, p.parts.local_us)) << instance << S;
-          if (nodes == 1) EXPECT_EQ(p.parts.network_us, 0);
+          if (nodes == 1) {
+            EXPECT_EQ(p.parts.network_us, 0);
+          }
         }
       }
     }
