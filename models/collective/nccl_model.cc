@@ -146,7 +146,7 @@ std::vector<Candidate> all_reduce_candidates(double S, int N, const NodeTiers& t
   auto net_hop = [&](const double* hw, Proto p) { return hw[p] + t.net_hop_extra_us; };
   std::vector<Candidate> out;
   const int up = N > 1 ? static_cast<int>(std::ceil(std::log2(N))) : 0;
-  const double f = N == 2 ? 1.0 : 2.0;
+  const double f = tree_network_factor(N);
   for (Proto p : {kLL, kLL128, kSimple}) {
     const double pf = proto_factor(p, true);
     const int steps = 2 * (n - 1);
@@ -275,6 +275,8 @@ double bus_factor(Op op, int n) {
     default: return static_cast<double>(n - 1) / n;
   }
 }
+
+double tree_network_factor(int nodes) { return nodes <= 2 ? 1.0 : nodes == 3 ? 1.5 : 2.0; }
 
 double wire_payload_fraction(bool infiniband) { return infiniband ? kIbPayloadFraction : kEfaPayloadFraction; }
 

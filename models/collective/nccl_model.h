@@ -10,10 +10,12 @@
 //     GPUs inside each): distinct links pipeline, so with depth D = 2((G-1) + ceil(log2 N))
 //     hops and k = ceil(S / (c m)) chunks:  t = base + (D + k - 1)(a + m c / B),
 //     B = min(B_net / f_N, NVLink). f_N counts what one node's network carries per byte
-//     reduced: at 2 nodes each tree sends its half up once and down once (f = 1); beyond,
-//     a node is interior in one tree (2 children up and down, its parent once: 3/2 of
-//     that tree's half each way) and a leaf in the other (1/2 each way): f = 2, as NCCL's
-//     own model takes tree algbw = busBw / 2.
+//     reduced: at 2 nodes each tree sends its half up once and down once (f = 1); from 4
+//     nodes the busiest node is interior in one tree (2 children up and down, its parent
+//     once: 3/2 of that tree's half each way) and a leaf in the other (1/2 each way): f =
+//     2, as NCCL's own model takes tree algbw = busBw / 2; at 3 nodes both trees are
+//     chains and no node has two children: f = 3/2 (tree_network_factor; the schedule's
+//     unit test counts it on NCCL's trees for every N up to 64).
 //   NVLS tree (N >= 2 with NVLink SHARP): the switch reduces inside the node, the tree
 //     carries the node's sum across nodes: B = min(B_net / f_N, NVLS) x fitted efficiency.
 //   Ring (all_reduce: 2(n-1) steps; all_gather / reduce_scatter: n-1 steps; n = N G):
@@ -110,6 +112,10 @@ double wire_payload_fraction(bool infiniband);
 
 // What one node's network carries for `gpus` GPUs of the tiers: their local NICs.
 double node_network_bytes_per_s(const NodeTiers& tiers, int gpus);
+
+// f_N above: the most one node's network carries per byte of a tree all_reduce, on
+// NCCL's double binary tree over `nodes` nodes.
+double tree_network_factor(int nodes);
 
 // One operation of nccl-tests' `size` bytes on `nodes` nodes of tiers.gpus GPUs each.
 Prediction predict(Op op, double size_bytes, int nodes, const NodeTiers& tiers);

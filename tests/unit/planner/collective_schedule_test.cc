@@ -59,6 +59,25 @@ TEST(CollectiveSchedule, DoubleBinaryTreesAreBinaryTreesOfLogDepth) {
   }
 }
 
+// The model's tree factor is what NCCL's trees load a node with: per node, both trees'
+// edges each carry half of S up and half down; the busiest node's sent or received bytes
+// over S, for every node count from 2 to 64.
+TEST(CollectiveSchedule, ModelsTreeFactorIsTheBusiestNodeOfNcclsTrees) {
+  for (int n = 2; n <= 64; ++n) {
+    std::vector<double> sent(n, 0), received(n, 0);
+    for (int tree = 0; tree < 2; ++tree) {
+      for (int v = 0; v < n; ++v) {
+        const int p = dtree_parent(n, v, tree);
+        if (p < 0) continue;
+        sent[v] += 0.5, received[p] += 0.5;  // up
+        sent[p] += 0.5, received[v] += 0.5;  // down
+      }
+    }
+    const double busiest = std::max(*std::max_element(sent.begin(), sent.end()), *std::max_element(received.begin(), received.end()));
+    EXPECT_EQ(collective::tree_network_factor(n), busiest) << n;
+  }
+}
+
 struct Fixture {
   collective::NodeTiers tiers;
   CollectiveLayout layout;
