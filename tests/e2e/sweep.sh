@@ -160,3 +160,23 @@ sed -i "s|\"../../configs/clusters/p5-moe-pd.json\"|\"$src/configs/clusters/p5-m
 set +e; "$bin" sweep "$tmp/huge.json" -o "$tmp/huge.csv" 2>"$tmp/err"; rc=$?; set -e
 [[ $rc == 2 ]] && grep -q "at most 1000000 cells" "$tmp/err" || { echo "2^64 cells: rc $rc $(cat "$tmp/err")"; exit 1; }
 echo "ok   a grid of 2^64 cells is refused, not wrapped around"
+
+# The shipped expect sweep (expect --engine flow over nodes and leaf oversubscription):
+# at 1:1 every cell is the model's time within 1%; past it the alltoall's time grows with
+# the oversubscription and a leaf-spine link is the busiest.
+"$bin" sweep "$src/configs/sweeps/expect-oversubscription.json" -o "$tmp/expect-sweep.csv" 2>/dev/null
+/usr/bin/python3 - "$tmp/expect-sweep.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 24 and all(r["status"] == "ok" for r in rows), rows
+for r in rows:
+    t, m, o = float(r["time_us"]), float(r["model_time_us"]), float(r["oversubscription"])
+    if o == 1:
+        assert abs(t / m - 1) < 0.01, r
+    elif r["op"] == "alltoall":
+        assert t > 1.3 * m and "spine" in r["busiest_link"], r
+a2a = {(r["nodes"], r["oversubscription"]): float(r["time_us"]) for r in rows if r["op"] == "alltoall"}
+for n in ("4", "8", "16", "32"):
+    assert a2a[(n, "1")] < a2a[(n, "2")] < a2a[(n, "4")], n
+PY
+echo "expect sweep: ok"
