@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <sstream>
+#include <stdexcept>
 
 #include "models/catalog/catalog.h"
 
@@ -42,7 +43,11 @@ std::optional<ExpectEngineRun> expect_engine_setup(const Args& args, const colle
     throw UsageError("--gpus-per-node: the engines build whole nodes; run them with the instance's " +
                      std::to_string(instance->accelerators) + " GPUs per node");
   }
-  run.fabric = expect_fabric(*instance, tiers, nodes, o);
+  try {
+    run.fabric = expect_fabric(*instance, tiers, nodes, o);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--nodes: ") + e.what() + " (--engine analytic has no such limit)");
+  }
   return run;
 }
 

@@ -16,6 +16,10 @@
 namespace fabricplan {
 namespace {
 
+// A row's schedule past this many transfers is refused (the flow engine's state and the
+// schedule: ~100 bytes each, and minutes of solving).
+constexpr double kMaxExpectTransfers = 5e6;
+
 // The packet formats of each fabric, as the collective model counts their headers
 // (nccl_model.cc): EFA's 8 KiB jumbo frames behind Ethernet, IPv4, UDP and SRD's header
 // (82 bytes); InfiniBand's 4 KiB MTU behind LRH, BTH, ICRC and VCRC (26 bytes).
@@ -110,6 +114,13 @@ sim::SimulationResult run(const sim::Scenario& s, const std::string& engine) {
 
 ExpectFabric expect_fabric(const InstanceType& instance, const collective::NodeTiers& tiers, int nodes,
                            const ExpectEngineOptions& options) {
+  const double endpoints = static_cast<double>(nodes) * instance.interfaces;
+  if (endpoints > kMaxExpectEndpoints) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "%d nodes x %d NICs = %.0f NIC endpoints; the engines hold at most %.0f", nodes,
+                  instance.interfaces, endpoints, kMaxExpectEndpoints);
+    throw std::invalid_argument(buf);
+  }
   ExpectFabric out;
   out.infiniband = tiers.infiniband;
   ClusterSpec spec;
@@ -134,6 +145,11 @@ ExpectFabric expect_fabric(const InstanceType& instance, const collective::NodeT
   out.layout.infiniband = tiers.infiniband;
   out.transport = tiers.infiniband ? "RC, one path per QP (D-mod-K), lossless links, NCCL's QP timeouts"
                                    : "SRD, per-packet spraying over 64 paths, 8 KiB jumbo frames";
+  const Topology topo = sim::build_topology(out.fabric.topology);
+  const NextHops hops = compute_next_hops(topo);
+  out.route_entries = sim::route_entries_of_sample(topo, hops, tiers.infiniband ? PathPolicy::kDestModK : PathPolicy::kSpray,
+                                                   1, options.seed);
+  out.directed_links = 2 * topo.links.size();
   return out;
 }
 
@@ -144,20 +160,18 @@ ExpectEngineEstimate estimate_expect_engine(collective::Op op, double size_bytes
   const sim::PacketFormat fmt = packet_format(f.infiniband);
   // The real run and its one-byte twin (one packet per transfer).
   e.packet_events = (std::ceil(e.shape.wire_bytes / fmt.mtu_payload_bytes) + e.shape.transfers) * events_per_packet(f.infiniband);
-  const Topology topo = sim::build_topology(f.fabric.topology);
-  const NextHops hops = compute_next_hops(topo);
-  const std::size_t entries = sim::route_entries_of_sample(topo, hops, f.infiniband ? PathPolicy::kDestModK : PathPolicy::kSpray,
-                                                           1, options.seed);
-  e.flow_memory_bytes = static_cast<double>(
-      flow::estimate_flow_memory_bytes(static_cast<std::size_t>(e.shape.transfers), entries, 2 * topo.links.size()));
+  // Past the transfer limit the memory figure is moot (and its size_t could overflow).
+  if (e.shape.transfers > kMaxExpectTransfers) return e;
+  e.flow_memory_bytes = static_cast<double>(flow::estimate_flow_memory_bytes(static_cast<std::size_t>(e.shape.transfers),
+                                                                             f.route_entries, f.directed_links));
   return e;
 }
 
 std::string expect_engine_refusal(const ExpectEngineEstimate& e, const ExpectEngineOptions& options) {
   char buf[400];
   const double memory_limit = sim::default_run_limits().max_memory_bytes;
-  if (e.shape.transfers > 5e6) {
-    std::snprintf(buf, sizeof buf, "%.3g transfers (at most 5e6; fewer --max-chunks, or fewer nodes)", e.shape.transfers);
+  if (e.shape.transfers > kMaxExpectTransfers) {
+    std::snprintf(buf, sizeof buf, "%.3g transfers (at most %.0g: fewer nodes)", e.shape.transfers, kMaxExpectTransfers);
     return buf;
   }
   if (e.flow_memory_bytes > memory_limit) {

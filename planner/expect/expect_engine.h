@@ -51,7 +51,15 @@ struct ExpectFabric {
   CollectiveLayout layout;
   bool infiniband = false;
   std::string transport;           // "SRD, per-packet spraying" | "RC, D-mod-K"
+  // For the estimates, once per fabric: one sample route's entries and the directed links.
+  std::size_t route_entries = 0, directed_links = 0;
 };
+// expect's engines hold at most this many NIC endpoints (1024 p5 nodes, 8192 p4d): each
+// row runs the engine twice and each run builds the fabric's route tables, which past
+// this takes minutes a row (4000 p5 nodes, 128,000 endpoints: over 2 minutes for the
+// first row, most of it in compute_next_hops); at 1024 p5 nodes a row takes ~2 s.
+inline constexpr double kMaxExpectEndpoints = 1 << 15;
+// Throws std::invalid_argument, before anything is built, for more endpoints than that.
 ExpectFabric expect_fabric(const InstanceType& instance, const collective::NodeTiers& tiers, int nodes,
                            const ExpectEngineOptions& options);
 

@@ -69,6 +69,13 @@ set -e
 [[ $rc == 2 ]] && grep -q "packet events" "$tmp/err" && grep -q "nothing was run" "$tmp/err" || { echo "rc $rc: $(cat "$tmp/err")"; exit 1; }
 [[ ! -e $tmp/big.txt ]] || { echo "a refused run left output behind"; exit 1; }
 
+# More NIC endpoints than the engines hold: refused at once, before a fabric is built.
+set +e
+timeout 20 "$bin" expect --instance p5.48xlarge --nodes 65536 --engine flow --max-bytes 1M 2>"$tmp/err"; rc=$?
+set -e
+[[ $rc == 2 ]] && grep -q -- "--nodes: 65536 nodes x 32 NICs = 2097152 NIC endpoints; the engines hold at most 32768" "$tmp/err" \
+  || { echo "65536 nodes: rc $rc $(cat "$tmp/err")"; exit 1; }
+
 # Bad options: exit 2, the option named.
 bad() {
   local want=$1; shift
