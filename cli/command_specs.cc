@@ -83,7 +83,7 @@ std::vector<CommandSpec> make_specs() {
         {"--radix", "R", "engines: switch ports (default 64)"},
         {"--oversubscription", "X", "engines: leaf downlink:uplink capacity (default 1)"},
         {"--link-gbit", "G", "engines: switch-to-switch link rate in Gbit/s (default 400)"},
-        {"--max-events", "N", "packet engine: refuse a row estimated past N events (default 1.2e8, ~a minute)"},
+        {"--max-events", "N", "packet engine: refuse a row estimated past N events (default 1.2e8, ~40 s)"},
         {"--seed", "N", "engines: seed of the fabric's and transport's random streams (default 1)"},
         {"--format", "text|json|csv", "output format (default text: nccl-tests' columns)"},
         kOut}},
