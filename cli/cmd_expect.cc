@@ -120,7 +120,8 @@ std::string render_json(const std::string& op, const collective::NodeTiers& t, i
                               {"spurious_timeouts", e.counters.spurious_timeouts},
                               {"retransmissions", e.counters.retransmissions},
                               {"busiest_link", e.busiest_link},
-                              {"max_link_utilization", e.max_link_utilization}};
+                              {"max_link_utilization", e.max_link_utilization},
+                              {"mechanism", e.mechanism}};
     }
     j["rows"].push_back(row);
   }

@@ -100,6 +100,11 @@ std::string expect_engine_detail_text(const std::vector<double>& sizes, const st
                   r.busiest_link.empty() ? "-" : r.busiest_link.c_str(), 100 * r.max_link_utilization);
     os << line;
   }
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].mechanism.empty()) continue;
+    std::snprintf(line, sizeof line, "# %.0f bytes: ", sizes[i]);
+    os << line << rows[i].mechanism << "\n";
+  }
   return os.str();
 }
 

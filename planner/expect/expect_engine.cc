@@ -113,6 +113,35 @@ sim::SimulationResult run(const sim::Scenario& s, const std::string& engine) {
   return engine == "packet" ? sim::run_scenario(s) : sim::run_scenario_flow(s);
 }
 
+// Node names in the fabric's link labels ("host3->leaf0", "leaf0->spine2").
+bool is_host(const std::string& node) { return node.rfind("host", 0) == 0; }
+
+std::string mechanism_of(const ExpectEngineRow& r) {
+  if (r.model_network_us <= 0 || r.network_us <= 1.5 * r.model_network_us) return "";
+  char buf[320];
+  std::snprintf(buf, sizeof buf, "the network term is %.2fx the model's: ", r.network_us / r.model_network_us);
+  std::string out = buf;
+  const std::size_t arrow = r.busiest_link.find("->");
+  if (arrow != std::string::npos) {
+    const std::string from = r.busiest_link.substr(0, arrow), to = r.busiest_link.substr(arrow + 2);
+    std::snprintf(buf, sizeof buf, "busiest link %s at %.0f%%, ", r.busiest_link.c_str(), 100 * r.max_link_utilization);
+    out += buf;
+    out += is_host(from) ? "a sender's NIC: its NICs carry more than the model's even share"
+           : is_host(to) ? "a receiving NIC: flows meet there (incast)"
+                         : "a switch-to-switch link: the fabric limits, not the NICs (oversubscription or path collisions)";
+  }
+  if (r.counters.drops > 0 || r.counters.timeouts > 0) {
+    std::snprintf(buf, sizeof buf, "; %llu drops, %llu timeouts (%llu spurious), %llu retransmissions",
+                  static_cast<unsigned long long>(r.counters.drops), static_cast<unsigned long long>(r.counters.timeouts),
+                  static_cast<unsigned long long>(r.counters.spurious_timeouts),
+                  static_cast<unsigned long long>(r.counters.retransmissions));
+    out += buf;
+  } else {
+    out += "; no loss";
+  }
+  return out;
+}
+
 }  // namespace
 
 ExpectFabric expect_fabric(const InstanceType& instance, const collective::NodeTiers& tiers, int nodes,
@@ -232,6 +261,7 @@ ExpectEngineRow run_expect_engine(collective::Op op, double size_bytes, const co
     row.max_link_utilization = r.busiest_links.front().utilization;
     row.busiest_link = r.busiest_links.front().link;
   }
+  row.mechanism = mechanism_of(row);
   row.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return row;
 }

@@ -85,6 +85,10 @@ struct ExpectEngineRow {
   std::string busiest_link;
   std::uint64_t events = 0;
   double wall_s = 0;
+  // What the engine measured that the model does not know, where the engine's network
+  // term is past 1.5x the model's: loss and timeouts, and which kind of link was busiest
+  // (a sender's NIC, a receiver's NIC, a switch-to-switch link). Empty otherwise.
+  std::string mechanism;
 };
 ExpectEngineRow run_expect_engine(collective::Op op, double size_bytes, const collective::Prediction& p,
                                   const ExpectFabric& f, const ExpectEngineOptions& options);

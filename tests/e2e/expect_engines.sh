@@ -38,6 +38,7 @@ for r in j["rows"]:
     assert (0.98 < ratio < 1.02) if engine == "flow" else (0.95 < ratio < 1.25), (engine, r["size_bytes"], ratio)
     assert d["spurious_timeouts"] == 0 and d["transfers"] > 0, d
     assert abs(r["time_us"] - (d["fixed_us"] + max(d["network_us"], d["local_us"]))) < 1e-6 * r["time_us"], r
+    assert (d["mechanism"] == "") == (d["network_us"] <= 1.5 * d["model_network_us"]), d
 PY
   done
 done
@@ -53,7 +54,11 @@ r = json.load(open(sys.argv[1]))["rows"][0]
 d = r["engine_detail"]
 assert r["time_us"] > 1.5 * r["model_time_us"], (r["time_us"], r["model_time_us"])
 assert d["bound_by"] == "network" and "spine" in d["busiest_link"], d
+assert "a switch-to-switch link" in d["mechanism"] and "no loss" in d["mechanism"], d["mechanism"]
 PY
+"$bin" expect --instance p5.48xlarge --nodes 8 --op alltoall --engine flow --oversubscription 4 --min-bytes 256M \
+  --max-bytes 256M | grep -q "^# 268435456 bytes: the network term is 3.5[0-9]x the model's: busiest link leaf" \
+  || { echo "the text does not name the mechanism"; exit 1; }
 
 # Same seed, same bytes (the packet engine).
 for i in 1 2; do
