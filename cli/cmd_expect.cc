@@ -20,8 +20,7 @@ namespace {
 
 struct Row {
   double bytes = 0;
-  collective::Prediction p;  // the engine's time where one ran (model: the model's own)
-  collective::Prediction model;
+  collective::Prediction p;  // the engine's time where one ran, else the model's
   std::optional<ExpectEngineRow> engine;
 };
 
@@ -60,15 +59,9 @@ std::string render_text(const std::string& op, const collective::NodeTiers& t, i
     os << line;
   }
   if (engine) {
-    std::vector<double> sizes;
-    std::vector<collective::Prediction> model;
     std::vector<ExpectEngineRow> detail;
-    for (const Row& r : rows) {
-      sizes.push_back(r.bytes);
-      model.push_back(r.model);
-      detail.push_back(*r.engine);
-    }
-    os << expect_engine_detail_text(sizes, model, detail);
+    for (const Row& r : rows) detail.push_back(*r.engine);
+    os << expect_engine_detail_text(detail);
   }
   return os.str();
 }
@@ -103,12 +96,12 @@ std::string render_json(const std::string& op, const collective::NodeTiers& t, i
                                   {"protocol", r.p.protocol}, {"chosen_by", r.p.chosen_by}};
     if (r.engine) {
       const ExpectEngineRow& e = *r.engine;
-      row["model_time_us"] = r.model.time_us;
+      row["model_time_us"] = e.model_time_us();
       row["engine_detail"] = {{"fixed_us", e.fixed_us},
                               {"model_network_us", e.model_network_us},
                               {"network_us", e.network_us},
                               {"local_us", e.local_us},
-                              {"bound_by", e.shape.transfers <= 0 ? "nothing crosses nodes" : e.network_bound ? "network" : "local"},
+                              {"bound_by", e.bound_by()},
                               {"span_us", e.span_us},
                               {"zero_load_span_us", e.zero_load_span_us},
                               {"pipeline_factor", e.pipeline_factor},
@@ -210,14 +203,14 @@ int run_expect(const std::vector<std::string>& argv) {
       }
       for (double b = lo; b <= hi * (1 + 1e-12) && rows.size() < 4096; b *= factor) {
         const collective::Prediction p = collective::predict(op, b, nodes, tiers);
-        rows.push_back({b, p, p, std::nullopt});
+        rows.push_back({b, p, std::nullopt});
       }
       if (engine) {
         std::vector<double> sizes;
         std::vector<collective::Prediction> model;
         for (const Row& r : rows) {
           sizes.push_back(r.bytes);
-          model.push_back(r.model);
+          model.push_back(r.p);
         }
         const std::vector<ExpectEngineRow> measured = run_expect_rows(*engine, op, sizes, model);
         const int ranks = nodes * tiers.gpus;

@@ -54,7 +54,7 @@ std::optional<ExpectEngineRun> expect_engine_setup(const Args& args, const colle
 std::vector<ExpectEngineRow> run_expect_rows(const ExpectEngineRun& run, collective::Op op, const std::vector<double>& sizes,
                                              const std::vector<collective::Prediction>& predictions) {
   for (std::size_t i = 0; i < sizes.size(); ++i) {
-    const ExpectEngineEstimate e = estimate_expect_engine(op, sizes[i], predictions[i], run.fabric, run.options);
+    const ExpectEngineEstimate e = estimate_expect_engine(op, sizes[i], predictions[i], run.fabric);
     const std::string why = expect_engine_refusal(e, run.options);
     if (!why.empty()) {
       char size[64];
@@ -80,8 +80,7 @@ std::string expect_engine_header(const ExpectEngineRun& run) {
   return os.str();
 }
 
-std::string expect_engine_detail_text(const std::vector<double>& sizes, const std::vector<collective::Prediction>& model,
-                                      const std::vector<ExpectEngineRow>& rows) {
+std::string expect_engine_detail_text(const std::vector<ExpectEngineRow>& rows) {
   std::ostringstream os;
   char line[320];
   os << "# engine detail: the model's time and network term beside the engine's; local = NVLink and protocol caps\n";
@@ -89,21 +88,20 @@ std::string expect_engine_detail_text(const std::vector<double>& sizes, const st
                 "net model", "net engine", "local us", "bound", "transfers", "drops", "timeouts", "spurious", "retrans",
                 "busiest link (utilization)");
   os << line;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const ExpectEngineRow& r = rows[i];
+  for (const ExpectEngineRow& r : rows) {
     std::snprintf(line, sizeof line, " %12.0f %10.2f %10.2f %10.2f %10.2f %-8s %9.0f %7llu %8llu %9llu %8llu  %s (%.0f%%)\n",
-                  sizes[i], model[i].time_us, r.model_network_us, r.network_us, r.local_us,
-                  r.shape.transfers <= 0 ? "-" : r.network_bound ? "network" : "local", r.shape.transfers,
+                  r.size_bytes, r.model_time_us(), r.model_network_us, r.network_us, r.local_us,
+                  r.shape.transfers <= 0 ? "-" : r.bound_by(), r.shape.transfers,
                   static_cast<unsigned long long>(r.counters.drops), static_cast<unsigned long long>(r.counters.timeouts),
                   static_cast<unsigned long long>(r.counters.spurious_timeouts),
                   static_cast<unsigned long long>(r.counters.retransmissions),
                   r.busiest_link.empty() ? "-" : r.busiest_link.c_str(), 100 * r.max_link_utilization);
     os << line;
   }
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (rows[i].mechanism.empty()) continue;
-    std::snprintf(line, sizeof line, "# %.0f bytes: ", sizes[i]);
-    os << line << rows[i].mechanism << "\n";
+  for (const ExpectEngineRow& r : rows) {
+    if (r.mechanism.empty()) continue;
+    std::snprintf(line, sizeof line, "# %.0f bytes: ", r.size_bytes);
+    os << line << r.mechanism << "\n";
   }
   return os.str();
 }

@@ -26,7 +26,6 @@ std::vector<ExpectEngineRow> run_expect_rows(const ExpectEngineRun& run, collect
 
 // The lines text and JSON add: what the engine ran on, and one detail line per row.
 std::string expect_engine_header(const ExpectEngineRun& run);
-std::string expect_engine_detail_text(const std::vector<double>& sizes, const std::vector<collective::Prediction>& model,
-                                      const std::vector<ExpectEngineRow>& rows);
+std::string expect_engine_detail_text(const std::vector<ExpectEngineRow>& rows);
 
 }  // namespace fabricplan::cli

@@ -49,15 +49,11 @@ SpecRunResult run_spec_schedule(const ClusterSpec& spec, const SpecFabric& fabri
     std::int64_t start = INT64_MAX, end = 0;
     bool done = true;
     for (std::uint32_t t = op.first; t < op.end; ++t) {
-      const std::uint32_t f = r.transfer_flow[t];
-      // A transfer is done when all its bytes arrived: the packet engine stamps
-      // last_delivery at every packet, so a transfer cut short (by the window's end or a
-      // QP in the error state) has one too; the flow engine stamps it at completion only.
-      if (f == UINT32_MAX || r.flows[f].last_delivery_ps < 0 || r.flows[f].first_send_ps < 0 ||
-          (engine == "packet" && !r.flows[f].complete())) {
+      if (!sim::transfer_completed(r, t)) {
         done = false;
         break;
       }
+      const std::uint32_t f = r.transfer_flow[t];
       start = std::min<std::int64_t>(start, r.flows[f].first_send_ps);
       end = std::max<std::int64_t>(end, r.flows[f].last_delivery_ps);
     }

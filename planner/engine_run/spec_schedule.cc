@@ -12,6 +12,7 @@
 #include "models/flow/flow_engine.h"
 #include "planner/analytic/demand.h"
 #include "sim/scenario/run.h"
+#include "sim/scenario/scenario_schedule.h"
 #include "planner/engine_run/schedule_builder.h"
 
 namespace fabricplan {
@@ -156,8 +157,7 @@ SpecRunEstimate estimate_spec_run(const ClusterSpec& spec, const SpecFabric& fab
   }
   const sim::TransportSpec transport;  // the spec path's packet formats: the defaults
   const double mtu = options.infiniband ? transport.ib.format.mtu_payload_bytes : transport.srd.format.mtu_payload_bytes;
-  // Per packet: SRD ~7 events (send, hops, ack); lossless IB ~18 (credits per hop).
-  e.packet_events = std::ceil(bytes_per_s * e.window_s / mtu) * (options.infiniband ? 18.0 : 7.0);
+  e.packet_events = std::ceil(bytes_per_s * e.window_s / mtu) * sim::packet_events_per_packet(options.infiniband);
   const Topology topo = sim::build_topology(fabric.topology);
   const NextHops hops = compute_next_hops(topo);
   e.route_entries = sim::route_entries_of_sample(topo, hops, options.infiniband ? PathPolicy::kDestModK : PathPolicy::kSpray,

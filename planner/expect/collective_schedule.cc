@@ -49,16 +49,6 @@ std::vector<int> nics_of(const CollectiveLayout& l, int gpu) {
   return {gpu % std::max(1, l.nics_per_node)};
 }
 
-int tree_depth(int n, int tree) {
-  int depth = 0;
-  for (int v = 0; v < n; ++v) {
-    int d = 0;
-    for (int u = v; dtree_parent(n, u, tree) >= 0; u = dtree_parent(n, u, tree)) ++d;
-    depth = std::max(depth, d);
-  }
-  return depth;
-}
-
 class Builder {
  public:
   Builder(const CollectiveLayout& l, const ScheduleStream& stream, bool tiny) : l_(l), tiny_(tiny) {
@@ -140,8 +130,6 @@ CollectiveScheduleShape collective_schedule_shape(collective::Op op, double S, c
   const std::vector<Lane> lanes = lanes_of(p, G);
   double lane_nics = 0;
   for (const Lane& lane : lanes) lane_nics += static_cast<double>(nics_of(l, lane.gpu).size());
-  s.lanes = static_cast<int>(lanes.size());
-  s.stripes = lanes.empty() ? 0 : static_cast<int>(nics_of(l, lanes.front().gpu).size());
   if (op == collective::Op::kAllToAll) {
     for (int g = 0; g < G; ++g) s.transfers += static_cast<double>(nics_of(l, g).size()) * N * (N - 1);
     s.wire_bytes = static_cast<double>(G) * (N - 1) * S * wire;
@@ -151,15 +139,13 @@ CollectiveScheduleShape collective_schedule_shape(collective::Op op, double S, c
     s.wire_bytes = N * S * wire;
     s.algorithm = "p2p";
   } else if (is_tree(p.algorithm)) {
-    s.chunks_model = p.parts.chunks;
-    s.network_depth = 2 * std::max(tree_depth(N, 0), tree_depth(N, 1));
+    s.steady_state_pipeline = true;
     s.transfers = lane_nics * 2.0 * (N - 1);
     s.wire_bytes = 2.0 * (N - 1) * S * wire;
   } else {
     const int passes = op == collective::Op::kAllReduce ? 2 : 1;
     const double n = static_cast<double>(N) * G;
-    s.rounds = passes * N;
-    s.transfers = lane_nics * N * s.rounds;
+    s.transfers = lane_nics * N * passes * N;  // N links, passes x N rounds each
     s.wire_bytes = N * passes * (n - 1) / n * S * wire;
   }
   return s;

@@ -47,11 +47,8 @@ struct CollectiveLayout {
 };
 
 struct CollectiveScheduleShape {
-  std::string algorithm;          // ring | tree | nvls_tree | p2p
-  int lanes = 0, stripes = 0;     // lanes (merged channels) and NICs per lane
-  int rounds = 1;                 // ring: rounds per link
-  int network_depth = 0;          // pipelines: network edges a chunk crosses (2 x tree depth)
-  double chunks_model = 1;        // pipelines: the model's chunks per channel
+  std::string algorithm;               // ring | tree | nvls_tree | p2p
+  bool steady_state_pipeline = false;  // a tree built in steady state: the pipeline's fill is the model's
   double transfers = 0;
   double wire_bytes = 0;          // payload bytes (protocol bytes included) on the fabric
 };

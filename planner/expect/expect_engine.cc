@@ -1,7 +1,6 @@
 #include "planner/expect/expect_engine.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -12,6 +11,7 @@
 #include "planner/spec/ib_stack.h"
 #include "sim/scenario/run.h"
 #include "sim/scenario/scenario_schedule.h"
+#include "sim/scenario/schedule_results.h"
 
 namespace fabricplan {
 namespace {
@@ -37,10 +37,6 @@ sim::PacketFormat packet_format(bool infiniband, bool twin = false) {
   if (twin) f.header_bytes += f.mtu_payload_bytes - 1;
   return f;
 }
-
-// Events per data packet: SRD ~7 (send, hops, ACK); lossless IB ~18 (credits per hop),
-// as the spec path estimates them (spec_schedule.cc).
-double events_per_packet(bool infiniband) { return infiniband ? 18.0 : 7.0; }
 
 ScheduleStream stream_of(const ExpectFabric& f, bool twin) {
   ScheduleStream st;
@@ -97,20 +93,17 @@ struct Span {
 Span span_of(const sim::SimulationResult& r) {
   Span s;
   std::int64_t first = INT64_MAX, last = 0;
-  for (std::uint32_t f : r.transfer_flow) {
-    if (f == UINT32_MAX || r.flows[f].last_delivery_ps < 0 || (r.engine == "packet" && !r.flows[f].complete())) {
+  for (std::uint32_t t = 0; t < r.transfer_flow.size(); ++t) {
+    if (!sim::transfer_completed(r, t)) {
       s.complete = false;
       continue;
     }
+    const std::uint32_t f = r.transfer_flow[t];
     first = std::min<std::int64_t>(first, r.flows[f].first_send_ps);
     last = std::max<std::int64_t>(last, r.flows[f].last_delivery_ps);
   }
   s.us = last > first ? static_cast<double>(last - first) * 1e-6 : 0;
   return s;
-}
-
-sim::SimulationResult run(const sim::Scenario& s, const std::string& engine) {
-  return engine == "packet" ? sim::run_scenario(s) : sim::run_scenario_flow(s);
 }
 
 // Node names in the fabric's link labels ("host3->leaf0", "leaf0->spine2").
@@ -186,12 +179,12 @@ ExpectFabric expect_fabric(const InstanceType& instance, const collective::NodeT
 }
 
 ExpectEngineEstimate estimate_expect_engine(collective::Op op, double size_bytes, const collective::Prediction& p,
-                                            const ExpectFabric& f, const ExpectEngineOptions& options) {
+                                            const ExpectFabric& f) {
   ExpectEngineEstimate e;
   e.shape = collective_schedule_shape(op, size_bytes, p, f.layout);
   const sim::PacketFormat fmt = packet_format(f.infiniband);
   // The real run and its one-byte twin (one packet per transfer).
-  e.packet_events = (std::ceil(e.shape.wire_bytes / fmt.mtu_payload_bytes) + e.shape.transfers) * events_per_packet(f.infiniband);
+  e.packet_events = (std::ceil(e.shape.wire_bytes / fmt.mtu_payload_bytes) + e.shape.transfers) * sim::packet_events_per_packet(f.infiniband);
   // Past the transfer limit the memory figure is moot (and its size_t could overflow).
   if (e.shape.transfers > kMaxExpectTransfers) return e;
   e.flow_memory_bytes = static_cast<double>(flow::estimate_flow_memory_bytes(static_cast<std::size_t>(e.shape.transfers),
@@ -224,7 +217,7 @@ std::string expect_engine_refusal(const ExpectEngineEstimate& e, const ExpectEng
 ExpectEngineRow run_expect_engine(collective::Op op, double size_bytes, const collective::Prediction& p,
                                   const ExpectFabric& f, const ExpectEngineOptions& options) {
   ExpectEngineRow row;
-  const auto wall_start = std::chrono::steady_clock::now();
+  row.size_bytes = size_bytes;
   const collective::TimeParts& parts = p.parts;
   row.fixed_us = parts.fixed_us;
   row.local_us = parts.local_us;
@@ -236,19 +229,19 @@ ExpectEngineRow run_expect_engine(collective::Op op, double size_bytes, const co
   }
   const sim::Scenario full =
       scenario_of(f, options, build_collective_schedule(op, size_bytes, p, f.layout, stream_of(f, false)), false);
-  const sim::SimulationResult r = run(full, options.engine);
+  const sim::SimulationResult r = sim::run_scenario_with(full, options.engine);
   const Span span = span_of(r);
   if (!span.complete) {
     throw std::runtime_error("the " + options.engine + " engine did not complete the " + p.algorithm + " schedule of " +
                              std::to_string(static_cast<long long>(size_bytes)) + " bytes" +
                              (r.stop_reason.empty() ? "" : ": " + r.stop_reason));
   }
-  const sim::SimulationResult r0 =
-      run(scenario_of(f, options, build_collective_schedule(op, size_bytes, p, f.layout, stream_of(f, true), true), true),
-          options.engine);
+  const sim::SimulationResult r0 = sim::run_scenario_with(
+      scenario_of(f, options, build_collective_schedule(op, size_bytes, p, f.layout, stream_of(f, true), true), true),
+      options.engine);
   row.span_us = span.us;
   row.zero_load_span_us = span_of(r0).us;
-  if (row.shape.network_depth > 0) {  // a pipeline's steady state: the model's fill on the engine's rate
+  if (row.shape.steady_state_pipeline) {  // the model's fill on the engine's rate
     const double k = std::max(1.0, parts.chunks);
     row.pipeline_factor = (std::max(1, parts.pipeline_depth) + k - 1) / k;
   }
@@ -256,13 +249,11 @@ ExpectEngineRow run_expect_engine(collective::Op op, double size_bytes, const co
   row.network_bound = row.network_us > row.local_us;
   row.time_us = row.fixed_us + std::max(row.network_us, row.local_us);
   row.counters = r.transport;
-  row.events = r.events + r0.events;
   if (!r.busiest_links.empty()) {
     row.max_link_utilization = r.busiest_links.front().utilization;
     row.busiest_link = r.busiest_links.front().link;
   }
   row.mechanism = mechanism_of(row);
-  row.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return row;
 }
 

@@ -25,6 +25,7 @@
 // D-mod-K collisions, incast, SRD's and RC's reaction to loss and queues.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -68,11 +69,12 @@ struct ExpectEngineEstimate {
   double packet_events = 0, flow_memory_bytes = 0;
 };
 ExpectEngineEstimate estimate_expect_engine(collective::Op op, double size_bytes, const collective::Prediction& p,
-                                            const ExpectFabric& f, const ExpectEngineOptions& options);
+                                            const ExpectFabric& f);
 // Why this row cannot run on the engine (empty: it can), from the estimate alone.
 std::string expect_engine_refusal(const ExpectEngineEstimate& e, const ExpectEngineOptions& options);
 
 struct ExpectEngineRow {
+  double size_bytes = 0;           // nccl-tests' size
   double time_us = 0;              // fixed + max(network_us, local_us)
   double network_us = 0;           // the engine's network term
   double model_network_us = 0, local_us = 0, fixed_us = 0;
@@ -83,12 +85,15 @@ struct ExpectEngineRow {
   sim::TransportCounters counters;
   double max_link_utilization = 0;
   std::string busiest_link;
-  std::uint64_t events = 0;
-  double wall_s = 0;
   // What the engine measured that the model does not know, where the engine's network
   // term is past 1.5x the model's: loss and timeouts, and which kind of link was busiest
   // (a sender's NIC, a receiver's NIC, a switch-to-switch link). Empty otherwise.
   std::string mechanism;
+
+  // The collective model's own time for the row.
+  double model_time_us() const { return fixed_us + std::max(model_network_us, local_us); }
+  // "network" or "local" (which term sets the time), or "nothing crosses nodes".
+  const char* bound_by() const { return shape.transfers <= 0 ? "nothing crosses nodes" : network_bound ? "network" : "local"; }
 };
 ExpectEngineRow run_expect_engine(collective::Op op, double size_bytes, const collective::Prediction& p,
                                   const ExpectFabric& f, const ExpectEngineOptions& options);

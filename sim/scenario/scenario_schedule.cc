@@ -162,7 +162,7 @@ double expected_packet_events(const Scenario& s) {
                                                    : t.transport.ib.format.mtu_payload_bytes;
     const double bytes = s.prebuilt_schedule ? prebuilt_bytes[i] : expected_payload_bytes(t);
     const double packets = std::ceil(bytes / std::max(1.0, mtu));
-    events += packets * (s.fabric.lossless ? 3 * 6 : 6 + 1);
+    events += packets * packet_events_per_packet(s.fabric.lossless);
   }
   return events;
 }

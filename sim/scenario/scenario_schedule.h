@@ -29,6 +29,9 @@ double expected_transfers(const TrafficSpec& t);
 // events for it: every packet is about one event per hop (4-6 hops here) and an ACK.
 double expected_payload_bytes(const TrafficSpec& t);
 double expected_packet_events(const Scenario& s);
+// The packet engine's events per data packet: one per hop (4-6 here) and its ACK; on
+// lossless links three per hop (credits).
+inline double packet_events_per_packet(bool lossless) { return lossless ? 3 * 6 : 6 + 1; }
 // The packet engine's memory with every connection at its peak window: per message
 // transfer ~20 KB (measured 17.3 KB on bench-t-128-srd's permutation repeated 200
 // times: the window's sent-packet records, 64 path slots and two queues per

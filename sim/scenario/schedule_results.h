@@ -19,6 +19,15 @@ std::vector<BusyLink> busiest_links(const Topology& topo, const std::vector<doub
                                     const std::vector<std::string>& class_names, double simulated_s,
                                     std::size_t count = 10);
 
+// Whether schedule transfer `t` delivered all its bytes in run `r`. The packet engine
+// stamps last_delivery at every packet, so a transfer cut short (by the run's end or a QP
+// in the error state) has one too; the flow engine stamps it at completion only.
+inline bool transfer_completed(const SimulationResult& r, std::uint32_t t) {
+  const std::uint32_t f = r.transfer_flow[t];
+  return f != UINT32_MAX && r.flows[f].last_delivery_ps >= 0 && r.flows[f].first_send_ps >= 0 &&
+         (r.engine != "packet" || r.flows[f].complete());
+}
+
 // One summary per schedule collective; `record(transfer)` gives the transfer's flow
 // record (nullptr if it never started).
 std::vector<CollectiveSummary> collective_summaries(const Schedule& s,

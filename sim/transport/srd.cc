@@ -119,14 +119,17 @@ void SrdTransport::transmit(std::uint32_t c, std::uint32_t seq, bool retransmiss
   if (retransmission && n > 1) {
     s.slot = static_cast<std::uint16_t>((s.slot + 1 + rng_.below(n - 1)) % n);
   } else {
-    // Round robin, passing over slots found slow less than an srtt ago.
-    const std::int64_t fresh = (k.srtt_ps > 0 ? k.srtt_ps : k.base_rtt_ps) / kSlowTickPs;
-    const std::int64_t tick = now / kSlowTickPs;
+    // Round robin, passing over slots found slow less than an srtt ago (the clock is
+    // read only when the first slot tried was found slow).
     std::uint32_t slot = k.next_slot++ % n;
-    for (std::uint32_t tries = 1; tries < n; ++tries) {
-      const std::uint32_t since = k.slots[slot].slow_since;
-      if (since == 0 || tick - since >= fresh) break;
-      slot = k.next_slot++ % n;
+    if (k.slots[slot].slow_since != 0) {
+      const std::int64_t fresh = (k.srtt_ps > 0 ? k.srtt_ps : k.base_rtt_ps) / kSlowTickPs;
+      const std::int64_t tick = now / kSlowTickPs;
+      for (std::uint32_t tries = 1; tries < n; ++tries) {
+        const std::uint32_t since = k.slots[slot].slow_since;
+        if (since == 0 || tick - since >= fresh) break;
+        slot = k.next_slot++ % n;
+      }
     }
     s.slot = static_cast<std::uint16_t>(slot);
   }
@@ -209,8 +212,10 @@ void SrdTransport::on_ack(const Packet& p) {
   slot.consecutive_timeouts = 0;
   slot.last = PathSlot::kAcked;
   const std::int64_t now = sim_.now().ps(), rtt = now - p.sent_ps;
-  slot.slow_since = rtt > target_rtt_ps(k) ? static_cast<std::uint32_t>(std::clamp<std::int64_t>(now / kSlowTickPs, 1, UINT32_MAX)) : 0;
-  on_rtt(k, rtt);
+  k.min_rtt_ps = std::min(k.min_rtt_ps, rtt);  // before the target, which falls back on it
+  const std::int64_t target = target_rtt_ps(k);
+  slot.slow_since = rtt > target ? static_cast<std::uint32_t>(std::clamp<std::int64_t>(now / kSlowTickPs, 1, UINT32_MAX)) : 0;
+  on_rtt(k, rtt, target);
   while (k.una < k.next_new && sent(k, k.una).acked) ++k.una;
   if (k.una - k.sent_base >= kTrimStep) {
     k.sent.erase(k.sent.begin(), k.sent.begin() + (k.una - k.sent_base));
@@ -219,8 +224,7 @@ void SrdTransport::on_ack(const Packet& p) {
   pump(c);
 }
 
-void SrdTransport::on_rtt(Conn& k, std::int64_t rtt) {
-  k.min_rtt_ps = std::min(k.min_rtt_ps, rtt);
+void SrdTransport::on_rtt(Conn& k, std::int64_t rtt, std::int64_t target_ps) {
   k.backoff = 0;  // the ACK echoes its own copy's send time: a valid sample (no Karn ambiguity)
   if (k.srtt_ps == 0) {
     k.srtt_ps = rtt;
@@ -245,7 +249,7 @@ void SrdTransport::on_rtt(Conn& k, std::int64_t rtt) {
   while (at + 1 < count && k.sorted_rtt_ps[at + 1] < rtt) { k.sorted_rtt_ps[at] = k.sorted_rtt_ps[at + 1]; ++at; }
   k.sorted_rtt_ps[at] = rtt;
   rtt = k.sorted_rtt_ps[count / 2];
-  const double target = static_cast<double>(target_rtt_ps(k));
+  const double target = static_cast<double>(target_ps);
   if (rtt <= target) {
     // Grow only while the window is what limits the sender (RFC 7661): an idle or
     // application-limited connection must not bank a window it has not used. The

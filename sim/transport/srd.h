@@ -177,7 +177,7 @@ class SrdTransport : public Transport {
   void transmit(std::uint32_t c, std::uint32_t seq, bool retransmission);
   void on_data(const Packet& p);
   void on_ack(const Packet& p);
-  void on_rtt(Conn& k, std::int64_t rtt_ps);
+  void on_rtt(Conn& k, std::int64_t rtt_ps, std::int64_t target_ps);
   std::int64_t rto_ps(const Conn& k) const;
   // The RTT the window aims at: the unloaded round trip plus target_queue_delay_us.
   std::int64_t target_rtt_ps(const Conn& k) const;

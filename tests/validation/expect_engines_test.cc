@@ -110,7 +110,7 @@ TEST(ExpectEngines, TrainingSetErrorTableOnAllThreeEngines) {
       model_set.add(model_err);
       flow_set.add(flow_err);
       char packet_cols[96] = "         -       -      -      -     -";
-      const ExpectEngineEstimate e = estimate_expect_engine(Op::kAllReduce, r.bytes, p, packet->fabric, packet->options);
+      const ExpectEngineEstimate e = estimate_expect_engine(Op::kAllReduce, r.bytes, p, packet->fabric);
       if (e.packet_events <= kPacketEventsPerRow) {
         const ExpectEngineRow k = run_expect_engine(Op::kAllReduce, r.bytes, p, packet->fabric, packet->options);
         const double err = k.time_us / r.measured_us - 1;
