@@ -143,7 +143,8 @@ bool EventQueue::cancel(EventHandle h) {
 
 void EventQueue::ring_append(std::size_t slot, const Entry& e) {
   std::uint32_t tail = ring_tail_[slot];
-  if (tail == kNoChunk || chunks_[tail].count == Chunk::kCapacity) {
+  std::uint32_t& filled = ring_tail_count_[slot];
+  if (tail == kNoChunk || filled == Chunk::kCapacity) {
     std::uint32_t fresh = free_chunk_;
     if (fresh != kNoChunk) {
       free_chunk_ = chunks_[fresh].next;
@@ -151,7 +152,6 @@ void EventQueue::ring_append(std::size_t slot, const Entry& e) {
       fresh = static_cast<std::uint32_t>(chunks_.size());
       chunks_.emplace_back();
     }
-    chunks_[fresh].count = 0;
     chunks_[fresh].next = kNoChunk;
     if (tail == kNoChunk) {
       ring_head_[slot] = fresh;
@@ -160,19 +160,22 @@ void EventQueue::ring_append(std::size_t slot, const Entry& e) {
       chunks_[tail].next = fresh;
     }
     ring_tail_[slot] = tail = fresh;
+    filled = 0;
   }
-  Chunk& c = chunks_[tail];
-  c.entries[c.count++] = e;
+  chunks_[tail].entries[filled++] = e;
   ++ring_entries_;
 }
 
 void EventQueue::ring_take(std::size_t slot) {
   std::uint32_t c = ring_head_[slot];
+  const std::uint32_t tail = ring_tail_[slot];
   ring_head_[slot] = ring_tail_[slot] = kNoChunk;
   while (c != kNoChunk) {
     Chunk& chunk = chunks_[c];
-    sorted_.insert(sorted_.end(), chunk.entries, chunk.entries + chunk.count);
-    ring_entries_ -= chunk.count;
+    // Every chunk of a chain but its tail is full.
+    const std::uint32_t count = c == tail ? ring_tail_count_[slot] : Chunk::kCapacity;
+    sorted_.insert(sorted_.end(), chunk.entries, chunk.entries + count);
+    ring_entries_ -= count;
     const std::uint32_t next = chunk.next;
     chunk.next = free_chunk_;
     free_chunk_ = c;

@@ -72,6 +72,15 @@ class EventQueue {
 
   // Pops the earliest live event into `out`; false when empty.
   bool pop(Event& out);
+  // The handler and argument of the event `k` places after the next one to pop, when it
+  // lies in the sorted part of the current bucket (nullptr handler otherwise, or when it
+  // is cancellable). A hint for prefetching: the event may still be preceded by a later
+  // push into this bucket.
+  Event peek_ahead(std::size_t k) const {
+    const std::size_t i = cursor_ + k;
+    if (i >= sorted_.size() || sorted_[i].handler == kCancellable) return Event{0, nullptr, 0};
+    return Event{sorted_[i].time_ps, handlers_[sorted_[i].handler], sorted_[i].arg};
+  }
   bool empty() const { return size() == 0; }
   std::size_t size() const {  // includes cancelled entries
     return sorted_.size() - cursor_ + late_.size() + ring_entries_ + overflow_.size();
@@ -124,7 +133,6 @@ class EventQueue {
   struct Chunk {
     static constexpr std::uint32_t kCapacity = 31;  // 31 * 24 + 8 = 752 bytes
     Entry entries[kCapacity];
-    std::uint32_t count;
     std::uint32_t next;
   };
   void ring_append(std::size_t slot, const Entry& e);
@@ -132,6 +140,9 @@ class EventQueue {
   void ring_take(std::size_t slot);
   std::array<std::uint32_t, kBuckets> ring_head_;
   std::array<std::uint32_t, kBuckets> ring_tail_;
+  // Entries in each slot's tail chunk (the others are full). Kept here, not in the
+  // chunk: a push then touches only the line it writes, not the chunk's far end.
+  std::array<std::uint32_t, kBuckets> ring_tail_count_{};
   std::vector<Chunk> chunks_;
   std::uint32_t free_chunk_ = kNoChunk;
   std::array<std::uint64_t, kBitmapWords> ring_nonempty_{};

@@ -12,6 +12,7 @@ Fabric::Fabric(Simulator& sim, const Topology& topo, const FabricParams& params,
       host_port_(topo.hosts, kNoPort), shared_used_bytes_(topo.nodes.size(), 0),
       spray_rng_(params.seed, "fabric.spray") {
   ports_.reserve(2 * topo.links.size());
+  rest_.reserve(2 * topo.links.size());
   auto add = [&](int from, int to, const TopoLink& l) {
     // Every reader of a rate refuses one outside this range with its field; this is the
     // backstop for a caller that did not (a zero ps_per_byte would divide by zero).
@@ -22,26 +23,42 @@ Fabric::Fabric(Simulator& sim, const Topology& topo, const FabricParams& params,
                                   " Gbit/s");
     }
     Port q{};
-    q.from = from;
     q.to = to;
-    q.ps_per_byte = ps_per_byte(l.gbit_per_s * 1e9);
+    q.ps_per_byte = static_cast<std::uint32_t>(ps_per_byte(l.gbit_per_s * 1e9));
     q.propagation_ps = Time::from_us(l.propagation_us).ps();
     q.from_host = from < topo.hosts;
     q.to_host = to < topo.hosts;
     q.capacity_bytes = q.from_host ? params.host_queue_bytes : params.queue_bytes;
+    PortRest r{};
+    r.from = from;
     // A host drains what it receives at line rate, so a port into a host never waits
     // for credit; every other port starts with the next switch's whole input buffer.
-    q.credit_bytes = q.to_host ? INT64_MAX / 2 : params.queue_bytes;
-    ports_.push_back(std::move(q));
+    r.credit_bytes = q.to_host ? INT64_MAX / 2 : params.queue_bytes;
+    ports_.push_back(q);
+    rest_.push_back(std::move(r));
   };
   for (const auto& l : topo.links) {
     add(l.a, l.b, l);
     add(l.b, l.a, l);
   }
   for (std::uint32_t p = 0; p < ports_.size(); ++p) {
-    int from = ports_[p].from;
+    int from = rest_[p].from;
     if (from < topo.hosts && host_port_[from] == kNoPort) host_port_[from] = p;
   }
+}
+
+PortStats Fabric::port_stats(std::size_t p) const {
+  const Port& q = ports_[p];
+  const PortRest& r = rest_[p];
+  PortStats s;
+  s.tx_packets = (static_cast<std::uint64_t>(r.tx_packets_high) << 32) | q.tx_packets_low;
+  s.tx_bytes = q.tx_bytes;
+  s.drops = r.drops;
+  s.ecn_marks = r.ecn_marks;
+  s.max_queued_bytes = q.max_queued_bytes;
+  s.class_mask = q.class_mask;
+  s.credit_stall_ps = r.credit_stall_ps;
+  return s;
 }
 
 std::uint16_t Fabric::add_sink(PacketSink& sink) {
@@ -73,7 +90,7 @@ std::uint32_t Fabric::choose_port(int node, const Packet& p) {
         const std::uint32_t port = hops[(first + k) % n];
         const Port& q = ports_[port];
         if (!q.up) continue;  // a switch does not choose a port whose link is down
-        const std::int64_t at = std::max(q.busy_until_ps, now) + q.queued_bytes * q.ps_per_byte;
+        const std::int64_t at = std::max(q.busy_until_ps, now) + rest_[port].queued_bytes * q.ps_per_byte;
         if (at < best_at) best_at = at, best = port;
       }
       return best;
@@ -134,11 +151,12 @@ std::int64_t Fabric::nic_drained_at_ps(std::uint32_t host) const {
   const Port& q = ports_[host_port_[host]];
   const std::int64_t now = sim_.now().ps();
   std::int64_t busy = q.busy_until_ps > now ? q.busy_until_ps : now;
-  return busy + q.queued_bytes * q.ps_per_byte;  // queued_bytes is 0 unless lossless
+  if (!params_.lossless) return busy;  // a drop-tail port's backlog is all in busy_until
+  return busy + rest_[host_port_[host]].queued_bytes * q.ps_per_byte;
 }
 
 void Fabric::drop(std::uint32_t port, std::uint32_t id, bool fault) {
-  ++ports_[port].stats.drops;
+  ++rest_[port].drops;
   ++drops_;
   fault_drops_ += fault;
   const Packet& p = pool_[id];
@@ -149,7 +167,7 @@ void Fabric::drop(std::uint32_t port, std::uint32_t id, bool fault) {
 
 void Fabric::note_queue(Port& q, std::int64_t queued_bytes, Packet& p) {
   const auto queued = static_cast<std::uint64_t>(queued_bytes);
-  if (queued > q.stats.max_queued_bytes) q.stats.max_queued_bytes = queued;
+  if (queued > q.max_queued_bytes) q.max_queued_bytes = queued;
   ClassPortStats& c = class_ports_[p.traffic_class & 63];
   if (queued > c.max_queue_bytes) {
     c.max_queue_bytes = queued;
@@ -157,13 +175,13 @@ void Fabric::note_queue(Port& q, std::int64_t queued_bytes, Packet& p) {
   }
   if (params_.ecn_threshold_bytes && queued_bytes > params_.ecn_threshold_bytes && !(p.flags & kFlagEcn)) {
     p.flags |= kFlagEcn;
-    ++q.stats.ecn_marks;
+    ++rest_[&q - ports_.data()].ecn_marks;
     ++ecn_marks_;
   }
 }
 
 bool Fabric::shared_buffer_admits(const Port& q, std::int64_t backlog, std::uint32_t bytes) const {
-  std::int64_t used = shared_used_bytes_[q.from];
+  std::int64_t used = shared_used_bytes_[rest_[&q - ports_.data()].from];
   std::int64_t free_bytes = static_cast<std::int64_t>(params_.shared_buffer_bytes) - used;
   return free_bytes >= bytes && backlog + bytes <= params_.shared_buffer_alpha * free_bytes;
 }
@@ -182,14 +200,11 @@ void Fabric::enqueue(std::uint32_t port, std::uint32_t id) {
   if (!admit) return drop(port, id, false);
   note_queue(q, backlog_bytes, p);
   if (q.from_host) p.sent_ps = start;  // the NIC stamps the packet as it goes on the wire
-  q.busy_until_ps = start + q.ps_per_byte * p.wire_bytes;
-  ++q.stats.tx_packets;
-  q.stats.tx_bytes += p.wire_bytes;
-  q.stats.class_mask |= std::uint64_t{1} << (p.traffic_class & 63);
-  ++link_transmissions_;
+  q.busy_until_ps = start + std::int64_t{q.ps_per_byte} * p.wire_bytes;
+  count_transmission(q, p);
   if (shared) {
     // The shared space is held until the packet has left; that needs its own event.
-    shared_used_bytes_[q.from] += p.wire_bytes;
+    shared_used_bytes_[rest_[port].from] += p.wire_bytes;
     sim_.schedule_at(Time::from_ps(q.busy_until_ps), this, event_arg(kDepart, port, p.wire_bytes));
   }
   sim_.schedule_at(Time::from_ps(q.busy_until_ps + q.propagation_ps), this, event_arg(kArrive, port, id));
@@ -202,12 +217,9 @@ void Fabric::send_control(std::uint32_t port, std::uint32_t id) {
   Port& q = ports_[port];
   const Packet& p = pool_[id];
   const std::int64_t now = sim_.now().ps();
-  const std::int64_t serialization = q.ps_per_byte * p.wire_bytes;
+  const std::int64_t serialization = std::int64_t{q.ps_per_byte} * p.wire_bytes;
   q.busy_until_ps = (q.busy_until_ps > now ? q.busy_until_ps : now) + serialization;
-  ++q.stats.tx_packets;
-  q.stats.tx_bytes += p.wire_bytes;
-  q.stats.class_mask |= std::uint64_t{1} << (p.traffic_class & 63);
-  ++link_transmissions_;
+  count_transmission(q, p);
   sim_.schedule_at(Time::from_ps(now + serialization + q.propagation_ps), this, event_arg(kArrive, port, id));
 }
 
@@ -218,11 +230,20 @@ void Fabric::on_event(Simulator&, std::uint64_t arg) {
   switch (kind) {
     case kArrive: return arrive(port, value);
     case kTxDone:
-      ports_[port].transmitting = false;
+      rest_[port].transmitting = false;
       return lossless_try_send(port);
     case kCredit: return lossless_credit(port, value);
-    case kDepart: shared_used_bytes_[ports_[port].from] -= value; return;
+    case kDepart: shared_used_bytes_[rest_[port].from] -= value; return;
   }
+}
+
+void Fabric::prefetch(std::uint64_t arg) const {
+  if (static_cast<EventKind>(arg >> 62) != kArrive) return;
+  const auto port = static_cast<std::uint32_t>((arg >> 32) & 0x3fffffff);
+  const Packet* p = &pool_[static_cast<std::uint32_t>(arg)];
+  __builtin_prefetch(&ports_[port]);
+  __builtin_prefetch(p);
+  __builtin_prefetch(reinterpret_cast<const char*>(p) + sizeof(Packet) - 1);
 }
 
 void Fabric::arrive(std::uint32_t port, std::uint32_t id) {

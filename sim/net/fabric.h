@@ -116,10 +116,11 @@ class Fabric : public EventHandler {
   void set_next_hops(NextHops routes) { next_hops_ = std::move(routes); }
 
   void on_event(Simulator& sim, std::uint64_t arg) override;
+  void prefetch(std::uint64_t arg) const override;
 
   std::size_t port_count() const { return ports_.size(); }
-  const PortStats& port_stats(std::size_t p) const { return ports_[p].stats; }
-  int port_from(std::size_t p) const { return ports_[p].from; }
+  PortStats port_stats(std::size_t p) const;
+  int port_from(std::size_t p) const { return rest_[p].from; }
   int port_to(std::size_t p) const { return ports_[p].to; }
   double port_bytes_per_s(std::size_t p) const { return 1e12 / ports_[p].ps_per_byte; }
   std::uint64_t link_transmissions() const { return link_transmissions_; }
@@ -142,22 +143,37 @@ class Fabric : public EventHandler {
   static std::uint32_t flow_hash(std::uint32_t flow, int node);
 
  private:
-  struct Port {
-    int from, to;
-    std::int64_t ps_per_byte;
-    std::int64_t propagation_ps;
+  // What a packet's hop reads and writes, in one 64-byte line: the engine's time goes
+  // to cache misses on ports and packets, so everything else a port has lives in
+  // PortRest. Exact counters: tx_packets is kept as 32 low bits here and the carries
+  // in PortRest (port_stats() joins them).
+  struct alignas(64) Port {
     std::int64_t busy_until_ps = 0;  // end of serialization of the last accepted packet
+    std::int64_t propagation_ps;
     std::uint64_t capacity_bytes;    // drop-tail limit
+    std::uint64_t max_queued_bytes = 0;
+    std::uint64_t tx_bytes = 0;
+    std::uint64_t class_mask = 0;    // bit c: a packet of traffic class c crossed the port
+    std::uint32_t ps_per_byte;       // 1 (8 Tbit/s) to 8e6 (1 Mbit/s): see kMin/kMaxLinkGbitPerS
+    int to;
+    std::uint32_t tx_packets_low = 0;
     bool up = true;
-    bool to_host = false;
     bool from_host = false;
+    bool to_host = false;
+  };
+  static_assert(sizeof(Port) == 64);
+  struct PortRest {
+    int from;
+    std::uint32_t tx_packets_high = 0;  // carries out of Port::tx_packets_low
+    std::uint64_t drops = 0;
+    std::uint64_t ecn_marks = 0;
+    std::int64_t credit_stall_ps = 0;
     // Lossless only.
     IdRing queue;
     std::int64_t queued_bytes = 0;
     std::int64_t credit_bytes = 0;    // free space in the next node's input buffer
     bool transmitting = false;
     std::int64_t stalled_since_ps = -1;
-    PortStats stats;
   };
   enum EventKind : std::uint64_t { kArrive = 0, kTxDone = 1, kCredit = 2, kDepart = 3 };
   static std::uint64_t event_arg(EventKind k, std::uint32_t port, std::uint32_t value) {
@@ -177,6 +193,13 @@ class Fabric : public EventHandler {
   void return_credit(std::uint32_t in_port, std::uint32_t bytes, std::int64_t at_ps);
   void lossless_flush(std::uint32_t port);
   void note_queue(Port& q, std::int64_t queued_bytes, Packet& p);
+  // Counts a packet put on port q's wire.
+  void count_transmission(Port& q, const Packet& p) {
+    if (++q.tx_packets_low == 0) ++rest_[&q - ports_.data()].tx_packets_high;
+    q.tx_bytes += p.wire_bytes;
+    q.class_mask |= std::uint64_t{1} << (p.traffic_class & 63);
+    ++link_transmissions_;
+  }
 
   Simulator& sim_;
   const Topology& topo_;
@@ -184,6 +207,7 @@ class Fabric : public EventHandler {
   std::vector<PacketSink*> sinks_;
   NextHops next_hops_;
   std::vector<Port> ports_;
+  std::vector<PortRest> rest_;  // parallel to ports_
   static constexpr std::uint32_t kNoPort = UINT32_MAX;
   std::vector<std::uint32_t> host_port_;  // uplink port of each host
   std::vector<std::int64_t> shared_used_bytes_;  // per node, shared-buffer mode
