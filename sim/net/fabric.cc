@@ -230,7 +230,7 @@ void Fabric::on_event(Simulator&, std::uint64_t arg) {
   switch (kind) {
     case kArrive: return arrive(port, value);
     case kTxDone:
-      rest_[port].transmitting = false;
+      ports_[port].transmitting = false;
       return lossless_try_send(port);
     case kCredit: return lossless_credit(port, value);
     case kDepart: shared_used_bytes_[rest_[port].from] -= value; return;
@@ -238,10 +238,13 @@ void Fabric::on_event(Simulator&, std::uint64_t arg) {
 }
 
 void Fabric::prefetch(std::uint64_t arg) const {
-  if (static_cast<EventKind>(arg >> 62) != kArrive) return;
   const auto port = static_cast<std::uint32_t>((arg >> 32) & 0x3fffffff);
-  const Packet* p = &pool_[static_cast<std::uint32_t>(arg)];
   __builtin_prefetch(&ports_[port]);
+  if (static_cast<EventKind>(arg >> 62) != kArrive) {
+    if (params_.lossless) __builtin_prefetch(&rest_[port]);  // end of transmission, credit
+    return;
+  }
+  const Packet* p = &pool_[static_cast<std::uint32_t>(arg)];
   __builtin_prefetch(p);
   __builtin_prefetch(reinterpret_cast<const char*>(p) + sizeof(Packet) - 1);
 }

@@ -160,20 +160,21 @@ class Fabric : public EventHandler {
     bool up = true;
     bool from_host = false;
     bool to_host = false;
+    bool transmitting = false;  // lossless: a packet is being serialized
   };
   static_assert(sizeof(Port) == 64);
-  struct PortRest {
+  // Lossless ports read their queue and credit on every event: those fill the first
+  // line; the rarely touched counters follow.
+  struct alignas(64) PortRest {
+    IdRing queue;                     // lossless: packets waiting for the wire or credit
+    std::int64_t queued_bytes = 0;
+    std::int64_t credit_bytes = 0;    // free space in the next node's input buffer
+    std::int64_t stalled_since_ps = -1;
     int from;
     std::uint32_t tx_packets_high = 0;  // carries out of Port::tx_packets_low
     std::uint64_t drops = 0;
     std::uint64_t ecn_marks = 0;
     std::int64_t credit_stall_ps = 0;
-    // Lossless only.
-    IdRing queue;
-    std::int64_t queued_bytes = 0;
-    std::int64_t credit_bytes = 0;    // free space in the next node's input buffer
-    bool transmitting = false;
-    std::int64_t stalled_since_ps = -1;
   };
   enum EventKind : std::uint64_t { kArrive = 0, kTxDone = 1, kCredit = 2, kDepart = 3 };
   static std::uint64_t event_arg(EventKind k, std::uint32_t port, std::uint32_t value) {

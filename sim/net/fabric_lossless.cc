@@ -20,7 +20,7 @@ void Fabric::lossless_enqueue(std::uint32_t port, std::uint32_t id) {
 void Fabric::lossless_try_send(std::uint32_t port) {
   Port& q = ports_[port];
   PortRest& r = rest_[port];
-  if (r.transmitting || r.queue.empty()) return;
+  if (q.transmitting || r.queue.empty()) return;
   const std::int64_t now = sim_.now().ps();
   std::uint32_t id = r.queue.front();
   Packet& p = pool_[id];
@@ -35,7 +35,7 @@ void Fabric::lossless_try_send(std::uint32_t port) {
   r.queue.pop();
   r.queued_bytes -= p.wire_bytes;
   if (!q.to_host) r.credit_bytes -= p.wire_bytes;
-  r.transmitting = true;
+  q.transmitting = true;
   if (q.from_host) p.sent_ps = now;  // the NIC stamps the packet as it goes on the wire
   std::int64_t done = now + std::int64_t{q.ps_per_byte} * p.wire_bytes;
   q.busy_until_ps = done;
