@@ -22,22 +22,7 @@ differ=0
 for n in "${names[@]}"; do
   "$old" simulate "configs/scenarios/$n.json" --format json -o "$tmp/old.json" >/dev/null 2>&1 || echo '{"error": "old failed"}' > "$tmp/old.json"
   "$new" simulate "configs/scenarios/$n.json" --format json -o "$tmp/new.json" >/dev/null 2>&1 || echo '{"error": "new failed"}' > "$tmp/new.json"
-  verdict=$(python3 - "$tmp/old.json" "$tmp/new.json" <<'PY'
-import json, sys
-def result(path):
-    j = json.load(open(path))
-    j.pop("tool_version", None)
-    if isinstance(j.get("engine"), dict):
-        j["engine"].pop("wall_s", None)
-    return j
-a, b = (result(p) for p in sys.argv[1:])
-if a == b:
-    print("same")
-else:
-    keys = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
-    print("DIFFERENT: " + ", ".join(keys))
-PY
-)
+  verdict=$(scripts/report_result.py "$tmp/old.json" "$tmp/new.json" || true)
   [[ $verdict == same ]] || differ=1
   printf "%-36s %s\n" "$n" "$verdict"
 done

@@ -72,10 +72,10 @@ class EventQueue {
 
   // Pops the earliest live event into `out`; false when empty.
   bool pop(Event& out);
-  // The handler and argument of the event `k` places after the next one to pop, when it
-  // lies in the sorted part of the current bucket (nullptr handler otherwise, or when it
-  // is cancellable). A hint for prefetching: the event may still be preceded by a later
-  // push into this bucket.
+  // The event k places after the next one in the current bucket's sorted run (k = 0:
+  // that next one), or a null handler when the run is shorter or that entry is
+  // cancellable. A hint for prefetching only: an event pushed into the current bucket
+  // later (the late heap) may still come first.
   Event peek_ahead(std::size_t k) const {
     const std::size_t i = cursor_ + k;
     if (i >= sorted_.size() || sorted_[i].handler == kCancellable) return Event{0, nullptr, 0};

@@ -126,6 +126,36 @@ TEST(EventQueue, HoldModelMatchesAReferenceOrderAcrossBucketsRingAndOverflow) {
   EXPECT_FALSE(q.pop(e));
 }
 
+TEST(EventQueue, PeekAheadShowsTheEventsThatPopNextInTheSortedRun) {
+  // Ten events in one future bucket, pushed out of time order: after the first pop,
+  // peek k must name the (k+2)-th earliest, and nothing past the run; a cancellable
+  // entry is not shown (its payload lives in a side table). (Events in the bucket
+  // being run when pushed go to the late heap, which peek does not show.)
+  EventQueue q;
+  Recorder h;
+  const std::int64_t b = 5 << EventQueue::kBucketShift;
+  const std::int64_t times[] = {b + 90, b + 10, b + 50, b + 30, b + 70, b + 20, b + 80, b + 40, b + 60, b + 100};
+  for (std::int64_t t : times) q.push(Time::from_ps(t), &h, static_cast<std::uint64_t>(t));
+  q.push_cancellable(Time::from_ps(b + 95), &h, 95);
+  Event e;
+  ASSERT_TRUE(q.pop(e));
+  EXPECT_EQ(e.time_ps, b + 10);
+  const std::int64_t rest[] = {b + 20, b + 30, b + 40, b + 50, b + 60, b + 70, b + 80, b + 90};
+  for (std::size_t k = 0; k < 8; ++k) {
+    const Event ahead = q.peek_ahead(k);
+    ASSERT_EQ(ahead.handler, &h) << k;
+    EXPECT_EQ(ahead.time_ps, rest[k]);
+    EXPECT_EQ(ahead.arg, static_cast<std::uint64_t>(rest[k]));
+  }
+  EXPECT_EQ(q.peek_ahead(8).handler, nullptr);   // the cancellable one at b + 95
+  EXPECT_EQ(q.peek_ahead(9).arg, static_cast<std::uint64_t>(b + 100));
+  EXPECT_EQ(q.peek_ahead(10).handler, nullptr);  // past the run
+  for (std::int64_t t : rest) {
+    ASSERT_TRUE(q.pop(e));
+    EXPECT_EQ(e.time_ps, t);
+  }
+}
+
 TEST(Simulator, TwoSimulationsInOneProcessAreIndependent) {
   Simulator a, b;
   Recorder ra, rb;
