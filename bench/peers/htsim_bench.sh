@@ -10,7 +10,8 @@
 #   single-path (ECMP, IB RC) scenarios against htsim_roce with one path per flow.
 # The transports differ (EQDS is receiver-driven, SRD sender-driven); what is compared is
 # the cost of simulating the same packets through the same fabric, and the last
-# completion says whether both moved them in a like time.
+# completion says whether both moved them in a like time. Each line says whether the
+# ratio reaches TARGET_RATIO (default 50, the packet-engine speed issue's target).
 # Usage: HTSIM_DIR=/path/to/csg-htsim bench/peers/htsim_bench.sh SCENARIO_NAME...
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -55,7 +56,9 @@ for name in "$@"; do
   t1=$(date +%s.%N)
   ours_s=$(echo "$t1 - $t0" | bc -l)
   ours_last=$(python3 -c "import json,sys; print(round(json.load(open(sys.argv[1]))['last_completion_s'] * 1e6, 1))" "$tmp/ours.json")
-  printf "%-22s %-10s %9.2f %9.2f %14s %14s %6.1fx  (%s of %s peer flows finished)\n" "$name" "$peer" "$peer_s" "$ours_s" \
-    "${peer_last:--}" "$ours_last" "$(echo "$peer_s / $ours_s" | bc -l)" "$peer_done" "$FLOWS"
+  ratio=$(echo "$peer_s / $ours_s" | bc -l)
+  verdict=$(echo "$ratio >= ${TARGET_RATIO:-50}" | bc -l | sed 's/1/met/; s/0/not met/')
+  printf "%-22s %-10s %9.2f %9.2f %14s %14s %6.1fx  (%s of %s peer flows finished; target %sx: %s)\n" "$name" "$peer" \
+    "$peer_s" "$ours_s" "${peer_last:--}" "$ours_last" "$ratio" "$peer_done" "$FLOWS" "${TARGET_RATIO:-50}" "$verdict"
   rm -rf "$tmp"
 done
