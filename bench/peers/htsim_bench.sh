@@ -12,7 +12,11 @@
 # the cost of simulating the same packets through the same fabric, and the last
 # completion says whether both moved them in a like time. Each line says whether the
 # ratio reaches TARGET_RATIO (default 50, the packet-engine speed issue's target).
-# Usage: HTSIM_DIR=/path/to/csg-htsim bench/peers/htsim_bench.sh SCENARIO_NAME...
+# With MEANS=1 it also runs the scenario on fabricplan's flow engine (the fluid optimum)
+# and prints each side's mean flow completion time over it: how close each simulator's
+# spraying transport gets to the optimum on the same fabric and permutation (SRD against
+# EQDS; not a wall-time figure). BYTES=N runs the scenario with N-byte flows instead.
+# Usage: HTSIM_DIR=/path/to/csg-htsim [MEANS=1] [BYTES=N] bench/peers/htsim_bench.sh SCENARIO_NAME...
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${HTSIM_DIR:?set HTSIM_DIR to a checkout of Broadcom/csg-htsim}"
@@ -35,6 +39,12 @@ printf "%-22s %-10s %9s %9s %14s %14s %7s\n" scenario peer "peer s" "ours s" "pe
 for name in "$@"; do
   scenario=configs/scenarios/$name.json
   tmp=$(mktemp -d)
+  if [[ -n ${BYTES:-} ]]; then  # a copy beside the original, so its permutation file resolves
+    sized=configs/scenarios/.htsim-$name-$BYTES.json
+    python3 -c "import json,sys; s=json.load(open(sys.argv[1])); s['traffic'][0]['bytes']=int(sys.argv[2]); json.dump(s, open(sys.argv[3], 'w'))" \
+      "$scenario" "$BYTES" "$sized"
+    scenario=$sized
+  fi
   eval "$(python3 bench/peers/htsim_inputs.py "$scenario" "$tmp")"
   if [[ $SINGLE_PATH == 1 ]]; then
     peer=htsim_roce
@@ -60,5 +70,18 @@ for name in "$@"; do
   verdict=$(echo "$ratio >= ${TARGET_RATIO:-50}" | bc -l | sed 's/1/met/; s/0/not met/')
   printf "%-22s %-10s %9.2f %9.2f %14s %14s %6.1fx  (%s of %s peer flows finished; target %sx: %s)\n" "$name" "$peer" \
     "$peer_s" "$ours_s" "${peer_last:--}" "$ours_last" "$ratio" "$peer_done" "$FLOWS" "${TARGET_RATIO:-50}" "$verdict"
+  if [[ ${MEANS:-0} == 1 ]]; then
+    "$bin" simulate "$scenario" --engine flow --format json -o "$tmp/fluid.json" >/dev/null
+    python3 - "$tmp/peer.out" "$tmp/ours.json" "$tmp/fluid.json" "$peer" <<'PY'
+import json, re, sys
+peer = [float(x) for x in re.findall(r"finished at ([0-9.]+)", open(sys.argv[1]).read())]
+ours = json.load(open(sys.argv[2]))["classes"][0]["fct_us"]["mean"]
+fluid = json.load(open(sys.argv[3]))["classes"][0]["fct_us"]["mean"]
+peer_mean = sum(peer) / len(peer) if peer else float("nan")
+print(f"{'':<22} mean FCT: {sys.argv[4]} {peer_mean:.1f} us ({peer_mean / fluid:.3f}x the fluid optimum), "
+      f"fabricplan {ours:.1f} us ({ours / fluid:.3f}x), fluid optimum {fluid:.1f} us (flow engine)")
+PY
+  fi
+  [[ -n ${BYTES:-} ]] && rm -f "$scenario"
   rm -rf "$tmp"
 done
