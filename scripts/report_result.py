@@ -22,17 +22,11 @@ def result(path):
 def differences(a, b, path=""):
     """JSON pointers where a and b differ (the deepest differing values)."""
     if isinstance(a, dict) and isinstance(b, dict):
-        out = []
-        for k in sorted(set(a) | set(b)):
-            if a.get(k, None) != b.get(k, None) or (k in a) != (k in b):
-                out += differences(a.get(k), b.get(k), f"{path}/{k}") if k in a and k in b else [f"{path}/{k}"]
-        return out
+        keys = sorted(set(a) | set(b))
+        return [d for k in keys if a.get(k) != b.get(k) or (k in a) != (k in b)
+                for d in (differences(a[k], b[k], f"{path}/{k}") if k in a and k in b else [f"{path}/{k}"])]
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        out = []
-        for i, (x, y) in enumerate(zip(a, b)):
-            if x != y:
-                out += differences(x, y, f"{path}/{i}")
-        return out
+        return [d for i, (x, y) in enumerate(zip(a, b)) if x != y for d in differences(x, y, f"{path}/{i}")]
     return [] if a == b else [f"{path or '/'}: {json.dumps(a)[:60]} -> {json.dumps(b)[:60]}"]
 
 

@@ -171,17 +171,17 @@ void Fabric::note_queue(Port& q, std::int64_t queued_bytes, Packet& p) {
   ClassPortStats& c = class_ports_[p.traffic_class & 63];
   if (queued > c.max_queue_bytes) {
     c.max_queue_bytes = queued;
-    c.max_queue_port = static_cast<std::uint32_t>(&q - ports_.data());
+    c.max_queue_port = index_of(q);
   }
   if (params_.ecn_threshold_bytes && queued_bytes > params_.ecn_threshold_bytes && !(p.flags & kFlagEcn)) {
     p.flags |= kFlagEcn;
-    ++rest_[&q - ports_.data()].ecn_marks;
+    ++rest_of(q).ecn_marks;
     ++ecn_marks_;
   }
 }
 
 bool Fabric::shared_buffer_admits(const Port& q, std::int64_t backlog, std::uint32_t bytes) const {
-  std::int64_t used = shared_used_bytes_[rest_[&q - ports_.data()].from];
+  std::int64_t used = shared_used_bytes_[rest_[index_of(q)].from];
   std::int64_t free_bytes = static_cast<std::int64_t>(params_.shared_buffer_bytes) - used;
   return free_bytes >= bytes && backlog + bytes <= params_.shared_buffer_alpha * free_bytes;
 }

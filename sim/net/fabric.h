@@ -194,9 +194,12 @@ class Fabric : public EventHandler {
   void return_credit(std::uint32_t in_port, std::uint32_t bytes, std::int64_t at_ps);
   void lossless_flush(std::uint32_t port);
   void note_queue(Port& q, std::int64_t queued_bytes, Packet& p);
+  // The index of port q (q is an element of ports_), and the rest of it.
+  std::uint32_t index_of(const Port& q) const { return static_cast<std::uint32_t>(&q - ports_.data()); }
+  PortRest& rest_of(const Port& q) { return rest_[index_of(q)]; }
   // Counts a packet put on port q's wire.
   void count_transmission(Port& q, const Packet& p) {
-    if (++q.tx_packets_low == 0) ++rest_[&q - ports_.data()].tx_packets_high;
+    if (++q.tx_packets_low == 0) ++rest_of(q).tx_packets_high;
     q.tx_bytes += p.wire_bytes;
     q.class_mask |= std::uint64_t{1} << (p.traffic_class & 63);
     ++link_transmissions_;
