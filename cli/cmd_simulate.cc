@@ -1,4 +1,5 @@
-// `fabricplan simulate SCENARIO [--engine packet|flow] [--format text|json|csv] [-o FILE] [--seed N] [--calibration PROFILE]`
+// `fabricplan simulate SCENARIO [--engine packet|flow] [--format text|json|csv] [-o FILE] [--seed N] [--calibration PROFILE]
+// [--threads N]`
 // `fabricplan simulate SPEC [--engine flow|packet] [--window-ms MS] [--format text|json|csv] [-o FILE] [--progress]
 // [--flows-csv FILE]`: the spec's schedule on its fabric with the analytic plan's NIC splits, as a simulate report
 // (transport statistics, busiest links, per-class flows) and the spec's operations timed; the packet engine on a
@@ -50,11 +51,15 @@ int run_simulate(const std::vector<std::string>& argv) {
   return guarded("simulate", usage_of("simulate"), [&] {
     Args args(spec_of("simulate"), argv);
     if (args.help_printed()) return kExitOk;
-    if (args.positionals().size() == 1 && is_cluster_spec_file(args.positionals()[0])) return simulate_spec(args);
+    if (args.positionals().size() == 1 && is_cluster_spec_file(args.positionals()[0])) {
+      if (args.has("--threads")) throw UsageError("--threads applies to a scenario's packet run, not a cluster SPEC");
+      return simulate_spec(args);
+    }
     for (const char* only : {"--window-ms", "--max-transfers", "--catalog"}) {
       if (args.has(only)) throw UsageError(std::string(only) + " applies to a cluster SPEC, not a scenario");
     }
     ScenarioInput in = read_scenario_input("simulate", argv);
+    if (auto threads = args.unsigned_in("--threads", 1, 1024)) in.scenario.threads = static_cast<unsigned>(*threads);
     sim::SimulationResult r = sim::run_scenario_with(in.scenario, in.engine, in.progress);
     emit(in.out, in.json ? sim::render_simulation_json(r) : in.csv ? sim::render_simulation_csv(r) : sim::render_simulation_text(r));
     if (in.flows_csv) emit(in.flows_csv, sim::render_flows_csv(r));

@@ -35,6 +35,7 @@ std::vector<CommandSpec> make_specs() {
   std::vector<OptionSpec> simulate = scenario_common;
   simulate.insert(simulate.begin(), {"--engine", "packet|flow", "packet DES or flow-level max-min engine (default: the scenario's \"engine\", else packet; SPEC: flow)"});
   simulate.push_back({"--flows-csv", "FILE", "also write one CSV row per flow (bytes, start/end/FCT in us)"});
+  simulate.push_back({"--threads", "N", "SCENARIO, packet engine: run on N threads, partitioned by edge switch (N > 1; the result is the same for every N > 1; default 1, sequential)"});
   simulate.insert(simulate.end(), spec_engine.begin(), spec_engine.end());
   std::vector<OptionSpec> compare = {
       {"--format", "text|json|md|html", "report format (default text; md and html: SPEC only)"}, kOut, scenario_common[2],

@@ -237,6 +237,29 @@ void EventQueue::sort_current_bucket() {
   sorted_.swap(scratch_);
 }
 
+bool EventQueue::next_time(std::int64_t& time_ps) {
+  for (;;) {
+    const bool have_sorted = cursor_ < sorted_.size();
+    if (!have_sorted && late_.empty()) {
+      if (!advance()) return false;
+      continue;
+    }
+    const bool from_sorted = have_sorted && (late_.empty() || before(sorted_[cursor_], late_.front()));
+    const Entry& e = from_sorted ? sorted_[cursor_] : late_.front();
+    if (e.handler == kCancellable &&
+        slots_[static_cast<std::uint32_t>(e.arg)].generation != static_cast<std::uint32_t>(e.arg >> 32)) {
+      if (from_sorted) {  // cancelled: drop it, as pop() would
+        ++cursor_;
+      } else {
+        heap_pop(late_);
+      }
+      continue;
+    }
+    time_ps = e.time_ps;
+    return true;
+  }
+}
+
 bool EventQueue::pop(Event& out) {
   for (;;) {
     const bool have_sorted = cursor_ < sorted_.size();

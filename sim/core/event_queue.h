@@ -72,6 +72,8 @@ class EventQueue {
 
   // Pops the earliest live event into `out`; false when empty.
   bool pop(Event& out);
+  // The time of the event pop() would return, without taking it; false when empty.
+  bool next_time(std::int64_t& time_ps);
   // The event k places after the next one in the current bucket's sorted run (k = 0:
   // that next one), or a null handler when the run is shorter or that entry is
   // cancellable. A hint for prefetching only: an event pushed into the current bucket

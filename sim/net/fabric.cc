@@ -9,8 +9,13 @@ namespace fabricplan::sim {
 
 Fabric::Fabric(Simulator& sim, const Topology& topo, const FabricParams& params, PacketSink& sink)
     : sim_(sim), topo_(topo), params_(params), sinks_{&sink}, next_hops_(compute_next_hops(topo)),
-      host_port_(topo.hosts, kNoPort), shared_used_bytes_(topo.nodes.size(), 0),
-      spray_rng_(params.seed, "fabric.spray") {
+      host_port_(topo.hosts, kNoPort), shared_used_bytes_(topo.nodes.size(), 0), pool_(sim.lane_count()) {
+  // Lane 0 draws the stream the sequential engine draws; the others their own.
+  for (std::uint32_t l = 0; l < sim.lane_count(); ++l) {
+    lanes_.emplace_back(Rng(params.seed, l == 0 ? std::string("fabric.spray") : "fabric.spray.lane" + std::to_string(l)));
+  }
+  partitioned_ = sim.partitioned();
+  drop_notices_.fabric = this;
   ports_.reserve(2 * topo.links.size());
   rest_.reserve(2 * topo.links.size());
   auto add = [&](int from, int to, const TopoLink& l) {
@@ -98,7 +103,7 @@ std::uint32_t Fabric::choose_port(int node, const Packet& p) {
     case Route::kFabricDefault: break;
   }
   switch (params_.routing) {
-    case RoutingPolicy::kSpray: return hops[spray_rng_.below(n)];
+    case RoutingPolicy::kSpray: return hops[counters().spray_rng.below(n)];
     case RoutingPolicy::kFlowHash: return hops[flow_hash(p.flow, node) % n];
     case RoutingPolicy::kDestModK: return dmodk(p.dst);
   }
@@ -157,28 +162,52 @@ std::int64_t Fabric::nic_drained_at_ps(std::uint32_t host) const {
 
 void Fabric::drop(std::uint32_t port, std::uint32_t id, bool fault) {
   ++rest_[port].drops;
-  ++drops_;
-  fault_drops_ += fault;
+  LaneCounters& c = counters();
+  ++c.drops;
+  c.fault_drops += fault;
   const Packet& p = pool_[id];
-  ++class_ports_[p.traffic_class & 63].drops;
+  ++c.class_ports[p.traffic_class & 63].drops;
+  if (partitioned_) return tell_dropped(port, id);
   sinks_[p.owner]->dropped(sim_, p, port);
   pool_.release(id);
 }
 
-void Fabric::note_queue(Port& q, std::int64_t queued_bytes, Packet& p) {
-  const auto queued = static_cast<std::uint64_t>(queued_bytes);
-  if (queued > q.max_queued_bytes) q.max_queued_bytes = queued;
-  ClassPortStats& c = class_ports_[p.traffic_class & 63];
-  if (queued > c.max_queue_bytes) {
-    c.max_queue_bytes = queued;
-    c.max_queue_port = index_of(q);
-  }
-  if (params_.ecn_threshold_bytes && queued_bytes > params_.ecn_threshold_bytes && !(p.flags & kFlagEcn)) {
-    p.flags |= kFlagEcn;
-    ++rest_of(q).ecn_marks;
-    ++ecn_marks_;
-  }
+void Fabric::tell_dropped(std::uint32_t port, std::uint32_t id) {
+  sim_.schedule_at(sim_.now() + sim_.partition_used().lookahead, &drop_notices_, (std::uint64_t{port} << 32) | id);
 }
+
+void Fabric::DropNotices::on_event(Simulator& sim, std::uint64_t arg) {
+  const auto id = static_cast<std::uint32_t>(arg);
+  const Packet& p = fabric->pool_[id];
+  fabric->sinks_[p.owner]->dropped(sim, p, static_cast<std::uint32_t>(arg >> 32));
+  fabric->pool_.release(id, sim.lane());
+}
+
+std::uint32_t Fabric::DropNotices::lane_of(std::uint64_t arg) const {
+  const Packet& p = fabric->pool_[static_cast<std::uint32_t>(arg)];
+  return fabric->sim_.lane_of_node(static_cast<int>(fabric->sinks_[p.owner]->state_endpoint(p)));
+}
+
+std::uint32_t Fabric::lane_of(std::uint64_t arg) const {
+  const auto port = static_cast<std::uint32_t>((arg >> 32) & 0x3fffffff);
+  const int node = static_cast<EventKind>(arg >> 62) == kArrive ? ports_[port].to : rest_[port].from;
+  return sim_.lane_of_node(node);
+}
+
+
+Fabric::ClassPortStats Fabric::class_port_stats(std::uint32_t c) const {
+  ClassPortStats all;
+  for (const LaneCounters& l : lanes_) {
+    const ClassPortStats& x = l.class_ports[c & 63];
+    all.drops += x.drops;
+    if (x.max_queue_port != UINT32_MAX && (all.max_queue_port == UINT32_MAX || x.max_queue_bytes > all.max_queue_bytes)) {
+      all.max_queue_bytes = x.max_queue_bytes;
+      all.max_queue_port = x.max_queue_port;
+    }
+  }
+  return all;
+}
+
 
 bool Fabric::shared_buffer_admits(const Port& q, std::int64_t backlog, std::uint32_t bytes) const {
   std::int64_t used = shared_used_bytes_[rest_[index_of(q)].from];
@@ -255,7 +284,7 @@ void Fabric::arrive(std::uint32_t port, std::uint32_t id) {
   p.in_port = port;
   if (node == static_cast<int>(p.dst)) {
     sinks_[p.owner]->delivered(sim_, p);
-    pool_.release(id);
+    pool_.release(id, sim_.lane());
     return;
   }
   std::uint32_t out = choose_port(node, p);

@@ -38,6 +38,11 @@
 // what they held); set_next_hops installs routes recomputed without it (the subnet
 // manager's or routing protocol's reroute, timed by the caller).
 // Delivered and dropped packets are reported to the PacketSink the packet's owner names.
+// Partitioned runs (Simulator::partition): a port belongs to the lane of the node it
+// leaves, an arrival to the lane of the node it reaches; counters are kept per lane and
+// summed when read. A drop is told to its sink one lookahead later, in the lane of the
+// sink's state_endpoint (the sink's sender state may live in another lane than the
+// switch that dropped it); the sequential engine tells it at once.
 #pragma once
 
 #include <cstdint>
@@ -48,6 +53,7 @@
 #include "sim/core/simulator.h"
 #include "sim/net/id_ring.h"
 #include "sim/net/packet.h"
+#include "sim/net/packet_pool.h"
 
 namespace fabricplan::sim {
 
@@ -57,6 +63,12 @@ class PacketSink {
  public:
   virtual void delivered(Simulator& sim, const Packet& p) = 0;
   virtual void dropped(Simulator& sim, const Packet& p, std::uint32_t port) = 0;
+  // The endpoint whose state dropped(p) changes: a partitioned run tells that
+  // endpoint's lane (the sender of data, the receiver of an ACK, which is the data's
+  // sender).
+  virtual std::uint32_t state_endpoint(const Packet& p) const {
+    return (p.flags & (kFlagAck | kFlagNak)) ? p.dst : p.src;
+  }
 
  protected:
   ~PacketSink() = default;
@@ -117,16 +129,17 @@ class Fabric : public EventHandler {
 
   void on_event(Simulator& sim, std::uint64_t arg) override;
   void prefetch(std::uint64_t arg) const override;
+  std::uint32_t lane_of(std::uint64_t arg) const override;
 
   std::size_t port_count() const { return ports_.size(); }
   PortStats port_stats(std::size_t p) const;
   int port_from(std::size_t p) const { return rest_[p].from; }
   int port_to(std::size_t p) const { return ports_[p].to; }
   double port_bytes_per_s(std::size_t p) const { return 1e12 / ports_[p].ps_per_byte; }
-  std::uint64_t link_transmissions() const { return link_transmissions_; }
-  std::uint64_t drops() const { return drops_; }
-  std::uint64_t fault_drops() const { return fault_drops_; }
-  std::uint64_t ecn_marks() const { return ecn_marks_; }
+  std::uint64_t link_transmissions() const { return sum(&LaneCounters::link_transmissions); }
+  std::uint64_t drops() const { return sum(&LaneCounters::drops); }
+  std::uint64_t fault_drops() const { return sum(&LaneCounters::fault_drops); }
+  std::uint64_t ecn_marks() const { return sum(&LaneCounters::ecn_marks); }
   // The longest queue a packet of traffic class c found on arrival at any port, and
   // that port (UINT32_MAX if none queued), and the class's packets dropped: what a
   // report names as the mechanism behind a slow class.
@@ -135,7 +148,8 @@ class Fabric : public EventHandler {
     std::uint32_t max_queue_port = UINT32_MAX;
     std::uint64_t drops = 0;
   };
-  const ClassPortStats& class_port_stats(std::uint32_t c) const { return class_ports_[c & 63]; }
+  // Over all lanes: the longest queue (the lowest lane's port on a tie), drops summed.
+  ClassPortStats class_port_stats(std::uint32_t c) const;
   const Topology& topology() const { return topo_; }
   const FabricParams& params() const { return params_; }
   // The next hop a flow-hashed packet of `flow` takes among `n` choices (exposed so
@@ -193,7 +207,8 @@ class Fabric : public EventHandler {
   void lossless_credit(std::uint32_t port, std::uint32_t bytes);
   void return_credit(std::uint32_t in_port, std::uint32_t bytes, std::int64_t at_ps);
   void lossless_flush(std::uint32_t port);
-  void note_queue(Port& q, std::int64_t queued_bytes, Packet& p);
+  // (Inlined: it runs on every hop, and out of line it cost bench-p-128-spray 2%.)
+  [[gnu::always_inline]] void note_queue(Port& q, std::int64_t queued_bytes, Packet& p);
   // The index of port q (q is an element of ports_), and the rest of it.
   std::uint32_t index_of(const Port& q) const { return static_cast<std::uint32_t>(&q - ports_.data()); }
   PortRest& rest_of(const Port& q) { return rest_[index_of(q)]; }
@@ -202,8 +217,31 @@ class Fabric : public EventHandler {
     if (++q.tx_packets_low == 0) ++rest_of(q).tx_packets_high;
     q.tx_bytes += p.wire_bytes;
     q.class_mask |= std::uint64_t{1} << (p.traffic_class & 63);
-    ++link_transmissions_;
+    ++counters().link_transmissions;
   }
+  // What a hop counts, one per lane (a partitioned run's lanes write their own).
+  struct alignas(64) LaneCounters {
+    std::uint64_t link_transmissions = 0;
+    std::uint64_t drops = 0;
+    std::uint64_t fault_drops = 0;
+    std::uint64_t ecn_marks = 0;
+    ClassPortStats class_ports[64];
+    Rng spray_rng;
+    explicit LaneCounters(Rng rng) : spray_rng(rng) {}
+  };
+  LaneCounters& counters() { return partitioned_ ? lanes_[sim_.lane()] : lanes_.front(); }
+  std::uint64_t sum(std::uint64_t LaneCounters::*field) const {
+    std::uint64_t n = 0;
+    for (const LaneCounters& l : lanes_) n += l.*field;
+    return n;
+  }
+  // Partitioned runs: tells a dropped packet's sink, one lookahead after the drop.
+  struct DropNotices final : EventHandler {
+    Fabric* fabric = nullptr;
+    void on_event(Simulator& sim, std::uint64_t arg) override;
+    std::uint32_t lane_of(std::uint64_t arg) const override;
+  };
+  void tell_dropped(std::uint32_t port, std::uint32_t id);
 
   Simulator& sim_;
   const Topology& topo_;
@@ -216,12 +254,25 @@ class Fabric : public EventHandler {
   std::vector<std::uint32_t> host_port_;  // uplink port of each host
   std::vector<std::int64_t> shared_used_bytes_;  // per node, shared-buffer mode
   PacketPool pool_;
-  Rng spray_rng_;
-  std::uint64_t link_transmissions_ = 0;
-  std::uint64_t drops_ = 0;
-  std::uint64_t fault_drops_ = 0;
-  std::uint64_t ecn_marks_ = 0;
-  ClassPortStats class_ports_[64];
+  std::vector<LaneCounters> lanes_;
+  bool partitioned_;  // the simulator's, read on every hop
+  DropNotices drop_notices_;
 };
+
+// Records the queue a packet found on arrival at port q, and marks it past the ECN threshold.
+inline void Fabric::note_queue(Port& q, std::int64_t queued_bytes, Packet& p) {
+  const auto queued = static_cast<std::uint64_t>(queued_bytes);
+  if (queued > q.max_queued_bytes) q.max_queued_bytes = queued;
+  ClassPortStats& c = counters().class_ports[p.traffic_class & 63];
+  if (queued > c.max_queue_bytes) {
+    c.max_queue_bytes = queued;
+    c.max_queue_port = index_of(q);
+  }
+  if (params_.ecn_threshold_bytes && queued_bytes > params_.ecn_threshold_bytes && !(p.flags & kFlagEcn)) {
+    p.flags |= kFlagEcn;
+    ++rest_of(q).ecn_marks;
+    ++counters().ecn_marks;
+  }
+}
 
 }  // namespace fabricplan::sim

@@ -1,10 +1,7 @@
-// Packets and the pool they come from. A packet is a small POD addressed by a 32-bit
-// id that travels in event arguments, so neither sending nor queueing allocates. The
-// pool grows only when more packets are in flight than ever before.
+// Packets: small PODs addressed by 32-bit ids (their pool: packet_pool.h).
 #pragma once
 
 #include <cstdint>
-#include <vector>
 
 namespace fabricplan::sim {
 
@@ -23,6 +20,7 @@ enum PacketFlag : std::uint8_t {
   kFlagNak = 2,      // IB negative acknowledgement: go back to `seq`
   kFlagEcn = 4,      // congestion experienced (set by a port above its ECN threshold)
   kFlagAckReq = 8,   // IB: the requester asks for an ACK now (BTH AckReq bit)
+  kFlagLast = 16,    // IB: the last packet of a message (opcode SEND/WRITE Last or Only)
 };
 
 struct Packet {
@@ -43,27 +41,5 @@ struct Packet {
                              // RTT samples exclude the sender's own NIC queue)
 };
 
-class PacketPool {
- public:
-  std::uint32_t allocate() {
-    if (!free_.empty()) {
-      std::uint32_t id = free_.back();
-      free_.pop_back();
-      return id;
-    }
-    packets_.emplace_back();
-    return static_cast<std::uint32_t>(packets_.size() - 1);
-  }
-  void release(std::uint32_t id) { free_.push_back(id); }
-  Packet& operator[](std::uint32_t id) { return packets_[id]; }
-  const Packet& operator[](std::uint32_t id) const { return packets_[id]; }
-  std::size_t capacity() const { return packets_.size(); }
-  std::size_t in_use() const { return packets_.size() - free_.size(); }
-  void reserve(std::size_t n) { packets_.reserve(n); free_.reserve(n); }
-
- private:
-  std::vector<Packet> packets_;
-  std::vector<std::uint32_t> free_;
-};
 
 }  // namespace fabricplan::sim

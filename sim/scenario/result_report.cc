@@ -89,6 +89,18 @@ std::string render_simulation_json(const SimulationResult& r) {
                    {"wall_s", r.wall_s},
                    {"delivered_packets", r.delivered_packets},
                    {"link_transmissions", r.link_transmissions}};
+    // Only where threads were asked for: a sequential run's report is what it was.
+    if (r.threads_asked > 1) {
+      auto& p = j["engine"]["partition"];
+      p["threads"] = r.threads_asked;
+      if (r.lanes > 0) {
+        p["lanes"] = r.lanes;
+        p["lookahead_us"] = r.lookahead_us;
+        p["windows"] = r.windows;
+      } else {
+        p["sequential_because"] = r.sequential_because;
+      }
+    }
   } else {
     j["stalled_flows"] = r.stalled_flows;
     j["engine"] = {{"kind", r.engine},
@@ -100,6 +112,17 @@ std::string render_simulation_json(const SimulationResult& r) {
                    {"memory_bytes", r.engine_memory_bytes}};
   }
   return j.dump(2) + "\n";
+}
+
+static std::string partition_line(const SimulationResult& r) {
+  char line[320];
+  if (r.lanes > 0) {
+    std::snprintf(line, sizeof line, "  partitioned: %u lanes on %u threads, lookahead %.3f us, %llu windows\n", r.lanes,
+                  r.threads_asked, r.lookahead_us, static_cast<unsigned long long>(r.windows));
+  } else {
+    std::snprintf(line, sizeof line, "  sequential (%u threads asked): %s\n", r.threads_asked, r.sequential_because.c_str());
+  }
+  return line;
 }
 
 std::string render_simulation_text(const SimulationResult& r) {
@@ -173,6 +196,7 @@ std::string render_simulation_text(const SimulationResult& r) {
                   r.simulated_s, r.hit_stop ? (r.stop_reason.empty() ? " (stopped at stop_us)" : " (stopped at a run limit)") : "",
                   static_cast<unsigned long long>(r.events), static_cast<unsigned long long>(r.link_transmissions), r.wall_s,
                   r.wall_s > 0 ? r.events / r.wall_s / 1e6 : 0);
+    if (r.threads_asked > 1) os << partition_line(r);
   } else {
     if (r.stalled_flows) os << "  " << r.stalled_flows << " flows stalled with no usable path at the end\n";
     std::snprintf(line, sizeof line,

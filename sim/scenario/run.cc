@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "sim/net/partition.h"
 #include "sim/scenario/scenario_schedule.h"
 #include "sim/scenario/schedule_results.h"
 #include "sim/traffic/open_loop.h"
@@ -80,21 +81,19 @@ std::unique_ptr<Transport> make_transport(Simulator& sim, Fabric& fabric, FlowSt
   return std::make_unique<IbRcTransport>(sim, fabric, stats, t.ib);
 }
 
-void add_counters(TransportCounters& sum, const TransportCounters& c) {
-  sum.data_packets_sent += c.data_packets_sent;
-  sum.retransmissions += c.retransmissions;
-  sum.timeouts += c.timeouts;
-  sum.spurious_timeouts += c.spurious_timeouts;
-  sum.drops += c.drops;
-  sum.acks_sent += c.acks_sent;
-  sum.duplicates_received += c.duplicates_received;
-  sum.out_of_order_received += c.out_of_order_received;
-  sum.max_reorder_depth = std::max(sum.max_reorder_depth, c.max_reorder_depth);
-  sum.path_changes += c.path_changes;
-  sum.qp_errors += c.qp_errors;
-  if (c.first_qp_error_ps >= 0 && (sum.first_qp_error_ps < 0 || c.first_qp_error_ps < sum.first_qp_error_ps)) {
-    sum.first_qp_error_ps = c.first_qp_error_ps;
+
+// Partitions `sim` for s.threads threads (sim/net/partition.h), or says why this
+// scenario runs sequentially.
+std::string partition_run(Simulator& sim, const Scenario& s, const Topology& topo, const Schedule& schedule) {
+  if (!s.faults.empty()) {
+    return "a link failure reroutes every switch at once (one routing table all lanes read)";
   }
+  if (std::string why = ScheduleDriver::partitionable(schedule); !why.empty()) return why;
+  Partition p = partition_by_edge(topo, s.threads);
+  if (p.lanes < 2) return "the fabric has one edge switch: nothing to run side by side";
+  if (p.lookahead.ps() <= 0) return "a link between lanes has no propagation delay (no lookahead)";
+  sim.partition(std::move(p));
+  return "";
 }
 
 }  // namespace
@@ -120,10 +119,12 @@ SimulationResult run_scenario(const Scenario& s, bool progress, const std::strin
   }
   Topology topo = build_topology(s.topology);
   Simulator sim;
+  const Schedule schedule = scenario_schedule(s);
+  const std::string sequential_because = s.threads > 1 ? partition_run(sim, s, topo, schedule) : "";
   FlowStats stats;
+  stats.set_lanes(sim.lane_count());
   Fabric fabric(sim, topo, s.fabric, stats);
 
-  const Schedule schedule = scenario_schedule(s);
   ScheduleDriver driver(sim, stats, schedule);
   std::vector<std::unique_ptr<OpenLoopTraffic>> open_loops;
   std::vector<std::unique_ptr<Transport>> transports;
@@ -147,7 +148,11 @@ SimulationResult run_scenario(const Scenario& s, bool progress, const std::strin
   }
   std::unique_ptr<FaultInjector> faults;
   if (!s.faults.empty()) faults = std::make_unique<FaultInjector>(sim, fabric, s.faults);
-  sim.queue().reserve(4 * fabric.port_count() + 1024);
+  if (sim.partitioned()) {
+    driver.prepare_lanes();
+  } else {
+    sim.queue().reserve(4 * fabric.port_count() + 1024);
+  }
   std::unique_ptr<Progress> reporter;
   if (progress) {
     double total = 0;
@@ -164,7 +169,14 @@ SimulationResult run_scenario(const Scenario& s, bool progress, const std::strin
   r.scenario = s.name;
   r.figure_sources = s.figure_sources;
   r.seed = s.seed;
-  r.hit_stop = !sim.queue().empty();
+  r.hit_stop = sim.pending();
+  r.threads_asked = s.threads;
+  r.sequential_because = sequential_because;
+  if (sim.partitioned()) {
+    r.lanes = sim.lane_count();
+    r.lookahead_us = sim.partition_used().lookahead.us();
+    r.windows = sim.windows();
+  }
   if (r.hit_stop && (s.stop_ps < 0 || s.stop_ps > limit_ps || sim.hit_event_limit())) {
     r.stop_reason = sim.hit_event_limit() ? "the run's limit of " + std::to_string(s.limits.max_events) + " events (/limits/max_events)"
                                           : "the run's limit of " + std::to_string(s.limits.max_simulated_s) + " s simulated (/limits/max_simulated_s)";

@@ -52,6 +52,13 @@ struct SimulationResult {
   std::vector<CollectiveSummary> collectives;
   std::uint64_t events = 0;
   std::uint64_t link_transmissions = 0;
+  // Packet engine, partitioned (threads asked above 1): the lanes, their lookahead and
+  // the windows run; or why the run stayed sequential.
+  unsigned threads_asked = 1;
+  std::uint32_t lanes = 0;  // 0: not partitioned
+  double lookahead_us = 0;
+  std::uint64_t windows = 0;
+  std::string sequential_because;
   double simulated_s = 0;
   double wall_s = 0;
   LinkSummary links;

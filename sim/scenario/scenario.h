@@ -89,6 +89,10 @@ struct Scenario {
   std::vector<TrafficSpec> traffic;
   std::vector<FaultSpec> faults;
   std::int64_t stop_ps = -1;  // -1: run until nothing is left to do
+  // Packet engine threads (simulate --threads). Above 1 the run is partitioned into
+  // lanes (sim/net/partition.h) if the scenario allows it: its result then depends on
+  // the partition, not on how many threads run it.
+  unsigned threads = 1;
   // Where figures that do not come from the scenario file came from (e.g. the NIC rate
   // from a calibration profile): (figure, value and source), reported with the result.
   std::vector<std::pair<std::string, std::string>> figure_sources;

@@ -32,16 +32,30 @@ void FlowStats::posted(std::uint32_t flow, std::uint64_t bytes, std::int64_t now
   flows_[flow].first_send_ps = now_ps;
 }
 
-void FlowStats::received(std::uint32_t flow, std::uint32_t payload_bytes, std::int64_t now_ps) {
+void FlowStats::received(std::uint32_t flow, std::uint32_t payload_bytes, std::int64_t now_ps, std::uint32_t lane) {
   FlowRecord& r = flows_[flow];
   ++r.packets_delivered;
   r.payload_delivered += payload_bytes;
   r.last_delivery_ps = now_ps;
-  ++delivered_;
-  delivered_payload_ += payload_bytes;
+  ++totals_[lane].packets;
+  totals_[lane].payload_bytes += payload_bytes;
 }
 
-void FlowStats::delivered(Simulator& sim, const Packet& p) { received(p.flow, p.payload_bytes, sim.now().ps()); }
+std::uint64_t FlowStats::delivered_packets() const {
+  std::uint64_t n = 0;
+  for (const Totals& t : totals_) n += t.packets;
+  return n;
+}
+
+std::uint64_t FlowStats::delivered_payload_bytes() const {
+  std::uint64_t n = 0;
+  for (const Totals& t : totals_) n += t.payload_bytes;
+  return n;
+}
+
+void FlowStats::delivered(Simulator& sim, const Packet& p) {
+  received(p.flow, p.payload_bytes, sim.now().ps(), sim.lane());
+}
 
 void FlowStats::dropped(Simulator&, const Packet& p, std::uint32_t) { ++flows_[p.flow].packets_dropped; }
 

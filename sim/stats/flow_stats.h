@@ -55,7 +55,10 @@ class FlowStats : public PacketSink {
   // Transport messages: posted at `now_ps`, `bytes` long; their FCT ends when the last
   // new payload byte reaches the receiver.
   void posted(std::uint32_t flow, std::uint64_t bytes, std::int64_t now_ps);
-  void received(std::uint32_t flow, std::uint32_t payload_bytes, std::int64_t now_ps);
+  // `lane`: the partitioned run's lane it arrived in (its totals are kept apart).
+  void received(std::uint32_t flow, std::uint32_t payload_bytes, std::int64_t now_ps, std::uint32_t lane = 0);
+  // A partitioned run's lanes each count their deliveries (set before the run).
+  void set_lanes(std::uint32_t lanes) { totals_.resize(lanes); }
   void retransmitted(std::uint32_t flow) { ++flows_[flow].retransmissions; }
   void lost(std::uint32_t flow) { ++flows_[flow].packets_dropped; }
 
@@ -65,13 +68,16 @@ class FlowStats : public PacketSink {
   const std::vector<FlowRecord>& flows() const { return flows_; }
   ClassSummary summarize(std::uint32_t traffic_class, const std::string& name,
                          double line_rate_bytes_per_s) const;
-  std::uint64_t delivered_packets() const { return delivered_; }
-  std::uint64_t delivered_payload_bytes() const { return delivered_payload_; }
+  std::uint64_t delivered_packets() const;
+  std::uint64_t delivered_payload_bytes() const;
 
  private:
   std::vector<FlowRecord> flows_;
-  std::uint64_t delivered_ = 0;
-  std::uint64_t delivered_payload_ = 0;
+  struct alignas(64) Totals {
+    std::uint64_t packets = 0;
+    std::uint64_t payload_bytes = 0;
+  };
+  std::vector<Totals> totals_{1};  // per lane
 };
 
 }  // namespace fabricplan::sim

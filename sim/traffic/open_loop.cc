@@ -4,15 +4,19 @@ namespace fabricplan::sim {
 
 OpenLoopTraffic::OpenLoopTraffic(Simulator& sim, Fabric& fabric, FlowStats& stats,
                                  std::vector<OpenLoopFlow> flows, const OpenLoopParams& params)
-    : fabric_(fabric), stats_(stats), flows_(std::move(flows)), next_seq_(flows_.size(), 0),
+    : sim_(sim), fabric_(fabric), stats_(stats), flows_(std::move(flows)), next_seq_(flows_.size(), 0),
       params_(params) {
   if (params_.packets_per_flow == 0) return;
   for (std::size_t i = 0; i < flows_.size(); ++i) sim.schedule_at(params_.start, this, i);
 }
 
+std::uint32_t OpenLoopTraffic::lane_of(std::uint64_t i) const {
+  return sim_.lane_of_node(static_cast<int>(flows_[i].src));
+}
+
 void OpenLoopTraffic::on_event(Simulator& sim, std::uint64_t i) {
   const OpenLoopFlow& f = flows_[i];
-  std::uint32_t id = fabric_.pool().allocate();
+  std::uint32_t id = fabric_.pool().allocate(sim.lane());
   Packet& p = fabric_.pool()[id];
   p.flow = f.stats_flow;
   p.src = f.src;

@@ -30,8 +30,10 @@ class OpenLoopTraffic : public EventHandler {
   OpenLoopTraffic(Simulator& sim, Fabric& fabric, FlowStats& stats, std::vector<OpenLoopFlow> flows,
                   const OpenLoopParams& params);
   void on_event(Simulator& sim, std::uint64_t flow_index) override;
+  std::uint32_t lane_of(std::uint64_t flow_index) const override;  // its source's
 
  private:
+  Simulator& sim_;
   Fabric& fabric_;
   FlowStats& stats_;
   std::vector<OpenLoopFlow> flows_;

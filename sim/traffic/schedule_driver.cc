@@ -1,14 +1,21 @@
 #include "sim/traffic/schedule_driver.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace fabricplan::sim {
 namespace {
 constexpr std::uint32_t kNone = UINT32_MAX;
 // Event argument: a run of ready transfers starting at list position `pos` of stream
 // `stream` (kRun), or one freed transfer whose release time came later (kFreed).
+// In a partitioned run, kRun events also name the lane whose transfers they post.
 constexpr std::uint64_t kFreed = std::uint64_t{1} << 63;
-std::uint64_t run_arg(std::uint32_t stream, std::uint32_t pos) { return (std::uint64_t{stream} << 32) | pos; }
+constexpr int kLaneShift = 51;  // lanes in bits 51-62, the stream in 32-50
+constexpr std::uint64_t kStreamMask = (std::uint64_t{1} << (kLaneShift - 32)) - 1;
+std::uint64_t run_arg(std::uint32_t stream, std::uint32_t pos, std::uint32_t lane = 0) {
+  return (std::uint64_t{lane} << kLaneShift) | (std::uint64_t{stream} << 32) | pos;
+}
+std::uint32_t lane_in(std::uint64_t arg) { return static_cast<std::uint32_t>((arg & ~kFreed) >> kLaneShift); }
 }  // namespace
 
 ScheduleDriver::ScheduleDriver(Simulator& sim, FlowStats& stats, const Schedule& schedule)
@@ -40,20 +47,57 @@ void ScheduleDriver::add_stream(std::uint32_t stream, Transport& transport) {
       flow_of_[t] = stats_.add_flow(x.src, x.dst, schedule_.streams[stream].class_index);
     }
   }
+  if (stream > kStreamMask) throw std::length_error("more traffic streams than the packet engine's events name");
   for (std::size_t i = 0; i < ready.size(); ++i) {
     const std::int64_t at = schedule_.transfers[ready[i]].release_ps;
-    if (i == 0 || at != schedule_.transfers[ready[i - 1]].release_ps) {
-      sim_.schedule_at(Time::from_ps(at), this, run_arg(stream, static_cast<std::uint32_t>(i)));
+    if (i > 0 && at == schedule_.transfers[ready[i - 1]].release_ps) continue;
+    const auto pos = static_cast<std::uint32_t>(i);
+    if (!sim_.partitioned()) {
+      sim_.schedule_at(Time::from_ps(at), this, run_arg(stream, pos));
+      continue;
+    }
+    std::vector<bool> lane_has(sim_.lane_count(), false);  // one event per lane with a transfer in the run
+    for (std::size_t k = i; k < ready.size() && schedule_.transfers[ready[k]].release_ps == at; ++k) {
+      lane_has[sim_.lane_of_node(static_cast<int>(schedule_.transfers[ready[k]].src))] = true;
+    }
+    for (std::uint32_t lane = 0; lane < lane_has.size(); ++lane) {
+      if (lane_has[lane]) sim_.schedule_at(Time::from_ps(at), this, run_arg(stream, pos, lane));
     }
   }
 }
 
+std::string ScheduleDriver::partitionable(const Schedule& schedule) {
+  for (const Transfer& t : schedule.transfers) {
+    if (t.deps_end != t.deps_begin) {
+      return "its transfers wait for others (a collective's steps): a completion in one lane would post at once in another";
+    }
+  }
+  return "";
+}
+
+void ScheduleDriver::prepare_lanes() {
+  transfer_of_flow_.resize(stats_.flows().size(), kNone);
+  for (std::uint32_t stream = 0; stream < ready_of_stream_.size(); ++stream) {
+    Transport* transport = transport_of_stream_[stream];
+    if (transport == nullptr) continue;
+    transport->reserve_messages(static_cast<std::uint32_t>(stats_.flows().size()));
+    for (std::uint32_t t : ready_of_stream_[stream]) transport->open_connection(schedule_.transfers[t].src, schedule_.transfers[t].dst);
+  }
+}
+
+std::uint32_t ScheduleDriver::lane_of(std::uint64_t arg) const {
+  if (arg & kFreed) return sim_.lane_of_node(static_cast<int>(schedule_.transfers[arg & ~kFreed].src));
+  return lane_in(arg);
+}
+
 void ScheduleDriver::on_event(Simulator&, std::uint64_t arg) {
   if (arg & kFreed) return post(static_cast<std::uint32_t>(arg & ~kFreed));
-  const auto stream = static_cast<std::uint32_t>(arg >> 32);
+  const auto stream = static_cast<std::uint32_t>((arg >> 32) & kStreamMask);
   const std::vector<std::uint32_t>& ready = ready_of_stream_[stream];
   const std::int64_t at = schedule_.transfers[ready[arg & 0xffffffffu]].release_ps;
+  const std::uint32_t lane = lane_in(arg);
   for (std::size_t i = arg & 0xffffffffu; i < ready.size() && schedule_.transfers[ready[i]].release_ps == at; ++i) {
+    if (sim_.partitioned() && sim_.lane_of_node(static_cast<int>(schedule_.transfers[ready[i]].src)) != lane) continue;
     post(ready[i]);
   }
 }

@@ -9,10 +9,16 @@
 // release time if that is later). A stream whose transfers wait for others gets its
 // FlowStats flows when it posts them; other streams get theirs up front, in list order
 // (the ids flow hashing sees). Open-loop streams are not driven here (OpenLoopTraffic).
+// Partitioned runs (Simulator::partition): each run of equal release times is one event
+// per lane that has a transfer in it, posting that lane's transfers (a transfer is
+// posted in the lane of its source); the schedule may have no dependencies
+// (partitionable() says why not), and prepare_lanes() makes every connection and
+// per-message record before the run, so the lanes insert nothing into shared tables.
 // Lives as long as the Simulator run; keeps references to the schedule and transports.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "models/schedule/schedule.h"
@@ -27,7 +33,13 @@ class ScheduleDriver : public EventHandler, public MessageListener {
   void add_stream(std::uint32_t stream, Transport& transport);
 
   void on_event(Simulator& sim, std::uint64_t arg) override;
+  std::uint32_t lane_of(std::uint64_t arg) const override;
   void message_done(Simulator& sim, std::uint32_t flow) override;
+
+  // Empty if a partitioned run can drive this schedule, else why not.
+  static std::string partitionable(const Schedule& schedule);
+  // After every add_stream, before a partitioned run.
+  void prepare_lanes();
 
   // FlowStats id of a transfer's flow (UINT32_MAX: not posted).
   std::uint32_t flow_of(std::uint32_t transfer) const { return flow_of_[transfer]; }

@@ -16,7 +16,7 @@ std::uint32_t IbRcTransport::add_connection(std::uint32_t src, std::uint32_t dst
     Qp q;
     q.src = src;
     q.dst = dst;
-    q.entropy = params_.ecmp ? static_cast<std::uint32_t>(rng_.next_u64()) : dst * lid_stride_ + i;
+    q.entropy = params_.ecmp ? static_cast<std::uint32_t>(rng().next_u64()) : dst * lid_stride_ + i;
     qps_.push_back(std::move(q));
   }
   if (nics_.size() <= src) nics_.resize(src + 1);
@@ -38,7 +38,6 @@ void IbRcTransport::post(std::uint32_t src, std::uint32_t dst, std::uint64_t byt
     Qp& q = qps_[qi];
     Run r{message, q.posted_end, q.posted_end + len, bytes, index};
     q.runs.push_back(r);
-    q.expecting.push_back(r);
     q.posted_end += len;
     index += len;
     if (q.una == q.next_psn) q.last_progress_ps = sim_.now().ps();
@@ -108,22 +107,30 @@ void IbRcTransport::send_one(std::uint32_t qi) {
   // AckReq on the packet that fills the window (IBTA 9.7.5.1.1: a requester that must
   // wait for an ACK asks for it), or a window smaller than ack_every stalls until the
   // ACK timeout.
-  const std::uint8_t flags = q.next_psn - q.una >= params_.window_packets ? kFlagAckReq : 0;
+  // The last packet of a run carries the Last opcode: the responder acknowledges a
+  // finished message at once (it knows message ends from opcodes, not from the sender).
+  const std::uint8_t flags = (q.next_psn - q.una >= params_.window_packets ? kFlagAckReq : 0) |
+                             (psn + 1 == r.end ? kFlagLast : 0);
   std::uint32_t id = new_packet(qi, q.src, q.dst, psn, payload, flags);
   Packet& p = fabric_.pool()[id];
   p.entropy = q.entropy;
   p.route = params_.adaptive ? Route::kAdaptive : params_.ecmp ? Route::kEntropyHash : Route::kDestModK;
   p.aux = r.message;
   stats_.sent(r.message, sim_.now().ps());
-  ++counters_.data_packets_sent;
+  ++lane_counters().data_packets_sent;
   if (psn < q.max_sent) {
-    ++counters_.retransmissions;
+    ++lane_counters().retransmissions;
     stats_.retransmitted(r.message);
   } else {
     q.max_sent = psn + 1;
   }
   fabric_.inject(id);
   arm_timer(qi);
+}
+
+std::uint32_t IbRcTransport::lane_of(std::uint64_t arg) const {
+  if (arg & kNicEvent) return sim_.lane_of_node(static_cast<int>(arg & ~kNicEvent));
+  return sim_.lane_of_node(static_cast<int>(qps_[static_cast<std::uint32_t>(arg)].src));
 }
 
 void IbRcTransport::delivered(Simulator&, const Packet& arrived) {
@@ -142,7 +149,7 @@ void IbRcTransport::send_ack(std::uint32_t qi, std::uint8_t flags) {
   // ACKs follow the reverse QP's path: D-mod-K on the sender's LID, or its ECMP hash.
   a.entropy = params_.ecmp ? q.entropy ^ 0x9e3779b9u : q.src * lid_stride_ + (qi % params_.qps_per_connection);
   a.route = params_.ecmp ? Route::kEntropyHash : Route::kDestModK;
-  ++counters_.acks_sent;
+  ++lane_counters().acks_sent;
   q.since_ack = 0;
   fabric_.inject(id);
 }
@@ -151,19 +158,19 @@ void IbRcTransport::on_data(const Packet& p) {
   const std::uint32_t qi = p.flow;
   Qp& q = qps_[qi];
   if (p.seq < q.expected_psn) {  // duplicate: our ACK may have been lost
-    ++counters_.duplicates_received;
+    ++lane_counters().duplicates_received;
     send_ack(qi, kFlagAck);
     return;
   }
   if (p.seq > q.expected_psn) {
     if (params_.adaptive) {  // ahead of a gap: placed now, acknowledged in order later
       const std::size_t i = p.seq - q.expected_psn - 1;
-      if (q.ahead.size() <= i) q.ahead.resize(i + 1, false);
-      if (q.ahead[i]) {
-        ++counters_.duplicates_received;
+      if (q.ahead.size() <= i) q.ahead.resize(i + 1, kAheadMissing);
+      if (q.ahead[i] != kAheadMissing) {
+        ++lane_counters().duplicates_received;
         return;
       }
-      q.ahead[i] = true;
+      q.ahead[i] = (p.flags & kFlagLast) ? kAheadLast : kAheadArrived;
       note_reorder(p.seq - q.expected_psn);
       message_packet_arrived(p.aux, p.payload_bytes);
       return;
@@ -178,18 +185,15 @@ void IbRcTransport::on_data(const Packet& p) {
   ++q.expected_psn;
   q.nak_sent = false;
   message_packet_arrived(p.aux, p.payload_bytes);
+  bool run_done = (p.flags & kFlagLast) != 0;
   // Adaptive routing: the gap filled, so what was placed behind it is in order too
   // (`ahead` stays empty without it).
-  while (!q.ahead.empty() && q.ahead.front()) {
+  while (!q.ahead.empty() && q.ahead.front() != kAheadMissing) {
+    run_done |= q.ahead.front() == kAheadLast;
     q.ahead.pop_front();
     ++q.expected_psn;
   }
   if (!q.ahead.empty()) q.ahead.pop_front();  // the slot of the packet just placed
-  bool run_done = false;
-  while (!q.expecting.empty() && q.expected_psn >= q.expecting.front().end) {
-    q.expecting.pop_front();
-    run_done = true;
-  }
   if (++q.since_ack >= params_.ack_every || run_done || (p.flags & kFlagAckReq)) send_ack(qi, kFlagAck);
 }
 
@@ -232,13 +236,13 @@ void IbRcTransport::on_event(Simulator&, std::uint64_t arg) {
   if (now - q.last_progress_ps >= Time::from_us(params_.local_ack_timeout_us()).ps()) {
     if (q.retries >= params_.retry_count) {  // retries exhausted: the QP errors out
       q.failed = true;
-      ++counters_.qp_errors;
-      if (counters_.first_qp_error_ps < 0) counters_.first_qp_error_ps = now;
+      ++lane_counters().qp_errors;
+      if (lane_counters().first_qp_error_ps < 0) lane_counters().first_qp_error_ps = now;
       return;
     }
     ++q.retries;
-    ++counters_.timeouts;
-    if (!q.lost_since_progress) ++counters_.spurious_timeouts;
+    ++lane_counters().timeouts;
+    if (!q.lost_since_progress) ++lane_counters().spurious_timeouts;
     q.lost_since_progress = false;
     q.next_psn = q.una;  // go back to the oldest unacknowledged PSN
     q.last_progress_ps = now;

@@ -79,9 +79,11 @@ class IbRcTransport : public Transport {
   void post(std::uint32_t src, std::uint32_t dst, std::uint64_t bytes, std::uint32_t message) override;
   void delivered(Simulator& sim, const Packet& p) override;
   void on_event(Simulator& sim, std::uint64_t qp) override;  // ACK timeout
+  std::uint32_t lane_of(std::uint64_t arg) const override;  // the sending host's
   void dropped(Simulator& sim, const Packet& p, std::uint32_t port) override;
 
  private:
+  enum : std::uint8_t { kAheadMissing = 0, kAheadArrived = 1, kAheadLast = 2 };
   struct Run {  // one message's packets [first, end) on a QP
     std::uint32_t message, first, end;
     std::uint64_t message_bytes;
@@ -106,11 +108,12 @@ class IbRcTransport : public Transport {
     bool at_nic = false;             // in its NIC's line of QPs that can send
     std::uint32_t next_ready = 0;    // the QP behind it in that line (when at_nic)
     // Receiver.
-    std::deque<Run> expecting;     // runs not yet fully received
     std::uint32_t expected_psn = 0;
     std::uint32_t since_ack = 0;
     bool nak_sent = false;
-    std::deque<bool> ahead;  // adaptive: arrived[expected_psn + 1 + i]
+    // Adaptive: what arrived of PSN expected_psn + 1 + i (kAheadMissing, kAheadArrived,
+    // kAheadLast: arrived, the last of its message).
+    std::deque<std::uint8_t> ahead;
   };
 
   // The HCA's send engine: a NIC's QPs that can send wait in a round-robin line and

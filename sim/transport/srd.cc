@@ -29,7 +29,7 @@ std::uint32_t SrdTransport::add_connection(std::uint32_t src, std::uint32_t dst)
   k.bdp_packets = static_cast<double>(k.base_rtt_ps) * 1e-12 * fabric_.nic_bytes_per_s(src) / wire_bytes;
   if (k.cwnd >= k.bdp_packets) k.in_slow_start = false;
   k.slots.resize(params_.paths);
-  for (auto& s : k.slots) s.entropy = static_cast<std::uint32_t>(rng_.next_u64());
+  for (auto& s : k.slots) s.entropy = static_cast<std::uint32_t>(rng().next_u64());
   conns_.push_back(std::move(k));
   if (nics_.size() <= src) nics_.resize(src + 1);
   return static_cast<std::uint32_t>(conns_.size() - 1);
@@ -117,7 +117,7 @@ void SrdTransport::transmit(std::uint32_t c, std::uint32_t seq, bool retransmiss
   // A retransmission goes along another path than the one that lost it.
   const std::int64_t now = sim_.now().ps();
   if (retransmission && n > 1) {
-    s.slot = static_cast<std::uint16_t>((s.slot + 1 + rng_.below(n - 1)) % n);
+    s.slot = static_cast<std::uint16_t>((s.slot + 1 + rng().below(n - 1)) % n);
   } else {
     // Round robin, passing over slots found slow less than an srtt ago (the clock is
     // read only when the first slot tried was found slow).
@@ -144,9 +144,9 @@ void SrdTransport::transmit(std::uint32_t c, std::uint32_t seq, bool retransmiss
   p.entropy = k.slots[s.slot].entropy;
   p.aux = s.message;
   stats_.sent(s.message, now);
-  ++counters_.data_packets_sent;
+  ++lane_counters().data_packets_sent;
   if (retransmission) {
-    ++counters_.retransmissions;
+    ++lane_counters().retransmissions;
     stats_.retransmitted(s.message);
   }
   fabric_.inject(id);
@@ -174,7 +174,7 @@ void SrdTransport::on_data(const Packet& p) {
   Conn& k = conns_[p.flow];
   std::uint32_t idx = p.seq - k.got_base;
   if (p.seq < k.got_base || (idx < k.got.size() && k.got[idx])) {
-    ++counters_.duplicates_received;
+    ++lane_counters().duplicates_received;
   } else {
     if (idx >= k.got.size()) k.got.resize(idx + 1, false);
     k.got[idx] = true;
@@ -193,7 +193,7 @@ void SrdTransport::on_data(const Packet& p) {
   Packet& ack = fabric_.pool()[id];
   ack.sent_ps = p.sent_ps;
   ack.entropy = Fabric::flow_hash(p.entropy, 0x5eed);
-  ++counters_.acks_sent;
+  ++lane_counters().acks_sent;
   fabric_.inject(id);
 }
 
@@ -303,6 +303,11 @@ void SrdTransport::arm_timer(std::uint32_t c, std::int64_t at_ps) {
   sim_.schedule_at(Time::from_ps(at_ps), this, c);
 }
 
+std::uint32_t SrdTransport::lane_of(std::uint64_t arg) const {
+  if (arg & kNicEvent) return sim_.lane_of_node(static_cast<int>(arg & ~kNicEvent));
+  return sim_.lane_of_node(static_cast<int>(conns_[static_cast<std::uint32_t>(arg)].src));
+}
+
 void SrdTransport::on_event(Simulator&, std::uint64_t arg) {
   const auto c = static_cast<std::uint32_t>(arg);
   if (arg & kNicEvent) return serve_nic(static_cast<std::uint32_t>(arg & ~kNicEvent));
@@ -331,16 +336,16 @@ void SrdTransport::on_timeout(std::uint32_t c) {
     s.in_flight = false;
     --k.in_flight;
     k.retransmit.push_back(seq);
-    ++counters_.timeouts;
-    if (!s.lost) ++counters_.spurious_timeouts;
+    ++lane_counters().timeouts;
+    if (!s.lost) ++lane_counters().spurious_timeouts;
     s.lost = false;
     PathSlot& slot = k.slots[s.slot];
     slot.last = PathSlot::kTimedOut;
     lost_any = true;
     if (++slot.consecutive_timeouts >= params_.path_fail_threshold) {
-      slot.entropy = static_cast<std::uint32_t>(rng_.next_u64());  // try another path
+      slot.entropy = static_cast<std::uint32_t>(rng().next_u64());  // try another path
       slot.consecutive_timeouts = 0;
-      ++counters_.path_changes;
+      ++lane_counters().path_changes;
     }
   }
   const auto slots_with = [&](auto pred) { return std::count_if(k.slots.begin(), k.slots.end(), pred); };

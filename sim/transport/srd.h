@@ -105,6 +105,7 @@ class SrdTransport : public Transport {
   void dropped(Simulator& sim, const Packet& p, std::uint32_t port) override;
   // Retransmission timer (arg = conn) or pacing release (arg = conn | kPaceEvent).
   void on_event(Simulator& sim, std::uint64_t arg) override;
+  std::uint32_t lane_of(std::uint64_t arg) const override;  // the sending host's
 
  private:
   struct Sent {

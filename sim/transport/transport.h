@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -46,6 +47,9 @@ struct TransportCounters {
   std::int64_t first_qp_error_ps = -1;
 };
 
+// Adds c into sum (maxima and first times taken, not added).
+void add_counters(TransportCounters& sum, const TransportCounters& c);
+
 struct PacketFormat {
   std::uint32_t mtu_payload_bytes = 4096;
   std::uint32_t header_bytes = 64;
@@ -63,7 +67,13 @@ class Transport : public PacketSink, public EventHandler {
   void set_listener(MessageListener* l) { listener_ = l; }
   // The traffic class its packets carry (one transport per scenario traffic entry).
   void set_traffic_class(std::uint32_t c) { traffic_class_ = static_cast<std::uint8_t>(c); }
-  const TransportCounters& counters() const { return counters_; }
+  // Summed over the lanes of a partitioned run.
+  TransportCounters counters() const;
+  // Partitioned runs: connections are made before the run (in the schedule's order, so
+  // the draws they make are the same whatever the threads do) and per-message state
+  // is sized for `messages` FlowStats ids, so nothing is inserted while lanes run.
+  void open_connection(std::uint32_t src, std::uint32_t dst) { connection(src, dst); }
+  void reserve_messages(std::uint32_t messages);
 
   // Counts the drop and charges a lost data packet to its message; transports that
   // track losses per packet extend it.
@@ -83,18 +93,26 @@ class Transport : public PacketSink, public EventHandler {
   void message_packet_arrived(std::uint32_t message, std::uint32_t payload_bytes);
   void expect_packets(std::uint32_t message, std::uint32_t packets);
   void note_reorder(std::uint64_t depth);
+  // The counters and random stream of the lane running now (lane 0's stream is the one
+  // the sequential engine draws, so its results do not move).
+  TransportCounters& lane_counters() { return lanes_[sim_.lane()].counters; }
+  Rng& rng() { return lanes_[sim_.lane()].rng; }
 
   Simulator& sim_;
   Fabric& fabric_;
   FlowStats& stats_;
   PacketFormat format_;
-  Rng rng_;
   std::uint16_t owner_;
   MessageListener* listener_ = nullptr;
   std::uint8_t traffic_class_ = 0;
-  TransportCounters counters_;
 
  private:
+  struct alignas(64) LaneState {
+    TransportCounters counters;
+    Rng rng;
+    explicit LaneState(Rng r) : rng(r) {}
+  };
+  std::vector<LaneState> lanes_;
   std::unordered_map<std::uint64_t, std::uint32_t> connections_;
   std::vector<std::uint32_t> packets_missing_;  // per message id
 };
