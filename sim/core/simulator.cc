@@ -1,33 +1,12 @@
 #include "sim/core/simulator.h"
 
+#include "sim/core/lane.h"
+
 #include <algorithm>
-#include <atomic>
-#include <barrier>
-#include <exception>
-#include <mutex>
 #include <stdexcept>
 #include <string>
-#include <thread>
 
 namespace fabricplan::sim {
-
-// An event one lane scheduled for another, waiting for the end of the window.
-struct RemoteEvent {
-  std::int64_t time_ps;
-  EventHandler* handler;
-  std::uint64_t arg;
-};
-
-struct Simulator::Lane {
-  const Simulator* owner = nullptr;
-  std::uint32_t index = 0;
-  EventQueue queue;
-  Time now;
-  std::uint64_t events = 0;
-  std::int64_t window_end_ps = 0;  // events for other lanes must not be earlier
-  std::int64_t next_ps = INT64_MAX;  // its earliest pending event after the hand-over
-  std::vector<std::vector<RemoteEvent>> outbox;  // per destination lane
-};
 
 namespace {
 // The lane whose events this thread runs now (nullptr outside a partitioned run).
@@ -124,7 +103,10 @@ void Simulator::run(Time until) {
 }
 
 void Simulator::run_window(Lane& lane, std::int64_t end_ps) {
-  running_lane = &lane;
+  struct Running {  // this thread runs `lane` until it returns or throws
+    explicit Running(Lane* l) { running_lane = l; }
+    ~Running() { running_lane = nullptr; }
+  } running(&lane);
   lane.window_end_ps = end_ps;
   std::int64_t t;
   Event e;
@@ -136,83 +118,6 @@ void Simulator::run_window(Lane& lane, std::int64_t end_ps) {
     if (ahead.handler != nullptr) ahead.handler->prefetch(ahead.arg);
     e.handler->on_event(*this, e.arg);
   }
-  running_lane = nullptr;
-}
-
-void Simulator::run_partitioned(Time until) {
-  const auto lanes = static_cast<std::uint32_t>(lanes_.size());
-  const unsigned threads = std::min<unsigned>(partition_.threads, lanes);
-  const std::int64_t lookahead = partition_.lookahead.ps();
-  const std::int64_t until_ps = until.ps();
-  for (auto& l : lanes_) {
-    std::int64_t t;
-    l->next_ps = l->queue.next_time(t) ? t : INT64_MAX;
-  }
-  // The next window, decided once per window by the barrier's completion step (one
-  // thread, the others waiting), so every thread reads the same decision.
-  std::int64_t window_end = 0;
-  bool done = false;
-  bool after_handover = true;  // which barrier completes: the first and every hand-over decide
-  std::uint64_t next_observe = observe_every_;
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  std::atomic<bool> failed{false};
-  auto decide = [&] {
-    if (!after_handover) {  // the lanes ran their windows; the hand-over comes next
-      after_handover = true;
-      return;
-    }
-    after_handover = false;
-    std::int64_t start = INT64_MAX;
-    std::int64_t latest = now_.ps();
-    for (const auto& l : lanes_) {
-      start = std::min(start, l->next_ps);
-      latest = std::max(latest, l->now.ps());
-    }
-    now_ = Time::from_ps(latest);
-    if (observer_ != nullptr && events_processed() >= next_observe) {
-      observer_->observe(*this);
-      next_observe = events_processed() + observe_every_;
-    }
-    if (start > until_ps && start != INT64_MAX) now_ = until;
-    done = start == INT64_MAX || start > until_ps || stopped_ || hit_event_limit() || failed.load();
-    if (done) return;
-    ++windows_;
-    window_end = until_ps - start < lookahead ? until_ps + 1 : start + lookahead;
-  };
-  std::barrier sync(static_cast<std::ptrdiff_t>(threads), decide);
-  auto worker = [&](unsigned t) {
-    sync.arrive_and_wait();  // the first decision
-    while (!done) {
-      for (std::uint32_t l = t; l < lanes; l += threads) {
-        try {
-          if (!failed.load(std::memory_order_relaxed)) run_window(*lanes_[l], window_end);
-        } catch (...) {
-          running_lane = nullptr;
-          std::lock_guard<std::mutex> lock(failure_mutex);
-          if (!failure) failure = std::current_exception();
-          failed = true;
-        }
-      }
-      sync.arrive_and_wait();
-      for (std::uint32_t l = t; l < lanes; l += threads) {  // hand-over: what the others sent lane l
-        Lane& lane = *lanes_[l];
-        for (std::uint32_t from = 0; from < lanes; ++from) {
-          std::vector<RemoteEvent>& box = lanes_[from]->outbox[l];
-          for (const RemoteEvent& e : box) lane.queue.push(Time::from_ps(e.time_ps), e.handler, e.arg);
-          box.clear();
-        }
-        std::int64_t next;
-        lane.next_ps = lane.queue.next_time(next) ? next : INT64_MAX;
-      }
-      sync.arrive_and_wait();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker, t);
-  worker(0);
-  for (auto& th : pool) th.join();
-  if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace fabricplan::sim
