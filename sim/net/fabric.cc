@@ -281,7 +281,9 @@ void Fabric::prefetch(std::uint64_t arg) const {
 void Fabric::arrive(std::uint32_t port, std::uint32_t id) {
   int node = ports_[port].to;
   Packet& p = pool_[id];
-  p.in_port = port;
+  // Only credit return reads it. Drop-tail leaves the packet unwritten here: in a
+  // partitioned run its line then stays shared with the lane that sent it.
+  if (params_.lossless) p.in_port = port;
   if (node == static_cast<int>(p.dst)) {
     sinks_[p.owner]->delivered(sim_, p);
     pool_.release(id, sim_.lane());

@@ -31,7 +31,7 @@ struct Packet {
   std::uint32_t payload_bytes;
   std::uint32_t seq;         // per-flow sequence number (PSN for IB)
   std::uint32_t entropy;     // path key, see Route
-  std::uint32_t in_port;     // port it arrived on (lossless credit return)
+  std::uint32_t in_port;     // port it arrived on (lossless only: credit return)
   std::uint32_t aux;         // transport-defined (SRD: path slot)
   std::uint16_t owner;       // which PacketSink hears of it (Fabric::add_sink)
   Route route;

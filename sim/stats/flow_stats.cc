@@ -18,6 +18,7 @@ std::uint32_t FlowStats::add_flow(std::uint32_t src, std::uint32_t dst, std::uin
   r.dst = dst;
   r.traffic_class = cls;
   flows_.push_back(r);
+  receipts_.emplace_back();
   return static_cast<std::uint32_t>(flows_.size() - 1);
 }
 
@@ -33,10 +34,10 @@ void FlowStats::posted(std::uint32_t flow, std::uint64_t bytes, std::int64_t now
 }
 
 void FlowStats::received(std::uint32_t flow, std::uint32_t payload_bytes, std::int64_t now_ps, std::uint32_t lane) {
-  FlowRecord& r = flows_[flow];
-  ++r.packets_delivered;
-  r.payload_delivered += payload_bytes;
-  r.last_delivery_ps = now_ps;
+  Receipt& r = receipts_[flow];
+  ++r.packets;
+  r.payload_bytes += payload_bytes;
+  r.last_ps = now_ps;
   ++totals_[lane].packets;
   totals_[lane].payload_bytes += payload_bytes;
 }
@@ -59,8 +60,17 @@ void FlowStats::delivered(Simulator& sim, const Packet& p) {
 
 void FlowStats::dropped(Simulator&, const Packet& p, std::uint32_t) { ++flows_[p.flow].packets_dropped; }
 
+const std::vector<FlowRecord>& FlowStats::flows() const {
+  for (std::size_t i = 0; i < flows_.size(); ++i) {
+    flows_[i].packets_delivered = receipts_[i].packets;
+    flows_[i].payload_delivered = receipts_[i].payload_bytes;
+    flows_[i].last_delivery_ps = receipts_[i].last_ps;
+  }
+  return flows_;
+}
+
 ClassSummary FlowStats::summarize(std::uint32_t cls, const std::string& name, double line_rate) const {
-  return summarize_flows(flows_, cls, name, line_rate);
+  return summarize_flows(flows(), cls, name, line_rate);
 }
 
 ClassSummary summarize_flows(const std::vector<FlowRecord>& flows, std::uint32_t cls, const std::string& name,

@@ -65,14 +65,28 @@ class FlowStats : public PacketSink {
   void delivered(Simulator& sim, const Packet& p) override;
   void dropped(Simulator& sim, const Packet& p, std::uint32_t port) override;
 
-  const std::vector<FlowRecord>& flows() const { return flows_; }
+  // The records with what arrived folded in (not while a partitioned run goes on).
+  const std::vector<FlowRecord>& flows() const;
+  std::size_t flow_count() const { return flows_.size(); }
+  std::uint32_t traffic_class(std::uint32_t flow) const { return flows_[flow].traffic_class; }
+  // Distinct packets of `flow` delivered so far (safe in the receiver's lane).
+  std::uint64_t packets_delivered(std::uint32_t flow) const { return receipts_[flow].packets; }
   ClassSummary summarize(std::uint32_t traffic_class, const std::string& name,
                          double line_rate_bytes_per_s) const;
   std::uint64_t delivered_packets() const;
   std::uint64_t delivered_payload_bytes() const;
 
  private:
-  std::vector<FlowRecord> flows_;
+  // What arrived of each flow, written by its receiver, apart from the sender's half
+  // in flows_: in a partitioned run the two are written by different threads on every
+  // packet, and one record for both bounced its cache line between them.
+  struct alignas(64) Receipt {  // a line each: neighbours are other receivers
+    std::uint64_t packets = 0;
+    std::uint64_t payload_bytes = 0;
+    std::int64_t last_ps = -1;
+  };
+  mutable std::vector<FlowRecord> flows_;  // receipts_ folded in by flows()
+  std::vector<Receipt> receipts_;
   struct alignas(64) Totals {
     std::uint64_t packets = 0;
     std::uint64_t payload_bytes = 0;

@@ -29,7 +29,7 @@ void OpenLoopTraffic::on_event(Simulator& sim, std::uint64_t i) {
   p.owner = 0;
   p.route = Route::kFabricDefault;
   p.flags = 0;
-  p.traffic_class = static_cast<std::uint8_t>(stats_.flows()[f.stats_flow].traffic_class);
+  p.traffic_class = static_cast<std::uint8_t>(stats_.traffic_class(f.stats_flow));
   p.sent_ps = sim.now().ps();
   stats_.sent(f.stats_flow, p.sent_ps);
   fabric_.inject(id);

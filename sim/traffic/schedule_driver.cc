@@ -76,11 +76,11 @@ std::string ScheduleDriver::partitionable(const Schedule& schedule) {
 }
 
 void ScheduleDriver::prepare_lanes() {
-  transfer_of_flow_.resize(stats_.flows().size(), kNone);
+  transfer_of_flow_.resize(stats_.flow_count(), kNone);
   for (std::uint32_t stream = 0; stream < ready_of_stream_.size(); ++stream) {
     Transport* transport = transport_of_stream_[stream];
     if (transport == nullptr) continue;
-    transport->reserve_messages(static_cast<std::uint32_t>(stats_.flows().size()));
+    transport->reserve_messages(static_cast<std::uint32_t>(stats_.flow_count()));
     for (std::uint32_t t : ready_of_stream_[stream]) transport->open_connection(schedule_.transfers[t].src, schedule_.transfers[t].dst);
   }
 }

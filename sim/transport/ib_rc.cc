@@ -17,7 +17,12 @@ std::uint32_t IbRcTransport::add_connection(std::uint32_t src, std::uint32_t dst
     q.src = src;
     q.dst = dst;
     q.entropy = params_.ecmp ? static_cast<std::uint32_t>(rng().next_u64()) : dst * lid_stride_ + i;
+    Responder r;
+    r.src = q.src;
+    r.dst = q.dst;
+    r.entropy = q.entropy;
     qps_.push_back(std::move(q));
+    responders_.push_back(std::move(r));
   }
   if (nics_.size() <= src) nics_.resize(src + 1);
   return c;
@@ -143,7 +148,7 @@ void IbRcTransport::delivered(Simulator&, const Packet& arrived) {
 }
 
 void IbRcTransport::send_ack(std::uint32_t qi, std::uint8_t flags) {
-  Qp& q = qps_[qi];
+  Responder& q = responders_[qi];
   std::uint32_t id = new_packet(qi, q.dst, q.src, q.expected_psn, 0, flags);
   Packet& a = fabric_.pool()[id];
   // ACKs follow the reverse QP's path: D-mod-K on the sender's LID, or its ECMP hash.
@@ -156,7 +161,7 @@ void IbRcTransport::send_ack(std::uint32_t qi, std::uint8_t flags) {
 
 void IbRcTransport::on_data(const Packet& p) {
   const std::uint32_t qi = p.flow;
-  Qp& q = qps_[qi];
+  Responder& q = responders_[qi];
   if (p.seq < q.expected_psn) {  // duplicate: our ACK may have been lost
     ++lane_counters().duplicates_received;
     send_ack(qi, kFlagAck);

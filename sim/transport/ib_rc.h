@@ -107,7 +107,13 @@ class IbRcTransport : public Transport {
                         // QP leaves nothing in the queue to stretch the simulated time
     bool at_nic = false;             // in its NIC's line of QPs that can send
     std::uint32_t next_ready = 0;    // the QP behind it in that line (when at_nic)
-    // Receiver.
+  };
+  // A QP's responder, apart from its requester: the two run in different lanes of a
+  // partitioned run and write their halves on every packet (the route fields are
+  // copies, so the responder never reads the requester's cache lines).
+  struct alignas(64) Responder {
+    std::uint32_t src, dst;
+    std::uint32_t entropy;
     std::uint32_t expected_psn = 0;
     std::uint32_t since_ack = 0;
     bool nak_sent = false;
@@ -142,7 +148,8 @@ class IbRcTransport : public Transport {
 
   IbRcParams params_;
   std::uint32_t lid_stride_ = 1;   // 2^LMC
-  std::vector<Qp> qps_;            // connection c owns qps_[c*n .. c*n + n-1]
+  std::vector<Qp> qps_;
+  std::vector<Responder> responders_;  // parallel to qps_            // connection c owns qps_[c*n .. c*n + n-1]
   std::vector<Nic> nics_;          // per sending endpoint
 };
 

@@ -31,6 +31,7 @@ std::uint32_t SrdTransport::add_connection(std::uint32_t src, std::uint32_t dst)
   k.slots.resize(params_.paths);
   for (auto& s : k.slots) s.entropy = static_cast<std::uint32_t>(rng().next_u64());
   conns_.push_back(std::move(k));
+  receivers_.emplace_back();
   if (nics_.size() <= src) nics_.resize(src + 1);
   return static_cast<std::uint32_t>(conns_.size() - 1);
 }
@@ -171,7 +172,7 @@ void SrdTransport::dropped(Simulator& sim, const Packet& p, std::uint32_t port) 
 }
 
 void SrdTransport::on_data(const Packet& p) {
-  Conn& k = conns_[p.flow];
+  Receiver& k = receivers_[p.flow];
   std::uint32_t idx = p.seq - k.got_base;
   if (p.seq < k.got_base || (idx < k.got.size() && k.got[idx])) {
     ++lane_counters().duplicates_received;

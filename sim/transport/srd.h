@@ -160,7 +160,10 @@ class SrdTransport : public Transport {
     bool pace_armed = false;
     bool at_nic = false;            // in its NIC's round-robin line
     std::uint32_t next_ready = 0;   // the connection behind it in that line (when at_nic)
-    // Receiver.
+  };
+  // A connection's receiver, apart from its sender: the two run in different lanes of a
+  // partitioned run and write their halves on every packet.
+  struct alignas(64) Receiver {
     std::vector<bool> got;           // from got_base
     std::uint32_t got_base = 0;
     std::uint32_t rcv_next = 0;      // lowest sequence number not yet received
@@ -194,6 +197,7 @@ class SrdTransport : public Transport {
 
   SrdParams params_;
   std::vector<Conn> conns_;
+  std::vector<Receiver> receivers_;  // parallel to conns_
   std::vector<Nic> nics_;  // per sending endpoint
 };
 

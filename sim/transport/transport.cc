@@ -35,7 +35,7 @@ TransportCounters Transport::counters() const {
 }
 
 void Transport::reserve_messages(std::uint32_t messages) {
-  if (packets_missing_.size() < messages) packets_missing_.resize(messages, 0);
+  if (expected_packets_.size() < messages) expected_packets_.resize(messages, 0);
 }
 
 std::uint32_t Transport::connection(std::uint32_t src, std::uint32_t dst) {
@@ -79,13 +79,13 @@ std::uint32_t Transport::new_packet(std::uint32_t conn, std::uint32_t src, std::
 }
 
 void Transport::expect_packets(std::uint32_t message, std::uint32_t packets) {
-  if (message >= packets_missing_.size()) packets_missing_.resize(message + 1, 0);
-  packets_missing_[message] += packets;
+  if (message >= expected_packets_.size()) expected_packets_.resize(message + 1, 0);
+  expected_packets_[message] += packets;
 }
 
 void Transport::message_packet_arrived(std::uint32_t message, std::uint32_t payload_bytes) {
   stats_.received(message, payload_bytes, sim_.now().ps(), sim_.lane());
-  if (--packets_missing_[message] == 0 && listener_) listener_->message_done(sim_, message);
+  if (stats_.packets_delivered(message) == expected_packets_[message] && listener_) listener_->message_done(sim_, message);
 }
 
 void Transport::note_reorder(std::uint64_t depth) {

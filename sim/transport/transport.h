@@ -114,7 +114,11 @@ class Transport : public PacketSink, public EventHandler {
   };
   std::vector<LaneState> lanes_;
   std::unordered_map<std::uint64_t, std::uint32_t> connections_;
-  std::vector<std::uint32_t> packets_missing_;  // per message id
+  // Packets each message (FlowStats id) has: written once when posted, read by the
+  // receiver, which compares it with FlowStats' count of distinct packets delivered
+  // (a count of packets still missing here was written by every receiver, and shared
+  // cache lines between lanes).
+  std::vector<std::uint32_t> expected_packets_;
 };
 
 }  // namespace fabricplan::sim

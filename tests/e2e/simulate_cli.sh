@@ -78,4 +78,21 @@ import json; d=json.load(open('$src/configs/scenarios/bench-f-ft1024-a2a1024.jso
 set +e; "$bin" simulate "$tmp/big.json" -o "$tmp/big.out" 2>"$tmp/err"; rc=$?; set -e
 [[ $rc -eq 2 && ! -e $tmp/big.out ]] && grep -q "at /traffic: expected a flow-engine run within 0.05 GiB" "$tmp/err" && grep -q "estimated" "$tmp/err" \
   || { echo "oversized flow run not refused: rc=$rc $(cat "$tmp/err")"; exit 1; }
+# --threads: a partitioned run, the same result on any thread count, said in the report.
+"$bin" simulate "$tmp/s.json" --threads 2 --format json -o "$tmp/t2.json"
+"$bin" simulate "$tmp/s.json" --threads 3 --format json -o "$tmp/t3.json"
+grep -q "partitioned: 4 lanes on 2 threads" <<<"$("$bin" simulate "$tmp/s.json" --threads 2)"
+"$py" - "$tmp/t2.json" "$tmp/t3.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert a["engine"]["partition"]["lanes"] == 4 and a["engine"]["partition"]["threads"] == 2, a["engine"]
+for r in (a, b):
+    r.pop("tool_version"); r["engine"].pop("wall_s"); r["engine"]["partition"].pop("threads")
+assert a == b, "partitioned runs on 2 and 3 threads differ"
+PY
+set +e; "$bin" simulate "$tmp/s.json" --threads 0 2>"$tmp/err" >/dev/null; rc=$?; set -e
+[[ $rc -eq 2 ]] && grep -q -- '--threads: expected an integer in \[1, 1024\], found "0"' "$tmp/err" || { echo "bad --threads: rc=$rc $(cat "$tmp/err")"; exit 1; }
+spec=$(ls "$src"/configs/clusters/*.json | head -1)
+set +e; "$bin" simulate "$spec" --threads 2 2>"$tmp/err" >/dev/null; rc=$?; set -e
+[[ $rc -eq 2 ]] && grep -q -- "--threads applies to a scenario" "$tmp/err" || { echo "--threads on a SPEC: rc=$rc $(cat "$tmp/err")"; exit 1; }
 echo ok
