@@ -49,7 +49,37 @@ Fabric::Fabric(Simulator& sim, const Topology& topo, const FabricParams& params,
   for (std::uint32_t p = 0; p < ports_.size(); ++p) {
     int from = rest_[p].from;
     if (from < topo.hosts && host_port_[from] == kNoPort) host_port_[from] = p;
+    port_to_.push_back(ports_[p].to);
   }
+  if (partitioned_) assign_port_lanes();
+}
+
+void Fabric::assign_port_lanes() {
+  port_lane_.resize(ports_.size());
+  for (std::uint32_t p = 0; p < ports_.size(); ++p) port_lane_[p] = sim_.lane_of_node(rest_[p].from);
+  // A shared buffer is one per switch: its ports stay in its lane.
+  if (params_.shared_buffer_bytes > 0) return;
+  const int hosts = topo_.hosts;
+  std::vector<bool> edge(topo_.nodes.size(), false);
+  for (const TopoLink& l : topo_.links) {
+    if (l.a < hosts && l.b >= hosts) edge[static_cast<std::size_t>(l.b)] = true;
+    if (l.b < hosts && l.a >= hosts) edge[static_cast<std::size_t>(l.a)] = true;
+  }
+  std::vector<std::uint32_t> lanes = port_lane_;
+  for (std::uint32_t p = 0; p < ports_.size(); ++p) {
+    const int from = rest_[p].from, to = ports_[p].to;
+    if (from >= hosts && !edge[static_cast<std::size_t>(from)] && to >= hosts && edge[static_cast<std::size_t>(to)]) {
+      lanes[p] = sim_.lane_of_node(to);
+    }
+  }
+  const NextHops& h = next_hops_;
+  for (std::size_t row = 0; row < h.count.size(); ++row) {
+    const std::uint32_t* first = h.ports.data() + h.offset[row];
+    for (int k = 1; k < h.count[row]; ++k) {
+      if (lanes[first[k]] != lanes[first[0]]) return;  // choices in two lanes: keep the nodes' lanes
+    }
+  }
+  port_lane_ = std::move(lanes);
 }
 
 PortStats Fabric::port_stats(std::size_t p) const {
@@ -190,8 +220,14 @@ std::uint32_t Fabric::DropNotices::lane_of(std::uint64_t arg) const {
 
 std::uint32_t Fabric::lane_of(std::uint64_t arg) const {
   const auto port = static_cast<std::uint32_t>((arg >> 32) & 0x3fffffff);
-  const int node = static_cast<EventKind>(arg >> 62) == kArrive ? ports_[port].to : rest_[port].from;
-  return sim_.lane_of_node(node);
+  if (static_cast<EventKind>(arg >> 62) != kArrive) return port_lane_[port];
+  // An arrival runs where the port it leaves by is (all of a switch's choices towards
+  // one destination share a lane, so the choice itself can wait for the arrival).
+  const int node = port_to_[port];
+  const Packet& p = pool_[static_cast<std::uint32_t>(arg)];
+  if (node == static_cast<int>(p.dst)) return sim_.lane_of_node(node);
+  const NextHops::Choices c = next_hops_.choices(node, static_cast<int>(p.dst));
+  return c.count > 0 ? port_lane_[c.ports[0]] : sim_.lane_of_node(node);
 }
 
 
@@ -268,18 +304,19 @@ void Fabric::on_event(Simulator&, std::uint64_t arg) {
 
 void Fabric::prefetch(std::uint64_t arg) const {
   const auto port = static_cast<std::uint32_t>((arg >> 32) & 0x3fffffff);
-  __builtin_prefetch(&ports_[port]);
   if (static_cast<EventKind>(arg >> 62) != kArrive) {
+    __builtin_prefetch(&ports_[port]);
     if (params_.lossless) __builtin_prefetch(&rest_[port]);  // end of transmission, credit
     return;
   }
+  __builtin_prefetch(&port_to_[port]);
   const Packet* p = &pool_[static_cast<std::uint32_t>(arg)];
   __builtin_prefetch(p);
   __builtin_prefetch(reinterpret_cast<const char*>(p) + sizeof(Packet) - 1);
 }
 
 void Fabric::arrive(std::uint32_t port, std::uint32_t id) {
-  int node = ports_[port].to;
+  int node = port_to_[port];  // (the port itself may belong to another lane)
   Packet& p = pool_[id];
   // Only credit return reads it. Drop-tail leaves the packet unwritten here: in a
   // partitioned run its line then stays shared with the lane that sent it.

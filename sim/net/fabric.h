@@ -39,8 +39,12 @@
 // manager's or routing protocol's reroute, timed by the caller).
 // Delivered and dropped packets are reported to the PacketSink the packet's owner names.
 // Partitioned runs (Simulator::partition): a port belongs to the lane of the node it
-// leaves, an arrival to the lane of the node it reaches; counters are kept per lane and
-// summed when read. A drop is told to its sink one lookahead later, in the lane of the
+// leaves, except a port from an upper switch down to an edge switch (spine to leaf,
+// aggregation to edge), which belongs to that edge switch's lane: only traffic for that
+// edge's hosts crosses it. An arrival at a switch runs in the lane of the port it will
+// leave by (every equal-cost choice of a switch lies in one lane, checked), so a packet
+// from leaf A through spine S to leaf B changes lanes once, not twice, and what it
+// touches at S belongs to B's lane. Counters are kept per lane and summed when read. A drop is told to its sink one lookahead later, in the lane of the
 // sink's state_endpoint (the sink's sender state may live in another lane than the
 // switch that dropped it); the sequential engine tells it at once.
 #pragma once
@@ -130,6 +134,8 @@ class Fabric : public EventHandler {
   void on_event(Simulator& sim, std::uint64_t arg) override;
   void prefetch(std::uint64_t arg) const override;
   std::uint32_t lane_of(std::uint64_t arg) const override;
+  // Partitioned runs: the lane that owns port p (reads and writes its state).
+  std::uint32_t port_lane(std::uint32_t p) const { return port_lane_[p]; }
 
   std::size_t port_count() const { return ports_.size(); }
   PortStats port_stats(std::size_t p) const;
@@ -256,6 +262,12 @@ class Fabric : public EventHandler {
   PacketPool pool_;
   std::vector<LaneCounters> lanes_;
   bool partitioned_;  // the simulator's, read on every hop
+  std::vector<std::uint32_t> port_lane_;  // partitioned: each port's owner
+  std::vector<int> port_to_;              // ports_[p].to, never written: read by other lanes
+  // Gives ports from upper switches down to edge switches to the edge's lane where every
+  // switch's equal-cost choices then still lie in one lane (else each port stays in the
+  // lane of the node it leaves).
+  void assign_port_lanes();
   DropNotices drop_notices_;
 };
 

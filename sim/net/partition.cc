@@ -37,7 +37,10 @@ Partition partition_by_edge(const Topology& topo, unsigned threads) {
 std::int64_t min_crossing_propagation_ps(const Topology& topo, const std::vector<std::uint32_t>& lane_of_node) {
   std::int64_t least = -1;
   for (const TopoLink& l : topo.links) {
-    if (lane_of_node[static_cast<std::size_t>(l.a)] == lane_of_node[static_cast<std::size_t>(l.b)]) continue;
+    // A switch-to-switch link may carry a packet into another lane even between two
+    // switches of one lane (the fabric runs an arrival where its next port is).
+    const bool host_link = l.a < topo.hosts || l.b < topo.hosts;
+    if (host_link && lane_of_node[static_cast<std::size_t>(l.a)] == lane_of_node[static_cast<std::size_t>(l.b)]) continue;
     const std::int64_t ps = Time::from_us(l.propagation_us).ps();
     if (least < 0 || ps < least) least = ps;
   }

@@ -4,7 +4,8 @@
 // hosts hung off them, plus a share of the switches above them: edge switch e goes to
 // lane e mod L, every other switch by its own rank mod L, a host to its switch's lane.
 // Most of a host's traffic then starts and ends inside one lane, and every link between
-// lanes is a switch-to-switch link whose propagation delay is the lookahead.
+// lanes is a switch-to-switch link whose propagation delay is the lookahead (the fabric
+// may hand a packet to another lane on any switch-to-switch link: fabric.h).
 // L = min(edge switches, kMaxLanes): fixed by the topology, never by the thread count,
 // so any number of threads gives the same result.
 #pragma once
@@ -24,7 +25,8 @@ constexpr std::uint32_t kMaxLanes = 64;
 // between lanes has no propagation delay (such a fabric cannot run partitioned).
 Partition partition_by_edge(const Topology& topo, unsigned threads);
 
-// The smallest propagation delay of a link whose ends are in different lanes (-1: none).
+// The smallest propagation delay of a link an event can cross lanes over: every
+// switch-to-switch link and a host link whose ends are in different lanes (-1: none).
 std::int64_t min_crossing_propagation_ps(const Topology& topo, const std::vector<std::uint32_t>& lane_of_node);
 
 }  // namespace fabricplan::sim

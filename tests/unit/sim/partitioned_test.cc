@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/core/simulator.h"
+#include "sim/net/fabric.h"
 #include "sim/net/packet_pool.h"
 #include "sim/net/partition.h"
 
@@ -235,6 +236,33 @@ TEST(Partition, EachLeafWithItsHostsIsALaneAndSpinesAreSharedOut) {
   }
   EXPECT_EQ(leaf_lanes.size(), 6u);
   EXPECT_EQ(spine_lanes, (std::set<std::uint32_t>{0, 1, 2}));
+}
+
+struct NoSink final : PacketSink {
+  void delivered(Simulator&, const Packet&) override {}
+  void dropped(Simulator&, const Packet&, std::uint32_t) override {}
+};
+
+TEST(PartitionedFabric, PortsDownToALeafBelongToThatLeafsLaneUnlessASwitchSharesOneBuffer) {
+  // 4 leaves of 2 hosts, 2 spines: a spine's port down to leaf L carries only traffic
+  // for L's hosts, so it is L's lane's; every other port is its switch's (or host's).
+  const Topology topo = build_leaf_spine(4, 2, 2, 100, 1.0);
+  for (const bool shared : {false, true}) {
+    Simulator sim;
+    sim.partition(partition_by_edge(topo, 2));
+    NoSink sink;
+    FabricParams params;
+    if (shared) params.shared_buffer_bytes = 1 << 20;
+    Fabric fabric(sim, topo, params, sink);
+    int down_to_leaf = 0;
+    for (std::uint32_t p = 0; p < fabric.port_count(); ++p) {
+      const int from = fabric.port_from(p), to = fabric.port_to(p);
+      const bool spine_to_leaf = topo.nodes[from].kind == NodeKind::kSpine && topo.nodes[to].kind == NodeKind::kLeaf;
+      down_to_leaf += spine_to_leaf;
+      EXPECT_EQ(fabric.port_lane(p), sim.lane_of_node(spine_to_leaf && !shared ? to : from)) << p << " shared " << shared;
+    }
+    EXPECT_EQ(down_to_leaf, 8);
+  }
 }
 
 }  // namespace
