@@ -42,8 +42,7 @@ void Simulator::partition(Partition p) {
   }
 }
 
-void Simulator::schedule_partitioned(Time at, EventHandler* h, std::uint64_t arg) {
-  const std::uint32_t to = h->lane_of(arg);
+void Simulator::schedule_partitioned(Time at, EventHandler* h, std::uint64_t arg, std::uint32_t to) {
   if (to >= lanes_.size()) throw std::logic_error("an event whose handler names no lane, in a partitioned run");
   Lane* from = running_lane != nullptr && running_lane->owner == this ? running_lane : nullptr;
   if (from == nullptr || from->index == to) {  // set-up (one thread), or within the lane

@@ -75,10 +75,19 @@ class Simulator {
     if (!partitioned_) {
       queue_.push(at, h, arg);
     } else {
-      schedule_partitioned(at, h, arg);
+      schedule_partitioned(at, h, arg, h->lane_of(arg));
     }
   }
   void schedule_in(Time delay, EventHandler* h, std::uint64_t arg = 0) { schedule_at(now() + delay, h, arg); }
+  // As schedule_at, for a caller that knows the event's lane (h->lane_of(arg)) without
+  // asking: the packet fabric, on every hop.
+  void schedule_in_lane(Time at, EventHandler* h, std::uint64_t arg, std::uint32_t lane) {
+    if (!partitioned_) {
+      queue_.push(at, h, arg);
+    } else {
+      schedule_partitioned(at, h, arg, lane);
+    }
+  }
   // Partitioned runs: only within the lane that schedules it.
   EventHandle schedule_cancellable(Time at, EventHandler* h, std::uint64_t arg = 0);
   bool cancel(EventHandle h);
@@ -119,7 +128,7 @@ class Simulator {
   static constexpr std::size_t kPrefetchDistance = 6;
   Time lane_now() const;
   std::uint32_t running_lane_index() const;
-  void schedule_partitioned(Time at, EventHandler* h, std::uint64_t arg);
+  void schedule_partitioned(Time at, EventHandler* h, std::uint64_t arg, std::uint32_t to);
   void run_partitioned(Time until);
   // Runs lane's events before end_ps on this thread.
   void run_window(Lane& lane, std::int64_t end_ps);

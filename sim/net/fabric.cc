@@ -51,7 +51,10 @@ Fabric::Fabric(Simulator& sim, const Topology& topo, const FabricParams& params,
     if (from < topo.hosts && host_port_[from] == kNoPort) host_port_[from] = p;
     port_to_.push_back(ports_[p].to);
   }
-  if (partitioned_) assign_port_lanes();
+  if (partitioned_) {
+    assign_port_lanes();
+    assign_arrival_lanes();
+  }
 }
 
 void Fabric::assign_port_lanes() {
@@ -80,6 +83,21 @@ void Fabric::assign_port_lanes() {
     }
   }
   port_lane_ = std::move(lanes);
+}
+
+void Fabric::assign_arrival_lanes() {
+  const NextHops& h = next_hops_;
+  const int switches = static_cast<int>(topo_.nodes.size()) - topo_.hosts;
+  arrival_lane_.assign(static_cast<std::size_t>(switches) * h.groups, 0);
+  for (int sw = 0; sw < switches; ++sw) {
+    const int node = topo_.hosts + sw;
+    for (int g = 0; g < h.groups; ++g) {
+      const std::size_t i = static_cast<std::size_t>(sw) * h.groups + g;
+      // Down to one of its own hosts, or nowhere: the switch's lane; else its choices'.
+      const bool own = h.group_switch[g] == node || h.count[i] == 0;
+      arrival_lane_[i] = static_cast<std::uint16_t>(own ? sim_.lane_of_node(node) : port_lane_[h.ports[h.offset[i]]]);
+    }
+  }
 }
 
 PortStats Fabric::port_stats(std::size_t p) const {
@@ -224,10 +242,14 @@ std::uint32_t Fabric::lane_of(std::uint64_t arg) const {
   // An arrival runs where the port it leaves by is (all of a switch's choices towards
   // one destination share a lane, so the choice itself can wait for the arrival).
   const int node = port_to_[port];
-  const Packet& p = pool_[static_cast<std::uint32_t>(arg)];
-  if (node == static_cast<int>(p.dst)) return sim_.lane_of_node(node);
-  const NextHops::Choices c = next_hops_.choices(node, static_cast<int>(p.dst));
-  return c.count > 0 ? port_lane_[c.ports[0]] : sim_.lane_of_node(node);
+  if (node < topo_.hosts) return sim_.lane_of_node(node);  // a host: the packet's end
+  const std::uint32_t dst = pool_[static_cast<std::uint32_t>(arg)].dst;
+  return arrival_lane_[static_cast<std::size_t>(node - topo_.hosts) * next_hops_.groups + next_hops_.host_group[dst]];
+}
+
+void Fabric::set_next_hops(NextHops routes) {
+  if (partitioned_) throw std::logic_error("new routes in a partitioned run (its lanes follow the routes it began with)");
+  next_hops_ = std::move(routes);
 }
 
 
@@ -270,9 +292,9 @@ void Fabric::enqueue(std::uint32_t port, std::uint32_t id) {
   if (shared) {
     // The shared space is held until the packet has left; that needs its own event.
     shared_used_bytes_[rest_[port].from] += p.wire_bytes;
-    sim_.schedule_at(Time::from_ps(q.busy_until_ps), this, event_arg(kDepart, port, p.wire_bytes));
+    schedule(q.busy_until_ps, event_arg(kDepart, port, p.wire_bytes));
   }
-  sim_.schedule_at(Time::from_ps(q.busy_until_ps + q.propagation_ps), this, event_arg(kArrive, port, id));
+  schedule(q.busy_until_ps + q.propagation_ps, event_arg(kArrive, port, id));
 }
 
 void Fabric::send_control(std::uint32_t port, std::uint32_t id) {
@@ -285,7 +307,7 @@ void Fabric::send_control(std::uint32_t port, std::uint32_t id) {
   const std::int64_t serialization = std::int64_t{q.ps_per_byte} * p.wire_bytes;
   q.busy_until_ps = (q.busy_until_ps > now ? q.busy_until_ps : now) + serialization;
   count_transmission(q, p);
-  sim_.schedule_at(Time::from_ps(now + serialization + q.propagation_ps), this, event_arg(kArrive, port, id));
+  schedule(now + serialization + q.propagation_ps, event_arg(kArrive, port, id));
 }
 
 void Fabric::on_event(Simulator&, std::uint64_t arg) {

@@ -129,7 +129,7 @@ class Fabric : public EventHandler {
   void set_link_up(std::size_t link, bool up);
   bool link_up(std::size_t link) const { return ports_[2 * link].up; }
   // Installs new routes (e.g. recomputed without failed links).
-  void set_next_hops(NextHops routes) { next_hops_ = std::move(routes); }
+  void set_next_hops(NextHops routes);
 
   void on_event(Simulator& sim, std::uint64_t arg) override;
   void prefetch(std::uint64_t arg) const override;
@@ -263,11 +263,23 @@ class Fabric : public EventHandler {
   std::vector<LaneCounters> lanes_;
   bool partitioned_;  // the simulator's, read on every hop
   std::vector<std::uint32_t> port_lane_;  // partitioned: each port's owner
+  // Partitioned: the lane an arrival at a switch runs in, per (switch - hosts, destination
+  // group): the lane of the ports it may leave by.
+  std::vector<std::uint16_t> arrival_lane_;
+  // Schedules a fabric event in its lane (the lane is worked out here, not asked for).
+  void schedule(std::int64_t at_ps, std::uint64_t arg) {
+    if (partitioned_) {
+      sim_.schedule_in_lane(Time::from_ps(at_ps), this, arg, Fabric::lane_of(arg));
+    } else {
+      sim_.schedule_at(Time::from_ps(at_ps), this, arg);
+    }
+  }
   std::vector<int> port_to_;              // ports_[p].to, never written: read by other lanes
   // Gives ports from upper switches down to edge switches to the edge's lane where every
   // switch's equal-cost choices then still lie in one lane (else each port stays in the
   // lane of the node it leaves).
   void assign_port_lanes();
+  void assign_arrival_lanes();
   DropNotices drop_notices_;
 };
 

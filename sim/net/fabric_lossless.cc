@@ -42,15 +42,15 @@ void Fabric::lossless_try_send(std::uint32_t port) {
   count_transmission(q, p);
   // The packet leaves this node's input buffer as its last bit goes out.
   if (p.in_port != kNoPort) return_credit(p.in_port, p.wire_bytes, done);
-  sim_.schedule_at(Time::from_ps(done), this, event_arg(kTxDone, port, 0));
-  sim_.schedule_at(Time::from_ps(done + q.propagation_ps), this, event_arg(kArrive, port, id));
+  schedule(done, event_arg(kTxDone, port, 0));
+  schedule(done + q.propagation_ps, event_arg(kArrive, port, id));
 }
 
 void Fabric::return_credit(std::uint32_t in_port, std::uint32_t bytes, std::int64_t at_ps) {
   const Port& upstream = ports_[in_port];
   if (upstream.to_host) return;  // ports into hosts never run short of credit
   // The credit travels back over the reverse direction of the same link.
-  sim_.schedule_at(Time::from_ps(at_ps + upstream.propagation_ps), this, event_arg(kCredit, in_port, bytes));
+  schedule(at_ps + upstream.propagation_ps, event_arg(kCredit, in_port, bytes));
 }
 
 void Fabric::lossless_credit(std::uint32_t port, std::uint32_t bytes) {
