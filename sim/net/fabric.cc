@@ -252,7 +252,6 @@ void Fabric::set_next_hops(NextHops routes) {
   next_hops_ = std::move(routes);
 }
 
-
 Fabric::ClassPortStats Fabric::class_port_stats(std::uint32_t c) const {
   ClassPortStats all;
   for (const LaneCounters& l : lanes_) {
@@ -265,7 +264,6 @@ Fabric::ClassPortStats Fabric::class_port_stats(std::uint32_t c) const {
   }
   return all;
 }
-
 
 bool Fabric::shared_buffer_admits(const Port& q, std::int64_t backlog, std::uint32_t bytes) const {
   std::int64_t used = shared_used_bytes_[rest_[index_of(q)].from];
