@@ -7,8 +7,11 @@
 // one suggests will be sparse (fewer than kSoloEventsPerThread events per thread) is
 // run by that deciding thread alone, lanes in order, and the next one decided at once:
 // the other threads' wait costs less than two barriers for a handful of events (an
-// incast into one host runs ~30 events per microsecond window). Which thread runs a
-// lane never changes what the lane does.
+// incast into one host runs ~30 events per microsecond window). Threads take lanes one
+// at a time from a shared counter, busiest first (by the events each ran in the window
+// before): where a few lanes hold most of the work (the tail of a run on single paths)
+// they start first and the rest fill in beside them. Which thread runs a lane never
+// changes what the lane does.
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -35,6 +38,12 @@ void Simulator::run_partitioned(Time until) {
   bool after_hand_over = true;  // which barrier completes: the first and every hand-over decide
   std::uint64_t events_before = events_processed();  // at the start of the last window
   std::uint64_t next_observe = events_before + observe_every_;
+  // Lanes in the order threads take them (busiest in the last window first), the next
+  // to take, and each lane's event count when the window began.
+  std::vector<std::uint32_t> order(lanes);
+  for (std::uint32_t l = 0; l < lanes; ++l) order[l] = l;
+  std::atomic<std::uint32_t> next_lane{0};
+  std::vector<std::uint64_t> events_at_start(lanes, 0);
   std::exception_ptr failure;
   std::mutex failure_mutex;
   std::atomic<bool> failed{false};
@@ -76,16 +85,29 @@ void Simulator::run_partitioned(Time until) {
       const std::uint64_t last_window_events = events_processed() - events_before;
       events_before = events_processed();
       next_window();
-      if (done || threads == 1 || last_window_events >= kSoloEventsPerThread * threads) return;
+      if (done) return;
+      if (threads == 1 || last_window_events >= kSoloEventsPerThread * threads) {  // the threads run it
+        if (threads > 1) {
+          std::vector<std::uint64_t> ran(lanes);
+          for (std::uint32_t l = 0; l < lanes; ++l) {
+            ran[l] = lanes_[l]->events - events_at_start[l];
+            events_at_start[l] = lanes_[l]->events;
+          }
+          std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return ran[a] > ran[b]; });
+        }
+        next_lane.store(0, std::memory_order_relaxed);
+        return;
+      }
       for (auto& l : lanes_) run_lane(*l);  // sparse: this thread runs the window alone
       for (auto& l : lanes_) l->hand_over(lanes_);
+      for (std::uint32_t l = 0; l < lanes; ++l) events_at_start[l] = lanes_[l]->events;
     }
   };
   SpinBarrier sync(threads);
   auto worker = [&](unsigned t) {
     sync.arrive_and_wait(decide);  // the first decision
     while (!done) {
-      for (std::uint32_t l = t; l < lanes; l += threads) run_lane(*lanes_[l]);
+      for (std::uint32_t k; (k = next_lane.fetch_add(1, std::memory_order_relaxed)) < lanes;) run_lane(*lanes_[order[k]]);
       sync.arrive_and_wait(decide);
       for (std::uint32_t l = t; l < lanes; l += threads) lanes_[l]->hand_over(lanes_);
       sync.arrive_and_wait(decide);
