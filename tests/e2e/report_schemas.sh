@@ -8,6 +8,9 @@ bin=$1; src=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 "$bin" plan "$src/configs/clusters/p5-moe-pd.json" --format json -o "$tmp/plan.json"
 "$bin" simulate "$src/configs/scenarios/bench-t-128-srd.json" --format json -o "$tmp/simulate-packet.json"
+# Partitioned (engine.partition with its lanes) and one that stays sequential (and says why).
+"$bin" simulate "$src/configs/scenarios/bench-t-128-srd.json" --threads 2 --format json -o "$tmp/simulate-threads.json"
+"$bin" simulate "$src/configs/scenarios/fault-128-srd.json" --threads 2 --format json -o "$tmp/simulate-threads-seq.json"
 "$bin" simulate "$src/configs/scenarios/mix-rail-kv-moe-allreduce.json" --engine flow --format json -o "$tmp/simulate-flow.json"
 "$bin" compare "$src/configs/scenarios/bench-t-128-ib.json" --format json -o "$tmp/compare.json"
 "$bin" compare "$src/configs/clusters/p5-moe-pd.json" --format json -o "$tmp/compare-spec.json"
@@ -34,7 +37,8 @@ pairs = {"plan.json": "plan-report.schema.json", "simulate-packet.json": "simula
          "expect-moe.json": "expect-report.schema.json", "expect-flow.json": "expect-report.schema.json",
          "expect-packet.json": "expect-report.schema.json", "doctor.json": "doctor-report.schema.json",
          "calibration.json": "calibration.schema.json", "compare-spec.json": "compare-spec-report.schema.json",
-         "simulate-spec.json": "simulate-report.schema.json"}
+         "simulate-spec.json": "simulate-report.schema.json", "simulate-threads.json": "simulate-report.schema.json",
+         "simulate-threads-seq.json": "simulate-report.schema.json"}
 for out, schema in pairs.items():
     doc = json.load(open(os.path.join(tmp, out)))
     for k in ("report", "report_version", "tool_version"):
@@ -42,4 +46,8 @@ for out, schema in pairs.items():
     resolver = jsonschema.RefResolver(base_uri=schemas[schema].get("$id", ""), referrer=schemas[schema], store=store)
     jsonschema.Draft202012Validator(schemas[schema], resolver=resolver).validate(doc)
     print(f"ok   {out} ({doc['report']} v{doc['report_version']}) follows {schema}")
+part = json.load(open(os.path.join(tmp, "simulate-threads.json")))["engine"]["partition"]
+assert part["lanes"] == 16 and part["threads"] == 2, part
+seq = json.load(open(os.path.join(tmp, "simulate-threads-seq.json")))["engine"]["partition"]
+assert "link failure" in seq["sequential_because"] and "lanes" not in seq, seq
 PY
