@@ -48,21 +48,20 @@ void ScheduleDriver::add_stream(std::uint32_t stream, Transport& transport) {
     }
   }
   if (stream > kStreamMask) throw std::length_error("more traffic streams than the packet engine's events name");
+  // Partitioned: each lane's transfers of a run together (list order kept within a
+  // lane), so a run is one event per lane that has transfers in it. Unpartitioned every
+  // transfer is in lane 0 and this changes nothing.
+  if (sim_.partitioned()) {
+    std::stable_sort(ready.begin(), ready.end(), [&](std::uint32_t a, std::uint32_t b) {
+      const Transfer &x = schedule_.transfers[a], &y = schedule_.transfers[b];
+      return x.release_ps != y.release_ps ? x.release_ps < y.release_ps : lane_of_transfer(a) < lane_of_transfer(b);
+    });
+  }
   for (std::size_t i = 0; i < ready.size(); ++i) {
     const std::int64_t at = schedule_.transfers[ready[i]].release_ps;
-    if (i > 0 && at == schedule_.transfers[ready[i - 1]].release_ps) continue;
-    const auto pos = static_cast<std::uint32_t>(i);
-    if (!sim_.partitioned()) {
-      sim_.schedule_at(Time::from_ps(at), this, run_arg(stream, pos));
-      continue;
-    }
-    std::vector<bool> lane_has(sim_.lane_count(), false);  // one event per lane with a transfer in the run
-    for (std::size_t k = i; k < ready.size() && schedule_.transfers[ready[k]].release_ps == at; ++k) {
-      lane_has[sim_.lane_of_node(static_cast<int>(schedule_.transfers[ready[k]].src))] = true;
-    }
-    for (std::uint32_t lane = 0; lane < lane_has.size(); ++lane) {
-      if (lane_has[lane]) sim_.schedule_at(Time::from_ps(at), this, run_arg(stream, pos, lane));
-    }
+    const std::uint32_t lane = lane_of_transfer(ready[i]);
+    if (i > 0 && at == schedule_.transfers[ready[i - 1]].release_ps && lane == lane_of_transfer(ready[i - 1])) continue;
+    sim_.schedule_at(Time::from_ps(at), this, run_arg(stream, static_cast<std::uint32_t>(i), lane));
   }
 }
 
@@ -81,13 +80,16 @@ void ScheduleDriver::prepare_lanes() {
     Transport* transport = transport_of_stream_[stream];
     if (transport == nullptr) continue;
     transport->reserve_messages(static_cast<std::uint32_t>(stats_.flow_count()));
-    for (std::uint32_t t : ready_of_stream_[stream]) transport->open_connection(schedule_.transfers[t].src, schedule_.transfers[t].dst);
+    // In the stream's list order (its flow ids' order), not the lanes' order of posting:
+    // the connections draw their random path entropies as they are made.
+    std::vector<std::uint32_t> by_flow = ready_of_stream_[stream];
+    std::sort(by_flow.begin(), by_flow.end(), [&](std::uint32_t a, std::uint32_t b) { return flow_of_[a] < flow_of_[b]; });
+    for (std::uint32_t t : by_flow) transport->open_connection(schedule_.transfers[t].src, schedule_.transfers[t].dst);
   }
 }
 
 std::uint32_t ScheduleDriver::lane_of(std::uint64_t arg) const {
-  if (arg & kFreed) return sim_.lane_of_node(static_cast<int>(schedule_.transfers[arg & ~kFreed].src));
-  return lane_in(arg);
+  return arg & kFreed ? lane_of_transfer(static_cast<std::uint32_t>(arg & ~kFreed)) : lane_in(arg);
 }
 
 void ScheduleDriver::on_event(Simulator&, std::uint64_t arg) {
@@ -96,8 +98,8 @@ void ScheduleDriver::on_event(Simulator&, std::uint64_t arg) {
   const std::vector<std::uint32_t>& ready = ready_of_stream_[stream];
   const std::int64_t at = schedule_.transfers[ready[arg & 0xffffffffu]].release_ps;
   const std::uint32_t lane = lane_in(arg);
-  for (std::size_t i = arg & 0xffffffffu; i < ready.size() && schedule_.transfers[ready[i]].release_ps == at; ++i) {
-    if (sim_.partitioned() && sim_.lane_of_node(static_cast<int>(schedule_.transfers[ready[i]].src)) != lane) continue;
+  for (std::size_t i = arg & 0xffffffffu;
+       i < ready.size() && schedule_.transfers[ready[i]].release_ps == at && lane_of_transfer(ready[i]) == lane; ++i) {
     post(ready[i]);
   }
 }

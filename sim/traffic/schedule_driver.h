@@ -10,8 +10,8 @@
 // FlowStats flows when it posts them; other streams get theirs up front, in list order
 // (the ids flow hashing sees). Open-loop streams are not driven here (OpenLoopTraffic).
 // Partitioned runs (Simulator::partition): each run of equal release times is one event
-// per lane that has a transfer in it, posting that lane's transfers (a transfer is
-// posted in the lane of its source); the schedule may have no dependencies
+// per lane that has a transfer in it, posting that lane's transfers, which add_stream
+// keeps together (a transfer is posted in the lane of its source); the schedule may have no dependencies
 // (partitionable() says why not), and prepare_lanes() makes every connection and
 // per-message record before the run, so the lanes insert nothing into shared tables.
 // Lives as long as the Simulator run; keeps references to the schedule and transports.
@@ -46,6 +46,10 @@ class ScheduleDriver : public EventHandler, public MessageListener {
 
  private:
   void post(std::uint32_t transfer);
+  // The lane a transfer is posted in: its source's (0 unpartitioned).
+  std::uint32_t lane_of_transfer(std::uint32_t t) const {
+    return sim_.lane_of_node(static_cast<int>(schedule_.transfers[t].src));
+  }
 
   Simulator& sim_;
   FlowStats& stats_;
