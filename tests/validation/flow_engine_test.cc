@@ -12,13 +12,12 @@
 #include "models/flow/flow_engine.h"
 #include "models/json_input/input_error.h"
 #include "sim/scenario/run.h"
+#include "tests/validation/shipped_scenarios.h"
 
 namespace fabricplan::sim {
 namespace {
 
-std::string scenario_path(const std::string& name) {
-  return std::string(FABRICPLAN_SOURCE_DIR) + "/configs/scenarios/" + name;
-}
+using validation::scenario_path;
 
 TEST(FlowEngineValidation, ThreeFlowHandExample) {
   // Two leaves of two hosts under one spine; switch links 400 Gbit/s, host links

@@ -5,13 +5,12 @@
 #include <gtest/gtest.h>
 
 #include "sim/scenario/compare.h"
+#include "tests/validation/shipped_scenarios.h"
 
 namespace fabricplan::sim {
 namespace {
 
-std::string scenario_path(const std::string& name) {
-  return std::string(FABRICPLAN_SOURCE_DIR) + "/configs/scenarios/" + name;
-}
+using validation::scenario_path;
 
 void expect_same_flows(const SimulationResult& a, const SimulationResult& b) {
   ASSERT_EQ(a.flows.size(), b.flows.size());

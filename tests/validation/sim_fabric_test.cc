@@ -5,13 +5,12 @@
 #include <map>
 
 #include "sim/scenario/run.h"
+#include "tests/validation/shipped_scenarios.h"
 
 namespace fabricplan::sim {
 namespace {
 
-std::string scenario_path(const std::string& name) {
-  return std::string(FABRICPLAN_SOURCE_DIR) + "/configs/scenarios/" + name;
-}
+using validation::scenario_path;
 
 Scenario lone_flow(std::uint64_t packets) {
   Scenario s;

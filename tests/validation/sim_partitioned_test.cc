@@ -7,13 +7,12 @@
 #include <cmath>
 
 #include "sim/scenario/run.h"
+#include "tests/validation/shipped_scenarios.h"
 
 namespace fabricplan::sim {
 namespace {
 
-std::string scenario_path(const std::string& name) {
-  return std::string(FABRICPLAN_SOURCE_DIR) + "/configs/scenarios/" + name;
-}
+using validation::scenario_path;
 
 SimulationResult run_on(Scenario s, unsigned threads) {
   s.threads = threads;
@@ -75,19 +74,12 @@ TEST(PartitionedRun, IncastDropsReachTheirSendersAndTheBottleneckStaysBusy) {
   // least 90% busy, and timeouts of packets that were not lost stay as rare as in the
   // sequential run (a drop told late could only make a timeout in that microsecond
   // look spurious).
-  Scenario s = parse_scenario(scenario_path("bench-t-128-srd.json"));
-  TrafficSpec& t = s.traffic[0];
-  t.pattern = "incast";
-  t.flows.clear();
-  t.receiver = 0;
-  t.senders.clear();
-  for (std::uint32_t h = 1; h < 128; ++h) t.senders.push_back(h);
-  const double line_rate_ms = 127 * (488 * 332.8 + 97.28) * 1e-6;
+  const Scenario s = validation::bench_t_128_incast();
   const SimulationResult seq = run_scenario(s);
   const SimulationResult par = run_on(s, 2);
   ASSERT_GT(par.lanes, 1u);
   EXPECT_EQ(par.classes[0].incomplete_flows, 0u);
-  EXPECT_LT(par.classes[0].fct_max_us * 1e-3, line_rate_ms / 0.90);
+  EXPECT_LT(par.classes[0].fct_max_us * 1e-3, validation::kIncastLineRateMs / 0.90);
   EXPECT_GT(par.drops, 0u);
   EXPECT_LT(par.drops, 2 * seq.drops + 100);
   EXPECT_GT(par.transport.timeouts, 0u);

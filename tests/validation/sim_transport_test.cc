@@ -11,13 +11,12 @@
 #include <map>
 
 #include "sim/scenario/run.h"
+#include "tests/validation/shipped_scenarios.h"
 
 namespace fabricplan::sim {
 namespace {
 
-std::string scenario_path(const std::string& name) {
-  return std::string(FABRICPLAN_SOURCE_DIR) + "/configs/scenarios/" + name;
-}
+using validation::scenario_path;
 
 double max_fct_us(const SimulationResult& r) { return r.classes.at(0).fct_max_us; }
 
@@ -73,17 +72,10 @@ TEST(TransportValidation, SrdIncastKeepsTheBottleneckBusyAndStopsDropping) {
   // initial windows (127 x 32 packets) overflow the 1 MiB port at once, so some
   // thousand drops are unavoidable; after that the delay target and the cut on
   // timeouts spread over most paths must stop the loss and keep the port busy.
-  Scenario s = parse_scenario(scenario_path("bench-t-128-srd.json"));
-  TrafficSpec& t = s.traffic[0];
-  t.pattern = "incast";
-  t.flows.clear();
-  t.receiver = 0;
-  t.senders.clear();
-  for (std::uint32_t h = 1; h < 128; ++h) t.senders.push_back(h);
-  const double line_rate_ms = 127 * (488 * 332.8 + 97.28) * 1e-6;
+  const Scenario s = validation::bench_t_128_incast();
   SimulationResult r = run_scenario(s);
   EXPECT_EQ(r.classes[0].incomplete_flows, 0u);
-  EXPECT_LT(max_fct_us(r) * 1e-3, line_rate_ms / 0.90);  // the bottleneck >= 90% busy
+  EXPECT_LT(max_fct_us(r) * 1e-3, validation::kIncastLineRateMs / 0.90);  // the bottleneck >= 90% busy
   const std::uint64_t initial_overflow = 127 * 32 - (1 << 20) / 4160;
   EXPECT_LT(r.drops, 2 * initial_overflow);
   EXPECT_LT(r.drops, r.packets_sent / 10);
