@@ -30,7 +30,7 @@ void Simulator::partition(Partition p) {
   for (std::uint32_t l : p.lane_of_node) {
     if (l >= p.lanes) throw std::invalid_argument("a node's lane " + std::to_string(l) + " is past the lane count");
   }
-  if (!queue_.empty() || !lanes_.empty()) throw std::logic_error("partition() after events were scheduled");
+  if (!queue_.empty() || partitioned_) throw std::logic_error("partition() after events were scheduled");
   partition_ = std::move(p);
   partitioned_ = true;
   for (std::uint32_t l = 0; l < partition_.lanes; ++l) {
@@ -58,17 +58,17 @@ void Simulator::schedule_partitioned(Time at, EventHandler* h, std::uint64_t arg
 }
 
 EventHandle Simulator::schedule_cancellable(Time at, EventHandler* h, std::uint64_t arg) {
-  if (lanes_.empty()) return queue_.push_cancellable(at, h, arg);
+  if (!partitioned_) return queue_.push_cancellable(at, h, arg);
   const std::uint32_t to = h->lane_of(arg);
   if (to >= lanes_.size()) throw std::logic_error("an event whose handler names no lane, in a partitioned run");
   if (lane() != to && running_lane != nullptr) throw std::logic_error("a cancellable event for another lane");
   return lanes_[to]->queue.push_cancellable(at, h, arg);
 }
 
-bool Simulator::cancel(EventHandle h) { return lanes_.empty() ? queue_.cancel(h) : lanes_[lane()]->queue.cancel(h); }
+bool Simulator::cancel(EventHandle h) { return partitioned_ ? lanes_[lane()]->queue.cancel(h) : queue_.cancel(h); }
 
 bool Simulator::pending() const {
-  if (lanes_.empty()) return !queue_.empty();
+  if (!partitioned_) return !queue_.empty();
   return std::any_of(lanes_.begin(), lanes_.end(), [](const auto& l) { return !l->queue.empty(); });
 }
 
@@ -80,7 +80,7 @@ std::uint64_t Simulator::events_processed() const {
 
 void Simulator::run(Time until) {
   stopped_ = false;
-  if (!lanes_.empty()) return run_partitioned(until);
+  if (partitioned_) return run_partitioned(until);
   Event e;
   const std::uint64_t limit = event_limit_ ? event_limit_ : UINT64_MAX;
   while (!stopped_ && events_ < limit && queue_.pop(e)) {

@@ -101,7 +101,7 @@ class Simulator {
   // on a partition it cannot run (no lanes, a lookahead of zero).
   void partition(Partition p);
   bool partitioned() const { return partitioned_; }
-  std::uint32_t lane_count() const { return lanes_.empty() ? 1 : static_cast<std::uint32_t>(lanes_.size()); }
+  std::uint32_t lane_count() const { return partitioned_ ? static_cast<std::uint32_t>(lanes_.size()) : 1; }
   // The lane whose event runs now on this thread (0 unpartitioned or outside a run).
   std::uint32_t lane() const { return partitioned_ ? running_lane_index() : 0; }
   std::uint32_t lane_of_node(int node) const { return partitioned_ ? partition_.lane_of_node[node] : 0; }

@@ -81,7 +81,6 @@ std::unique_ptr<Transport> make_transport(Simulator& sim, Fabric& fabric, FlowSt
   return std::make_unique<IbRcTransport>(sim, fabric, stats, t.ib);
 }
 
-
 // Partitions `sim` for s.threads threads (sim/net/partition.h), or says why this
 // scenario runs sequentially.
 std::string partition_run(Simulator& sim, const Scenario& s, const Topology& topo, const Schedule& schedule) {
