@@ -5,13 +5,14 @@
 // barrier after a hand-over decides the next window (where it starts, whether the run
 // is over) while the others wait, so all read one decision. A window that the previous
 // one suggests will be sparse (fewer than kSoloEventsPerThread events per thread) is
-// run by that deciding thread alone, lanes in order, and the next one decided at once:
+// run by that deciding thread alone, lanes in order, and the next one decided at once
+// (never the first window: nothing says it is sparse, and where every host starts at
+// once it holds the run's heaviest burst of work, tens of thousands of packets made):
 // the other threads' wait costs less than two barriers for a handful of events (an
-// incast into one host runs ~30 events per microsecond window). Threads take lanes one
-// at a time from a shared counter, busiest first (by the events each ran in the window
-// before): where a few lanes hold most of the work (the tail of a run on single paths)
-// they start first and the rest fill in beside them. Which thread runs a lane never
-// changes what the lane does.
+// incast into one host runs ~30 events per microsecond window). Which thread runs which
+// lanes is LaneAssignment's: each keeps its lanes, moved only where the load is uneven,
+// and takes over lanes others have not started when its own are done. Which thread runs
+// a lane never changes what the lane does.
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -19,6 +20,7 @@
 #include <thread>
 
 #include "sim/core/lane.h"
+#include "sim/core/lane_assignment.h"
 #include "sim/core/spin_barrier.h"
 
 namespace fabricplan::sim {
@@ -37,13 +39,12 @@ void Simulator::run_partitioned(Time until) {
   bool done = false;
   bool after_hand_over = true;  // which barrier completes: the first and every hand-over decide
   std::uint64_t events_before = events_processed();  // at the start of the last window
+  bool first_window = true;
   std::uint64_t next_observe = events_before + observe_every_;
-  // Lanes in the order threads take them (busiest in the last window first), the next
-  // to take, and each lane's event count when the window began.
-  std::vector<std::uint32_t> order(lanes);
-  for (std::uint32_t l = 0; l < lanes; ++l) order[l] = l;
-  std::atomic<std::uint32_t> next_lane{0};
+  // Who runs which lanes, and each lane's event count when the window began.
+  LaneAssignment assignment(lanes, threads);
   std::vector<std::uint64_t> events_at_start(lanes, 0);
+  std::vector<std::uint64_t> ran(lanes);
   std::exception_ptr failure;
   std::mutex failure_mutex;
   std::atomic<bool> failed{false};
@@ -86,19 +87,18 @@ void Simulator::run_partitioned(Time until) {
       events_before = events_processed();
       next_window();
       if (done) return;
-      if (threads == 1 || last_window_events >= kSoloEventsPerThread * threads) {  // the threads run it
-        if (threads > 1) {
-          std::vector<std::uint64_t> ran(lanes);
-          for (std::uint32_t l = 0; l < lanes; ++l) {
-            ran[l] = lanes_[l]->events - events_at_start[l];
-            events_at_start[l] = lanes_[l]->events;
-          }
-          std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return ran[a] > ran[b]; });
+      if (threads == 1 || first_window || last_window_events >= kSoloEventsPerThread * threads) {  // the threads run it
+        first_window = false;
+        for (std::uint32_t l = 0; l < lanes; ++l) {
+          ran[l] = lanes_[l]->events - events_at_start[l];
+          events_at_start[l] = lanes_[l]->events;
         }
-        next_lane.store(0, std::memory_order_relaxed);
+        assignment.rebalance(ran);
         return;
       }
-      for (auto& l : lanes_) run_lane(*l);  // sparse: this thread runs the window alone
+      for (auto& l : lanes_) {  // sparse: this thread runs the window alone
+        if (l->next_ps < window_end) run_lane(*l);
+      }
       for (auto& l : lanes_) l->hand_over(lanes_);
       for (std::uint32_t l = 0; l < lanes; ++l) events_at_start[l] = lanes_[l]->events;
     }
@@ -107,9 +107,9 @@ void Simulator::run_partitioned(Time until) {
   auto worker = [&](unsigned t) {
     sync.arrive_and_wait(decide);  // the first decision
     while (!done) {
-      for (std::uint32_t k; (k = next_lane.fetch_add(1, std::memory_order_relaxed)) < lanes;) run_lane(*lanes_[order[k]]);
+      assignment.run_window(t, [&](std::uint32_t l) { run_lane(*lanes_[l]); });
       sync.arrive_and_wait(decide);
-      for (std::uint32_t l = t; l < lanes; l += threads) lanes_[l]->hand_over(lanes_);
+      for (std::uint32_t l : assignment.owned(t)) lanes_[l]->hand_over(lanes_);
       sync.arrive_and_wait(decide);
     }
   };
