@@ -10,7 +10,7 @@ if [[ ${1:-} == --threads ]]; then
   cmake --preset tsan >/dev/null
   cmake --build build-tsan -j"${FABRICPLAN_JOBS:-2}" --target unit_tests validation_tests
   export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
-  build-tsan/tests/unit_tests --gtest_filter='Partition*:PacketPool*'
+  build-tsan/tests/unit_tests --gtest_filter='Partition*:PacketPool*:LaneAssignment*'
   build-tsan/tests/validation_tests --gtest_filter='PartitionedRun*'
   exit 0
 fi

@@ -1,18 +1,19 @@
 // Simulator::run_partitioned: the window loop of a partitioned run (simulator.h).
 //
-// Every window is two phases between barriers: the lanes run their events before the
-// window's end, then each takes in what the others sent it. The last thread to reach a
-// barrier after a hand-over decides the next window (where it starts, whether the run
-// is over) while the others wait, so all read one decision. A window that the previous
-// one suggests will be sparse (fewer than kSoloEventsPerThread events per thread) is
-// run by that deciding thread alone, lanes in order, and the next one decided at once
-// (never the first window: nothing says it is sparse, and where every host starts at
-// once it holds the run's heaviest burst of work, tens of thousands of packets made):
-// the other threads' wait costs less than two barriers for a handful of events (an
-// incast into one host runs ~30 events per microsecond window). Which thread runs which
-// lanes is LaneAssignment's: each keeps its lanes, moved only where the load is uneven,
-// and takes over lanes others have not started when its own are done. Which thread runs
-// a lane never changes what the lane does.
+// Every window is one phase between barriers: each lane takes in what the others sent
+// it in the window before, then runs its events before the window's end (what it sends
+// goes to the other of two outbox sets, lane.h). The last thread to reach the barrier
+// decides the next window (where it starts, whether the run is over) while the others
+// wait, so all read one decision. A window that the previous one suggests will be
+// sparse (fewer than kSoloEventsPerThread events per thread) is run by that deciding
+// thread alone, lanes in order, and the next one decided at once (never the first
+// window: nothing says it is sparse, and where every host starts at once it holds the
+// run's heaviest burst of work, tens of thousands of packets made): the other threads'
+// wait costs less than a barrier for a handful of events (an incast into one host runs
+// ~30 events per microsecond window). Which thread runs which lanes is LaneAssignment's:
+// each keeps its lanes, moved only where the load is uneven, and takes over lanes
+// others have not started when its own are done. Which thread runs a lane never changes
+// what the lane does.
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -32,12 +33,12 @@ void Simulator::run_partitioned(Time until) {
   const std::int64_t lookahead = partition_.lookahead.ps();
   const std::int64_t until_ps = until.ps();
   for (auto& l : lanes_) {
-    std::int64_t t;
-    l->next_ps = l->queue.next_time(t) ? t : INT64_MAX;
+    l->note_next();
+    l->sent_min_ps = INT64_MAX;
   }
   std::int64_t window_end = 0;
   bool done = false;
-  bool after_hand_over = true;  // which barrier completes: the first and every hand-over decide
+  std::uint32_t set = 0;  // the outbox set this window's events go to (lane.h)
   std::uint64_t events_before = events_processed();  // at the start of the last window
   bool first_window = true;
   std::uint64_t next_observe = events_before + observe_every_;
@@ -48,21 +49,29 @@ void Simulator::run_partitioned(Time until) {
   std::exception_ptr failure;
   std::mutex failure_mutex;
   std::atomic<bool> failed{false};
+  // A lane's part of a window: it takes in what it was sent in the last one, runs its
+  // events before the window's end and notes its next. Every lane does this every window
+  // (the set it reads is written again in the window after).
   auto run_lane = [&](Lane& lane) {
     try {
+      lane.hand_over(lanes_, set ^ 1);
+      lane.sending = set;
+      lane.sent_min_ps = INT64_MAX;
       if (!failed.load(std::memory_order_relaxed)) run_window(lane, window_end);
+      lane.note_next();
     } catch (...) {
       std::lock_guard<std::mutex> lock(failure_mutex);
       if (!failure) failure = std::current_exception();
       failed = true;
     }
   };
-  // Sets the next window (window_end), or done.
+  // Sets the next window (window_end), or done: it starts at the earliest event pending
+  // in a lane or sent to one.
   auto next_window = [&] {
     std::int64_t start = INT64_MAX;
     std::int64_t latest = now_.ps();
     for (const auto& l : lanes_) {
-      start = std::min(start, l->next_ps);
+      start = std::min({start, l->next_ps, l->sent_min_ps});
       latest = std::max(latest, l->now.ps());
     }
     now_ = Time::from_ps(latest);
@@ -76,17 +85,17 @@ void Simulator::run_partitioned(Time until) {
     ++windows_;
     window_end = until_ps - start < lookahead ? until_ps + 1 : start + lookahead;
   };
+  // At the barrier after every window, on the last thread to arrive.
   auto decide = [&] {
-    if (!after_hand_over) {  // the lanes ran their windows; the hand-over comes next
-      after_hand_over = true;
-      return;
-    }
-    after_hand_over = false;
     for (;;) {
       const std::uint64_t last_window_events = events_processed() - events_before;
       events_before = events_processed();
       next_window();
-      if (done) return;
+      if (done) {  // what the last window sent waits in its lanes' queues (for a later run())
+        for (auto& l : lanes_) l->hand_over(lanes_, set);
+        return;
+      }
+      set ^= 1;
       if (threads == 1 || first_window || last_window_events >= kSoloEventsPerThread * threads) {  // the threads run it
         first_window = false;
         for (std::uint32_t l = 0; l < lanes; ++l) {
@@ -96,10 +105,7 @@ void Simulator::run_partitioned(Time until) {
         assignment.rebalance(ran);
         return;
       }
-      for (auto& l : lanes_) {  // sparse: this thread runs the window alone
-        if (l->next_ps < window_end) run_lane(*l);
-      }
-      for (auto& l : lanes_) l->hand_over(lanes_);
+      for (auto& l : lanes_) run_lane(*l);  // sparse: this thread runs the window alone
       for (std::uint32_t l = 0; l < lanes; ++l) events_at_start[l] = lanes_[l]->events;
     }
   };
@@ -108,8 +114,6 @@ void Simulator::run_partitioned(Time until) {
     sync.arrive_and_wait(decide);  // the first decision
     while (!done) {
       assignment.run_window(t, [&](std::uint32_t l) { run_lane(*lanes_[l]); });
-      sync.arrive_and_wait(decide);
-      for (std::uint32_t l : assignment.owned(t)) lanes_[l]->hand_over(lanes_);
       sync.arrive_and_wait(decide);
     }
   };

@@ -37,7 +37,7 @@ void Simulator::partition(Partition p) {
     auto lane = std::make_unique<Lane>();
     lane->owner = this;
     lane->index = l;
-    lane->outbox.resize(partition_.lanes);
+    for (auto& set : lane->outbox) set.resize(partition_.lanes);
     lanes_.push_back(std::move(lane));
   }
 }
@@ -54,7 +54,8 @@ void Simulator::schedule_partitioned(Time at, EventHandler* h, std::uint64_t arg
                            std::to_string(to) + " at " + std::to_string(at.ps()) + " ps, inside the window ending at " +
                            std::to_string(from->window_end_ps) + " ps: less than the lookahead ahead");
   }
-  from->outbox[to].push_back(RemoteEvent{at.ps(), h, arg});
+  from->outbox[from->sending][to].push_back(RemoteEvent{at.ps(), h, arg});
+  if (at.ps() < from->sent_min_ps) from->sent_min_ps = at.ps();
 }
 
 EventHandle Simulator::schedule_cancellable(Time at, EventHandler* h, std::uint64_t arg) {
