@@ -16,15 +16,39 @@
 // what the lane does.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <mutex>
 #include <thread>
+
+#ifdef __linux__
+#include <sched.h>
+#endif
 
 #include "sim/core/lane.h"
 #include "sim/core/lane_assignment.h"
 #include "sim/core/spin_barrier.h"
 
 namespace fabricplan::sim {
+namespace {
+
+// How long a thread waiting at the window barrier spins before it sleeps: where each
+// thread has a core, past a window's uneven ends (a woken sleeper starts tens of
+// microseconds late); where threads share cores, briefly (a spinner takes the core a
+// working thread needs).
+constexpr std::chrono::microseconds kSpinOwnCores{200};
+constexpr std::chrono::microseconds kSpinSharedCores{2};
+
+// Cores this process may run on (its affinity mask, as taskset sets it).
+unsigned usable_cores() {
+#ifdef __linux__
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return static_cast<unsigned>(CPU_COUNT(&set));
+#endif
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
 
 void Simulator::run_partitioned(Time until) {
   constexpr std::uint64_t kSoloEventsPerThread = 64;
@@ -109,7 +133,7 @@ void Simulator::run_partitioned(Time until) {
       for (std::uint32_t l = 0; l < lanes; ++l) events_at_start[l] = lanes_[l]->events;
     }
   };
-  SpinBarrier sync(threads);
+  SpinBarrier sync(threads, threads <= usable_cores() ? kSpinOwnCores : kSpinSharedCores);
   auto worker = [&](unsigned t) {
     sync.arrive_and_wait(decide);  // the first decision
     while (!done) {
