@@ -12,7 +12,8 @@
 // conservative synchronization in parallel discrete event simulations", JACM 40(2),
 // 1993): in a window [t, t + lookahead) no lane can receive an event from another, so
 // each runs its own events alone; what a lane schedules for another is kept in an
-// outbox and handed over between windows in (source lane, order of scheduling) order.
+// outbox and taken in by that lane at the start of its next window, in (source lane,
+// order of scheduling) order.
 // Results depend on the partition (the lanes and who owns what), never on the number of
 // threads or their timing. The handler of every event names its lane (lane_of).
 #pragma once
