@@ -87,8 +87,8 @@ std::string partition_run(Simulator& sim, const Scenario& s, const Topology& top
   if (!s.faults.empty()) {
     return "a link failure reroutes every switch at once (one routing table all lanes read)";
   }
-  if (std::string why = ScheduleDriver::partitionable(schedule); !why.empty()) return why;
   Partition p = partition_by_edge(topo, s.threads);
+  if (std::string why = ScheduleDriver::partitionable(schedule, p.lane_of_node); !why.empty()) return why;
   if (p.lanes < 2) return "the fabric has one edge switch: nothing to run side by side";
   if (p.lookahead.ps() <= 0) return "a link between lanes has no propagation delay (no lookahead)";
   sim.partition(std::move(p));

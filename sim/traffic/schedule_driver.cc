@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 namespace fabricplan::sim {
 namespace {
@@ -41,10 +42,18 @@ void ScheduleDriver::add_stream(std::uint32_t stream, Transport& transport) {
   std::stable_sort(ready.begin(), ready.end(), [&](std::uint32_t a, std::uint32_t b) {
     return schedule_.transfers[a].release_ps < schedule_.transfers[b].release_ps;
   });
-  if (!lazy_stream_[stream]) {
+  if (!lazy_stream_[stream] || sim_.partitioned()) {
     for (std::uint32_t t : ready) {
       const Transfer& x = schedule_.transfers[t];
       flow_of_[t] = stats_.add_flow(x.src, x.dst, schedule_.streams[stream].class_index);
+    }
+  }
+  // Partitioned: lanes add no flows as they run, so the transfers that wait get theirs
+  // now too, after the ready ones, in list order.
+  if (lazy_stream_[stream] && sim_.partitioned()) {
+    for (std::uint32_t t = 0; t < schedule_.transfers.size(); ++t) {
+      const Transfer& x = schedule_.transfers[t];
+      if (x.stream == stream && waiting_[t]) flow_of_[t] = stats_.add_flow(x.src, x.dst, schedule_.streams[stream].class_index);
     }
   }
   if (stream > kStreamMask) throw std::length_error("more traffic streams than the packet engine's events name");
@@ -65,10 +74,18 @@ void ScheduleDriver::add_stream(std::uint32_t stream, Transport& transport) {
   }
 }
 
-std::string ScheduleDriver::partitionable(const Schedule& schedule) {
-  for (const Transfer& t : schedule.transfers) {
-    if (t.deps_end != t.deps_begin) {
-      return "its transfers wait for others (a collective's steps): a completion in one lane would post at once in another";
+std::string ScheduleDriver::partitionable(const Schedule& schedule, const std::vector<std::uint32_t>& lane_of_node) {
+  // A message completes where its last packet arrives (its receiver's lane) and frees
+  // what waits for it there and then: only a transfer sent from that lane can be.
+  for (std::uint32_t d = 0; d < schedule.transfers.size(); ++d) {
+    const Transfer& t = schedule.transfers[d];
+    for (std::uint32_t k = t.deps_begin; k < t.deps_end; ++k) {
+      const Transfer& before = schedule.transfers[schedule.deps[k]];
+      if (lane_of_node[before.dst] != lane_of_node[t.src]) {
+        return "transfer " + std::to_string(d) + " (host " + std::to_string(t.src) + ") waits for transfer " +
+               std::to_string(schedule.deps[k]) + " to host " + std::to_string(before.dst) +
+               ", under another edge switch: a completion in one lane would post at once in another";
+      }
     }
   }
   return "";
@@ -80,9 +97,13 @@ void ScheduleDriver::prepare_lanes() {
     Transport* transport = transport_of_stream_[stream];
     if (transport == nullptr) continue;
     transport->reserve_messages(static_cast<std::uint32_t>(stats_.flow_count()));
-    // In the stream's list order (its flow ids' order), not the lanes' order of posting:
-    // the connections draw their random path entropies as they are made.
-    std::vector<std::uint32_t> by_flow = ready_of_stream_[stream];
+    // In the stream's flow ids' order, not the lanes' order of posting: the connections
+    // draw their random path entropies as they are made. Every transfer of the stream,
+    // those that wait included (they are posted from lanes too).
+    std::vector<std::uint32_t> by_flow;
+    for (std::uint32_t t = 0; t < schedule_.transfers.size(); ++t) {
+      if (schedule_.transfers[t].stream == stream && flow_of_[t] != kNone) by_flow.push_back(t);
+    }
     std::sort(by_flow.begin(), by_flow.end(), [&](std::uint32_t a, std::uint32_t b) { return flow_of_[a] < flow_of_[b]; });
     for (std::uint32_t t : by_flow) transport->open_connection(schedule_.transfers[t].src, schedule_.transfers[t].dst);
   }

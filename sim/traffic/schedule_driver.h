@@ -11,9 +11,12 @@
 // (the ids flow hashing sees). Open-loop streams are not driven here (OpenLoopTraffic).
 // Partitioned runs (Simulator::partition): each run of equal release times is one event
 // per lane that has a transfer in it, posting that lane's transfers, which add_stream
-// keeps together (a transfer is posted in the lane of its source); the schedule may have no dependencies
-// (partitionable() says why not), and prepare_lanes() makes every connection and
-// per-message record before the run, so the lanes insert nothing into shared tables.
+// keeps together (a transfer is posted in the lane of its source); a transfer that waits
+// may wait only for messages to hosts in its own lane, where their completion is seen
+// (partitionable() says why not; a ring's next step leaves the host the last one
+// reached), every transfer's flow is made up front, and prepare_lanes() makes every
+// connection and per-message record before the run, so the lanes insert nothing into
+// shared tables.
 // Lives as long as the Simulator run; keeps references to the schedule and transports.
 #pragma once
 
@@ -36,8 +39,9 @@ class ScheduleDriver : public EventHandler, public MessageListener {
   std::uint32_t lane_of(std::uint64_t arg) const override;
   void message_done(Simulator& sim, std::uint32_t flow) override;
 
-  // Empty if a partitioned run can drive this schedule, else why not.
-  static std::string partitionable(const Schedule& schedule);
+  // Empty if a partitioned run with these lanes (per topology node) can drive this
+  // schedule, else why not.
+  static std::string partitionable(const Schedule& schedule, const std::vector<std::uint32_t>& lane_of_node);
   // After every add_stream, before a partitioned run.
   void prepare_lanes();
 

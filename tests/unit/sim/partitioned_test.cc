@@ -12,6 +12,7 @@
 #include "sim/net/fabric.h"
 #include "sim/net/packet_pool.h"
 #include "sim/net/partition.h"
+#include "sim/traffic/schedule_driver.h"
 
 namespace fabricplan::sim {
 namespace {
@@ -263,6 +264,25 @@ TEST(PartitionedFabric, PortsDownToALeafBelongToThatLeafsLaneUnlessASwitchShares
     }
     EXPECT_EQ(down_to_leaf, 8);
   }
+}
+
+TEST(ScheduleDriver, PartitionsOnlyWhereEachWaitingTransferLeavesTheLaneItsPredecessorReached) {
+  // Hosts 0-3 under edge switch A (lane 0), 4-7 under B (lane 1).
+  const std::vector<std::uint32_t> lane_of_node = {0, 0, 0, 0, 1, 1, 1, 1, 0, 1};
+  Schedule s;
+  s.transfers.resize(3);
+  s.transfers[0].src = 1, s.transfers[0].dst = 5;  // A -> B
+  s.transfers[1].src = 5, s.transfers[1].dst = 2;  // waits for 0: leaves host 5, which 0 reached
+  s.transfers[2].src = 6, s.transfers[2].dst = 3;  // waits for 1, which completes at host 2 (lane 0)
+  s.deps = {0};
+  s.transfers[1].deps_begin = 0, s.transfers[1].deps_end = 1;
+  EXPECT_EQ(ScheduleDriver::partitionable(s, lane_of_node), "");
+  s.deps.push_back(1);
+  s.transfers[2].deps_begin = 1, s.transfers[2].deps_end = 2;
+  const std::string why = ScheduleDriver::partitionable(s, lane_of_node);
+  EXPECT_NE(why.find("transfer 2 (host 6) waits for transfer 1 to host 2"), std::string::npos) << why;
+  s.transfers[2].src = 2;  // the same host the predecessor reached: fine again
+  EXPECT_EQ(ScheduleDriver::partitionable(s, lane_of_node), "");
 }
 
 }  // namespace
