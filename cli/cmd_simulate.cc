@@ -1,7 +1,7 @@
 // `fabricplan simulate SCENARIO [--engine packet|flow] [--format text|json|csv] [-o FILE] [--seed N] [--calibration PROFILE]
 // [--threads N]`
 // `fabricplan simulate SPEC [--engine flow|packet] [--window-ms MS] [--format text|json|csv] [-o FILE] [--progress]
-// [--flows-csv FILE]`: the spec's schedule on its fabric with the analytic plan's NIC splits, as a simulate report
+// [--flows-csv FILE] [--threads N]`: the spec's schedule on its fabric with the analytic plan's NIC splits, as a simulate report
 // (transport statistics, busiest links, per-class flows) and the spec's operations timed; the packet engine on a
 // window it states, refused with the estimate when the window is too large for it.
 
@@ -52,7 +52,6 @@ int run_simulate(const std::vector<std::string>& argv) {
     Args args(spec_of("simulate"), argv);
     if (args.help_printed()) return kExitOk;
     if (args.positionals().size() == 1 && is_cluster_spec_file(args.positionals()[0])) {
-      if (args.has("--threads")) throw UsageError("--threads applies to a scenario's packet run, not a cluster SPEC");
       return simulate_spec(args);
     }
     for (const char* only : {"--window-ms", "--max-transfers", "--catalog"}) {

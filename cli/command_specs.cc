@@ -8,6 +8,9 @@ namespace {
 
 const OptionSpec kOut{"-o,--output", "FILE", "write the report here, atomically (default: stdout)"};
 const OptionSpec kCalibration{"--calibration", "PROFILE", "calibration profile whose measured figures replace the catalog's"};
+const OptionSpec kThreads{"--threads", "N",
+                          "packet engine: run on N threads, partitioned by edge switch (N > 1; the result is the same for every "
+                          "N > 1 and close to the one-thread run's; default 1, sequential)"};
 
 std::vector<CommandSpec> make_specs() {
   const std::vector<OptionSpec> scenario_common = {
@@ -35,7 +38,7 @@ std::vector<CommandSpec> make_specs() {
   std::vector<OptionSpec> simulate = scenario_common;
   simulate.insert(simulate.begin(), {"--engine", "packet|flow", "packet DES or flow-level max-min engine (default: the scenario's \"engine\", else packet; SPEC: flow)"});
   simulate.push_back({"--flows-csv", "FILE", "also write one CSV row per flow (bytes, start/end/FCT in us)"});
-  simulate.push_back({"--threads", "N", "SCENARIO, packet engine: run on N threads, partitioned by edge switch (N > 1; the result is the same for every N > 1; default 1, sequential)"});
+  simulate.push_back(kThreads);
   simulate.insert(simulate.end(), spec_engine.begin(), spec_engine.end());
   std::vector<OptionSpec> compare = {
       {"--format", "text|json|md|html", "report format (default text; md and html: SPEC only)"}, kOut, scenario_common[2],
@@ -55,7 +58,8 @@ std::vector<CommandSpec> make_specs() {
                                   catalog,
                                   {"--fail-on", "tight|insufficient", "exit 3 when the verdict is at or past this one (for CI pipelines)"},
                                   {"--engine", "analytic|flow|packet", "what confirms the chosen NIC split in time (default flow; analytic: closed form only)"},
-                                  {"--seed", "N", "seed of the schedule's random streams (default 1)"}};
+                                  {"--seed", "N", "seed of the schedule's random streams (default 1)"},
+                                  kThreads};
   plan.insert(plan.end(), spec_engine.begin(), spec_engine.end() - 1);
   return {
       {"plan", "bandwidth and time report for a cluster spec: per class the time of one operation, utilization, busiest links, the NIC split", "SPEC", plan},

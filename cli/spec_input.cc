@@ -96,6 +96,10 @@ SpecInput read_spec_input(const Args& args, const std::vector<std::string>& engi
   }
   if (auto n = args.unsigned_in("--max-transfers", 100, 50'000'000)) in.options.max_transfers = *n;
   if (auto seed = args.unsigned_in("--seed", 0, ~0ull)) in.options.seed = *seed;
+  if (args.has("--threads")) {
+    if (in.options.engine != "packet") throw UsageError("--threads applies to the packet engine (--engine packet)");
+    in.options.threads = static_cast<unsigned>(*args.unsigned_in("--threads", 1, 1024));
+  }
   in.out = args.get("-o");
   if (!in.out) in.out = args.get("--output");
   in.catalog = std::make_unique<Catalog>(Catalog::load(args.get_or("--catalog", Catalog::default_path())));

@@ -163,6 +163,7 @@ struct PlanOptions {
   std::uint64_t max_transfers = 150000;
   bool sweep = true;                 // the utilization-as-rates-grow table
   bool ib_adaptive = false;          // IB: adaptive routing instead of static D-mod-K
+  unsigned threads = 1;              // packet engine: partitioned by edge switch over this many threads
 };
 
 PlanResult make_plan(const ClusterSpec& spec, const Catalog& catalog,

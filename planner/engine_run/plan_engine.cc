@@ -121,6 +121,7 @@ EngineRunSetup prepare_engine_run(const PlanResult& plan, const ClusterSpec& spe
     return e;
   }
   e.schedule = build_spec_schedule(spec, e.on.fabric, e.on.pools, so);
+  if (options.engine == "packet") e.schedule->scenario.threads = options.threads;
   if (options.engine == "packet" && options.window_s <= 0) {
     char buf[120];
     std::snprintf(buf, sizeof buf, "%.3f s simulated: one step (the packet engine's default, at most 50 ms)", so.window_s);
@@ -166,6 +167,11 @@ void confirm_on_engine(PlanResult& plan, const ClusterSpec& spec, const PlanOpti
   plan.engine_summary = buf;
   if (options.engine != "flow" || spec.kv.empty()) plan.engine_summary += kv_trace_window_text(spec, run.window_s);
   if (options.engine == "packet") plan.engine_transport = engine_transport_stats(run.sim);
+  if (options.threads > 1) {
+    plan.engine_summary += run.sim.lanes > 0 ? "; partitioned: " + std::to_string(run.sim.lanes) + " lanes on " +
+                                                   std::to_string(options.threads) + " threads"
+                                             : "; on one thread: " + run.sim.sequential_because;
+  }
   for (auto& g : plan.groups) {
     if (auto it = run.busiest_links.find(g.spec->name); it != run.busiest_links.end()) {
       for (const auto& l : it->second) {

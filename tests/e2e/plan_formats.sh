@@ -88,4 +88,29 @@ out=$("$bin" plan "$src/configs/clusters/p5-moe-pd.json" --engine packet --windo
 grep -q "engine p50 / p99" <<<"$out" && grep -Eq "^  moe_all2all .*none in the 5.00 ms window" <<<"$out" \
   || { echo "the packet run's engine column vanished"; echo "$out" | head -30; exit 1; }
 echo "ok: a class the engine could not time says so in its cell"
+
+# --threads: the plan's packet run partitioned by edge switch; one result on 2 and 3
+# threads (the summary says how it ran), and close to the one-thread run (its times may
+# differ only by the order of simultaneous events and per-lane draws: within 1%).
+for t in 1 2 3; do "$bin" plan "$src/configs/clusters/p5-moe-pd.json" --engine packet --threads $t --format json -o "$tmp/plan-t$t.json"; done
+python3 - "$tmp" <<'PY'
+import json, sys
+tmp = sys.argv[1]
+plans = {t: json.load(open(f"{tmp}/plan-t{t}.json")) for t in (1, 2, 3)}
+assert "partitioned: 6 lanes on 2 threads" in plans[2]["engine"]["summary"], plans[2]["engine"]["summary"]
+for p in plans.values():
+    p.pop("tool_version", None)
+    p["engine"]["summary"] = p["engine"]["summary"].split("; partitioned")[0]
+assert plans[2] == plans[3], "the plan's partitioned runs on 2 and 3 threads differ"
+def op_times(p):
+    return {(g["name"], c["class"]): c["engine_op_time_us"]["p50"] for g in p["groups"] for c in g["classes"]
+            if c.get("engine_op_time_us") and c["engine_op_time_us"].get("p50") is not None}
+one, two = op_times(plans[1]), op_times(plans[2])
+assert one and one.keys() == two.keys(), (one, two)
+for k in one:
+    assert abs(two[k] - one[k]) <= 0.01 * one[k], (k, one[k], two[k])
+PY
+set +e; "$bin" plan "$src/configs/clusters/p5-moe-pd.json" --threads 2 2>"$tmp/err" >/dev/null; rc=$?; set -e
+[[ $rc -eq 2 ]] && grep -q -- "--threads applies to the packet engine" "$tmp/err" || { echo "--threads with the flow engine: rc=$rc $(cat "$tmp/err")"; exit 1; }
+echo "ok: plan --engine packet --threads N"
 echo "ok: $n reports"

@@ -93,6 +93,7 @@ PY
 set +e; "$bin" simulate "$tmp/s.json" --threads 0 2>"$tmp/err" >/dev/null; rc=$?; set -e
 [[ $rc -eq 2 ]] && grep -q -- '--threads: expected an integer in \[1, 1024\], found "0"' "$tmp/err" || { echo "bad --threads: rc=$rc $(cat "$tmp/err")"; exit 1; }
 spec=$(ls "$src"/configs/clusters/*.json | head -1)
+# A SPEC's default engine is the flow engine: --threads is the packet engine's.
 set +e; "$bin" simulate "$spec" --threads 2 2>"$tmp/err" >/dev/null; rc=$?; set -e
-[[ $rc -eq 2 ]] && grep -q -- "--threads applies to a scenario" "$tmp/err" || { echo "--threads on a SPEC: rc=$rc $(cat "$tmp/err")"; exit 1; }
+[[ $rc -eq 2 ]] && grep -q -- "--threads applies to the packet engine" "$tmp/err" || { echo "--threads on a SPEC's flow run: rc=$rc $(cat "$tmp/err")"; exit 1; }
 echo ok
