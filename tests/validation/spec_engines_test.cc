@@ -300,5 +300,47 @@ TEST(SpecEngines, PacketAgreesWithFlowOnEveryExampleSpecBelowHalfLoad) {
   EXPECT_GE(compared, 3u);
 }
 
+// (Suite PartitionedRun: scripts/sanitize.sh --threads runs it under ThreadSanitizer.)
+TEST(PartitionedRun, ASpecScheduleRunsInLanesWithTheOneThreadRunsTimes) {
+  // plan --engine packet --threads N: p5-moe-pd's 3 ms window (KV, MoE dispatch and
+  // combine, the steps that wait for one another) partitioned by leaf gives one result
+  // on 2 and 3 threads, and per class the one-thread run's operation times within 1%:
+  // the two may differ only in the order of simultaneous events and per-lane draws.
+  Catalog catalog = Catalog::load(Catalog::default_path());
+  ClusterSpec spec = load(catalog, "p5-moe-pd.json");
+  PlanOptions analytic;
+  analytic.engine = "analytic";
+  analytic.sweep = false;
+  const PlanResult plan = make_plan(spec, catalog, nullptr, analytic);
+  const PlanOnFabric on = plan_on_fabric(spec, plan);
+  SpecScheduleOptions so;
+  so.window_s = 0.003;
+  so.kv_request_at_start = true;  // a KV request in the window too
+  auto run_on = [&](unsigned threads) {
+    SpecSchedule schedule = build_spec_schedule(spec, on.fabric, on.pools, so);
+    schedule.scenario.threads = threads;
+    return run_spec_schedule(spec, on.fabric, std::move(schedule), "packet", 5, true);
+  };
+  const SpecRunResult one = run_on(1), two = run_on(2), three = run_on(3);
+  ASSERT_GT(two.sim.lanes, 1u) << two.sim.sequential_because;
+  auto result_of = [](sim::SimulationResult r) {
+    r.wall_s = 0;
+    r.threads_asked = 0;
+    return sim::render_simulation_json(r);
+  };
+  EXPECT_EQ(result_of(two.sim), result_of(three.sim));
+  std::size_t compared = 0;
+  for (const auto& [group, classes] : one.op_times) {
+    for (const auto& [cls, t] : classes) {
+      const OpTimes& p = two.op_times.at(group).at(cls);
+      EXPECT_EQ(p.count, t.count) << group;
+      if (t.count == 0) continue;
+      EXPECT_NEAR(p.p50_us, t.p50_us, 0.01 * t.p50_us) << group << " " << traffic_class_name(cls);
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 1u);
+}
+
 }  // namespace
 }  // namespace fabricplan
