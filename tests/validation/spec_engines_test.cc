@@ -23,6 +23,14 @@ ClusterSpec load(const Catalog& catalog, const std::string& name) {
   return parse_cluster_spec(std::string(FABRICPLAN_SOURCE_DIR) + "/configs/clusters/" + name, catalog);
 }
 
+// The spec's fabric and NIC pools with the analytic plan's splits (as `plan` chooses them).
+PlanOnFabric with_analytic_splits(const ClusterSpec& spec, const Catalog& catalog) {
+  PlanOptions analytic;
+  analytic.engine = "analytic";
+  analytic.sweep = false;
+  return plan_on_fabric(spec, make_plan(spec, catalog, nullptr, analytic));
+}
+
 const ClassResult* find_class(const GroupResult& g, TrafficClass c) {
   for (const auto& r : g.classes) {
     if (r.cls == c) return &r;
@@ -208,11 +216,7 @@ TEST(SpecEngines, PacketAndFlowEnginesAgreeOnTheSameSpecWindow) {
   // (measured 1.01x).
   Catalog catalog = Catalog::load(Catalog::default_path());
   ClusterSpec spec = load(catalog, "p5-moe-pd.json");
-  PlanOptions analytic;
-  analytic.engine = "analytic";
-  analytic.sweep = false;
-  const PlanResult plan = make_plan(spec, catalog, nullptr, analytic);
-  const PlanOnFabric on = plan_on_fabric(spec, plan);
+  const PlanOnFabric on = with_analytic_splits(spec, catalog);
   const SpecFabric& fabric = on.fabric;
   const std::map<std::string, NodePools>& pools = on.pools;
   SpecScheduleOptions so;
@@ -265,11 +269,7 @@ TEST(SpecEngines, PacketAgreesWithFlowOnEveryExampleSpecBelowHalfLoad) {
   std::size_t compared = 0;
   for (const char* name : {"p5-moe-pd.json", "trn2-moe-pd.json", "p4d-moe-pd.json", "p5-llama3-70b-train.json"}) {
     ClusterSpec spec = load(catalog, name);
-    PlanOptions analytic;
-    analytic.engine = "analytic";
-    analytic.sweep = false;
-    const PlanResult plan = make_plan(spec, catalog, nullptr, analytic);
-    const PlanOnFabric on = plan_on_fabric(spec, plan);
+    const PlanOnFabric on = with_analytic_splits(spec, catalog);
     SpecScheduleOptions so;
     so.window_s = 0.005;
     so.kv_request_at_start = true;
@@ -308,11 +308,7 @@ TEST(PartitionedRun, ASpecScheduleRunsInLanesWithTheOneThreadRunsTimes) {
   // the two may differ only in the order of simultaneous events and per-lane draws.
   Catalog catalog = Catalog::load(Catalog::default_path());
   ClusterSpec spec = load(catalog, "p5-moe-pd.json");
-  PlanOptions analytic;
-  analytic.engine = "analytic";
-  analytic.sweep = false;
-  const PlanResult plan = make_plan(spec, catalog, nullptr, analytic);
-  const PlanOnFabric on = plan_on_fabric(spec, plan);
+  const PlanOnFabric on = with_analytic_splits(spec, catalog);
   SpecScheduleOptions so;
   so.window_s = 0.003;
   so.kv_request_at_start = true;  // a KV request in the window too
