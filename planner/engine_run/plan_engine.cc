@@ -167,11 +167,7 @@ void confirm_on_engine(PlanResult& plan, const ClusterSpec& spec, const PlanOpti
   plan.engine_summary = buf;
   if (options.engine != "flow" || spec.kv.empty()) plan.engine_summary += kv_trace_window_text(spec, run.window_s);
   if (options.engine == "packet") plan.engine_transport = engine_transport_stats(run.sim);
-  if (options.threads > 1) {
-    plan.engine_summary += run.sim.lanes > 0 ? "; partitioned: " + std::to_string(run.sim.lanes) + " lanes on " +
-                                                   std::to_string(options.threads) + " threads"
-                                             : "; on one thread: " + run.sim.sequential_because;
-  }
+  if (options.threads > 1) plan.engine_summary += "; " + sim::partition_text(run.sim);
   for (auto& g : plan.groups) {
     if (auto it = run.busiest_links.find(g.spec->name); it != run.busiest_links.end()) {
       for (const auto& l : it->second) {

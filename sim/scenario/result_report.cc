@@ -114,13 +114,13 @@ std::string render_simulation_json(const SimulationResult& r) {
   return j.dump(2) + "\n";
 }
 
-static std::string partition_line(const SimulationResult& r) {
+std::string partition_text(const SimulationResult& r) {
   char line[320];
   if (r.lanes > 0) {
-    std::snprintf(line, sizeof line, "  partitioned: %u lanes on %u threads, lookahead %.3f us, %llu windows\n", r.lanes,
+    std::snprintf(line, sizeof line, "partitioned: %u lanes on %u threads, lookahead %.3f us, %llu windows", r.lanes,
                   r.threads_asked, r.lookahead_us, static_cast<unsigned long long>(r.windows));
   } else {
-    std::snprintf(line, sizeof line, "  sequential (%u threads asked): %s\n", r.threads_asked, r.sequential_because.c_str());
+    std::snprintf(line, sizeof line, "sequential (%u threads asked): %s", r.threads_asked, r.sequential_because.c_str());
   }
   return line;
 }
@@ -196,7 +196,7 @@ std::string render_simulation_text(const SimulationResult& r) {
                   r.simulated_s, r.hit_stop ? (r.stop_reason.empty() ? " (stopped at stop_us)" : " (stopped at a run limit)") : "",
                   static_cast<unsigned long long>(r.events), static_cast<unsigned long long>(r.link_transmissions), r.wall_s,
                   r.wall_s > 0 ? r.events / r.wall_s / 1e6 : 0);
-    if (r.threads_asked > 1) os << partition_line(r);
+    if (r.threads_asked > 1) os << "  " << partition_text(r) << "\n";
   } else {
     if (r.stalled_flows) os << "  " << r.stalled_flows << " flows stalled with no usable path at the end\n";
     std::snprintf(line, sizeof line,

@@ -91,6 +91,8 @@ SimulationResult run_scenario_with(const Scenario& s, const std::string& engine,
 
 std::string render_simulation_json(const SimulationResult& r);
 std::string render_simulation_text(const SimulationResult& r);
+// How a packet run asked for threads ran: its lanes, or why it stayed sequential.
+std::string partition_text(const SimulationResult& r);
 // CSV for spreadsheets, units in the headers: one row per class, or one per flow.
 std::string render_simulation_csv(const SimulationResult& r);
 std::string render_flows_csv(const SimulationResult& r);
