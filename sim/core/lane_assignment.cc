@@ -5,7 +5,7 @@
 namespace fabricplan::sim {
 
 LaneAssignment::LaneAssignment(std::uint32_t lanes, unsigned threads)
-    : threads_(threads), owner_(lanes), owned_(threads), taken_(new Taken[lanes]), lanes_(lanes) {
+    : threads_(threads), owner_(lanes), owned_(threads), taken_(new Taken[lanes]) {
   for (std::uint32_t l = 0; l < lanes; ++l) {
     owner_[l] = l % threads;
     owned_[l % threads].push_back(l);
@@ -14,14 +14,15 @@ LaneAssignment::LaneAssignment(std::uint32_t lanes, unsigned threads)
 
 void LaneAssignment::rebalance(const std::vector<std::uint64_t>& events_per_lane) {
   const std::vector<std::uint64_t>& ran = events_per_lane;
+  const auto lanes = static_cast<std::uint32_t>(owner_.size());
   std::vector<std::uint64_t> load(threads_, 0);
   std::uint64_t total = 0;
-  for (std::uint32_t l = 0; l < lanes_; ++l) {
+  for (std::uint32_t l = 0; l < lanes; ++l) {
     load[owner_[l]] += ran[l];
     total += ran[l];
   }
   const double limit = kTolerance * static_cast<double>(total) / threads_;
-  for (std::uint32_t step = 0; step < lanes_; ++step) {
+  for (std::uint32_t step = 0; step < lanes; ++step) {
     const auto busiest = static_cast<unsigned>(std::max_element(load.begin(), load.end()) - load.begin());
     const auto idlest = static_cast<unsigned>(std::min_element(load.begin(), load.end()) - load.begin());
     if (static_cast<double>(load[busiest]) <= limit) break;
@@ -49,7 +50,7 @@ void LaneAssignment::rebalance(const std::vector<std::uint64_t>& events_per_lane
   for (auto& lanes : owned_) {
     std::stable_sort(lanes.begin(), lanes.end(), [&](std::uint32_t a, std::uint32_t b) { return ran[a] > ran[b]; });
   }
-  for (std::uint32_t l = 0; l < lanes_; ++l) taken_[l].flag.store(false, std::memory_order_relaxed);
+  for (std::uint32_t l = 0; l < lanes; ++l) taken_[l].flag.store(false, std::memory_order_relaxed);
 }
 
 }  // namespace fabricplan::sim

@@ -62,7 +62,6 @@ class LaneAssignment {
   std::vector<unsigned> owner_;                   // per lane
   std::vector<std::vector<std::uint32_t>> owned_;  // per thread, busiest first
   std::unique_ptr<Taken[]> taken_;                 // per lane, this window
-  std::uint32_t lanes_;
   std::uint64_t moves_ = 0;
 };
 
